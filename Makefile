@@ -1,0 +1,28 @@
+# The two commands a newcomer needs:
+#   make demo   set everything up, then run the main job on DuckDB with the sandbox sources
+#   make test   set everything up, then run every check and test (what CI runs)
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export RUNTIME__DLTHUB_TELEMETRY := false
+export DO_NOT_TRACK := 1
+
+.PHONY: demo test lint setup clean
+
+demo: $(STAMP)
+	$(VENV)/bin/data-platform run
+
+test: $(STAMP)
+	$(VENV)/bin/data-platform check
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) local target logs
