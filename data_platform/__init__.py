@@ -1,0 +1,1 @@
+"""The council data platform: orchestration, configuration and the command line."""
