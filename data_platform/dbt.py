@@ -1,0 +1,61 @@
+"""Running dbt from the platform: one place that knows the project, profiles and target folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from dbt.cli.main import dbtRunner, dbtRunnerResult
+
+from data_platform.paths import REPO_ROOT, local_home
+
+
+class DbtFailed(RuntimeError):
+    """A dbt command failed; dbt's own output above says which node and why."""
+
+
+def dbt_env() -> None:
+    """Point dbt at the lake and the DuckDB files under DATA_PLATFORM_HOME, and keep telemetry off."""
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ["DATA_PLATFORM_HOME"] = str(local_home())
+    os.environ.setdefault("DATA_PLATFORM_LAKE", str(local_home() / "lake"))
+
+
+def target_path() -> Path:
+    return local_home() / "target"
+
+
+def run_dbt(*args: str, target: str | None = None) -> dbtRunnerResult:
+    dbt_env()
+    argv = [*args, "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT)]
+    if target:
+        argv += ["--target", target]
+    argv += ["--target-path", str(target_path())]
+    result = dbtRunner().invoke(argv)
+    if not result.success:
+        raise DbtFailed(f"dbt {' '.join(args)} failed" + (f": {result.exception}" if result.exception else ""))
+    return result
+
+
+def build(target: str | None = None, full_refresh: bool = False, select: str | None = None) -> dbtRunnerResult:
+    args = ["build"]
+    if full_refresh:
+        args.append("--full-refresh")
+    if select:
+        args += ["--select", select]
+    return run_dbt(*args, target=target)
+
+
+def docs(target: str | None = None) -> Path:
+    """Generate the catalogue as one self-contained page and return where it is."""
+    run_dbt("docs", "generate", "--static", target=target)
+    site = local_home() / "docs"
+    site.mkdir(parents=True, exist_ok=True)
+    page = site / "index.html"
+    shutil.copyfile(target_path() / "static_index.html", page)
+    return page
+
+
+def duckdb_path(target: str = "dev") -> Path:
+    return local_home() / f"{target}.duckdb"

@@ -1,0 +1,1 @@
+"""Tascomi (Idox) planning: daily change-only loads from the vendor REST API."""
