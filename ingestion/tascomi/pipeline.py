@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import dlt
+from dlt.pipeline.exceptions import PipelineStepFailed
 
 from data_platform.contract import Table, tascomi_tables
 from ingestion.lake import raw_pipeline
-from ingestion.tascomi.client import TascomiClient
+from ingestion.tascomi.client import TascomiAccessDenied, TascomiClient, TascomiUnavailable
 from ingestion.tascomi.settings import TascomiSettings
 
 PIPELINE_NAME = "tascomi"
@@ -123,7 +124,13 @@ def ingest_tascomi(
         for step in steps:
             counts: dict[str, int] = {}
             source = _step_source(client, step, settings, today, imported_at, counts)
-            pipeline.run(source, loader_file_format="parquet")
+            try:
+                pipeline.run(source, loader_file_format="parquet")
+            except PipelineStepFailed as failed:
+                vendor = _vendor_error(failed)
+                if vendor is None:
+                    raise
+                raise vendor from failed
             report.rows[step.label] = counts
             progress(f"  {step.label:>10}: " + ", ".join(f"{t} {n}" for t, n in counts.items() if n) or "no changes")
     finally:
@@ -131,6 +138,16 @@ def ingest_tascomi(
     if remaining:
         progress(f"tascomi: {remaining} day(s) left beyond the catch-up cap of {settings.catch_up_days}; run again")
     return report
+
+
+def _vendor_error(failed: BaseException) -> BaseException | None:
+    """dlt wraps errors raised while extracting; the vendor's refusal or outage is what the operator needs."""
+    error: BaseException | None = failed
+    while error is not None:
+        if isinstance(error, TascomiAccessDenied | TascomiUnavailable):
+            return error
+        error = error.__cause__ or error.__context__
+    return None
 
 
 def _selected_tables(settings: TascomiSettings) -> list[Table]:

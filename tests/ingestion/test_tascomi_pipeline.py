@@ -1,0 +1,183 @@
+"""The Tascomi pipeline against the real sandbox server: paging, daily increments, outages, crashes, reruns.
+
+The sandbox is deterministic, so a lake landed through faults must equal, record for record, a lake landed by a
+clean run over the same days: that is "nothing lost, nothing duplicated".
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from data_platform.contract import tascomi_tables
+from ingestion.tascomi.client import TascomiAccessDenied, TascomiClient, TascomiUnavailable
+from ingestion.tascomi.pipeline import ingest_tascomi
+from ingestion.tascomi.settings import TascomiSettings
+from tests.conftest import FIRST_IMPORT
+from tests.ingestion.lake_reader import raw_files, raw_rows
+
+DAILY = [t.name for t in tascomi_tables().values() if t.load == "daily"]
+
+
+def settings_for(server, today: date, **overrides) -> TascomiSettings:
+    values = dict(
+        base_url=server.base_url,
+        public_key=server.public_key,
+        private_key=server.private_key,
+        backoff_s=0.01,
+        today=today,
+    )
+    values.update(overrides)
+    return TascomiSettings(**values)
+
+
+def run_day(server, today: date, **overrides):
+    server.set_today(today)
+    return ingest_tascomi(settings_for(server, today, **overrides), progress=lambda _: None)
+
+
+def day(n: int) -> date:
+    return FIRST_IMPORT + timedelta(days=n)
+
+
+def requested_days(server) -> list[str]:
+    return [r["query"].get("last_updated") for r in server.requests if r["path"].endswith("/applications")]
+
+
+def test_client_pages_cover_every_record_exactly_once(tascomi_sandbox):
+    client = TascomiClient(tascomi_sandbox.base_url, tascomi_sandbox.public_key, tascomi_sandbox.private_key)
+    ids = [r.values["id"] for r in client.records("applications")]
+    assert len(ids) > 25, "the sandbox must need several pages for this test to mean anything"
+    assert len(ids) == len(set(ids))
+    per_page = [r for r in tascomi_sandbox.requests if r["query"].get("page")]
+    assert {r["query"]["page"] for r in per_page} == {str(p) for p in range(1, len(per_page) + 1)}
+
+
+def test_wrong_private_key_stops_with_a_clear_message(tascomi_sandbox):
+    client = TascomiClient(tascomi_sandbox.base_url, tascomi_sandbox.public_key, "not-the-key", backoff_s=0)
+    with pytest.raises(TascomiAccessDenied, match="PRIVATE_KEY"):
+        list(client.records("applications"))
+
+
+def test_first_run_is_a_full_load_without_todays_records(tascomi_sandbox, home):
+    report = run_day(tascomi_sandbox, day(0))
+    assert set(report.rows) == {"full", "lookups"}
+    rows = raw_rows(home, "applications")
+    assert rows, "the full load landed nothing"
+    last_updated = tascomi_tables()["applications"].column_names.index("last_updated") + 1
+    assert all((r[last_updated] or "")[:10] < day(0).isoformat() for r in rows)
+    assert any(r[last_updated] is None for r in raw_rows(home, "applications") + raw_rows(home, "documents"))
+    assert not any("gis_map_image_base64" in str(p) for p in raw_files(home))
+
+
+def test_daily_runs_request_each_finished_day_once_and_never_today(tascomi_sandbox, home):
+    for n in range(4):
+        run_day(tascomi_sandbox, day(n))
+    asked = [d for d in requested_days(tascomi_sandbox) if d]
+    assert sorted(set(asked)) == [day(n).isoformat() for n in range(3)]
+    assert day(3).isoformat() not in asked
+
+
+def test_same_day_twice_lands_nothing_new(tascomi_sandbox, home):
+    run_day(tascomi_sandbox, day(0))
+    run_day(tascomi_sandbox, day(1))
+    before = raw_files(home)
+    again = run_day(tascomi_sandbox, day(1))
+    assert again.rows_by_table() == {}
+    assert raw_files(home) == before
+
+
+def clean_lake(tmp_path: Path, monkeypatch, days: int) -> dict[str, list[tuple]]:
+    """What a run with no faults lands over days 0..days-1, from a fresh sandbox with the same seed."""
+    from sandbox.tascomi.server import TascomiSandbox
+    from sandbox.tascomi.world import TascomiWorld
+
+    home = tmp_path / "clean"
+    monkeypatch.setenv("DATA_PLATFORM_HOME", str(home))
+    world = TascomiWorld(seed=7, start_date=FIRST_IMPORT, initial_applications=60, daily_new_applications=6)
+    with TascomiSandbox(world, page_size=25) as server:
+        for n in range(days):
+            run_day(server, day(n))
+    return {t: raw_rows(home, t) for t in DAILY}
+
+
+def test_outage_then_catch_up_loses_nothing_and_duplicates_nothing(tascomi_sandbox, home, tmp_path, monkeypatch):
+    run_day(tascomi_sandbox, day(0))
+    run_day(tascomi_sandbox, day(1))
+    tascomi_sandbox.faults.access_off = True
+    for n in (2, 3):
+        with pytest.raises(TascomiAccessDenied):
+            run_day(tascomi_sandbox, day(n))
+    tascomi_sandbox.faults.access_off = False
+    report = run_day(tascomi_sandbox, day(4))
+    assert list(report.rows) == [day(n).isoformat() for n in (1, 2, 3)]
+    faulty = {t: raw_rows(home, t) for t in DAILY}
+    assert faulty == clean_lake(tmp_path, monkeypatch, days=5)
+
+
+def test_vendor_cut_off_mid_catch_up_keeps_the_days_already_landed(tascomi_sandbox, home, tmp_path, monkeypatch):
+    run_day(tascomi_sandbox, day(0))
+    tascomi_sandbox.set_today(day(4))
+
+    def cut_off_after_first_day(message: str) -> None:
+        if day(0).isoformat() in message:
+            tascomi_sandbox.faults.access_off = True
+
+    with pytest.raises(TascomiAccessDenied):
+        ingest_tascomi(settings_for(tascomi_sandbox, day(4)), progress=cut_off_after_first_day)
+    landed_days = {r[0] for r in raw_rows(home, "applications")} - {"full"}
+    assert landed_days == {day(0).isoformat()}
+    tascomi_sandbox.faults.access_off = False
+    run_day(tascomi_sandbox, day(4))
+    faulty = {t: raw_rows(home, t) for t in DAILY}
+    assert faulty == clean_lake(tmp_path, monkeypatch, days=5)
+
+
+def test_missed_day_loaded_late_equals_loading_in_order(tascomi_sandbox, home, tmp_path, monkeypatch):
+    run_day(tascomi_sandbox, day(0))
+    run_day(tascomi_sandbox, day(1))
+    run_day(tascomi_sandbox, day(3))  # the run on day 2 never happened
+    faulty = {t: raw_rows(home, t) for t in DAILY}
+    assert faulty == clean_lake(tmp_path, monkeypatch, days=4)
+
+
+def test_transient_failures_are_retried(tascomi_sandbox, home):
+    run_day(tascomi_sandbox, day(0))
+    tascomi_sandbox.faults.fail_next(2, status=503)
+    tascomi_sandbox.faults.truncate_next(1)
+    report = run_day(tascomi_sandbox, day(1))
+    assert "2025-03-03" in report.rows
+    statuses = [r["status"] for r in tascomi_sandbox.requests]
+    assert statuses.count(503) == 2
+
+
+def test_persistent_failures_give_up_with_the_cause(tascomi_sandbox, home):
+    tascomi_sandbox.faults.fail_next(100, status=500)
+    with pytest.raises(TascomiUnavailable, match="HTTP 500"):
+        run_day(tascomi_sandbox, day(0), max_attempts=3)
+    assert raw_rows(home, "applications") == []
+
+
+def test_catch_up_is_capped_and_resumes_next_run(tascomi_sandbox, home):
+    run_day(tascomi_sandbox, day(0))
+    report = run_day(tascomi_sandbox, day(6), catch_up_days=2)
+    assert [k for k in report.rows if k not in ("lookups",)] == [day(0).isoformat(), day(1).isoformat()]
+    assert report.days_remaining == 4
+    report = run_day(tascomi_sandbox, day(6), catch_up_days=10)
+    assert [k for k in report.rows if k != "lookups"] == [day(n).isoformat() for n in range(2, 6)]
+
+
+def test_lookups_are_repulled_on_their_schedule(tascomi_sandbox, home):
+    assert "lookups" in run_day(tascomi_sandbox, day(0), lookup_refresh_days=3).rows
+    assert "lookups" not in run_day(tascomi_sandbox, day(2), lookup_refresh_days=3).rows
+    assert "lookups" in run_day(tascomi_sandbox, day(3), lookup_refresh_days=3).rows
+
+
+def test_private_key_is_never_written_to_the_lake(tascomi_sandbox, home):
+    run_day(tascomi_sandbox, day(0))
+    secret = tascomi_sandbox.private_key.encode()
+    for path in (home / "lake").rglob("*"):
+        if path.is_file():
+            assert secret not in path.read_bytes(), path
