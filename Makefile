@@ -15,7 +15,15 @@ demo: $(STAMP)
 	$(VENV)/bin/data-platform run
 
 test: $(STAMP)
-	$(VENV)/bin/data-platform check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/sqlfluff lint
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/sqlfluff fix
 
 setup: $(STAMP)
 
