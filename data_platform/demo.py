@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +48,9 @@ def run_demo(
     progress: Callable[[str], None] = print,
 ) -> DemoResult:
     """Replay `days` days of Tascomi change from a fresh sandbox into a fresh local lake, then build and document."""
-    home = local_home()
+    # The demo owns its folder and resets it each time; a real lake under DATA_PLATFORM_HOME is never touched.
+    home = local_home() / "demo"
+    os.environ["DATA_PLATFORM_HOME"] = str(home)
     first_import = start or date.today() - timedelta(days=days)
     for stale in ("lake", "dlt", "dev.duckdb", "docs"):
         path = home / stale
