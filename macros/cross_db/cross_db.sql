@@ -1,0 +1,68 @@
+{#- Engine differences live here, behind adapter.dispatch (DuckDB default; Athena/Trino overrides). -#}
+
+{% macro type_double() %}
+    {{ return(adapter.dispatch('type_double', 'council_data_platform')()) }}
+{% endmacro %}
+
+{% macro default__type_double() %}double{% endmacro %}
+
+
+{% macro concat_ws_skip_nulls(expressions, separator="','") %}
+    {#- Joins the non-null expressions with separator; null when all are null. -#}
+    {{ return(adapter.dispatch('concat_ws_skip_nulls', 'council_data_platform')(expressions, separator)) }}
+{% endmacro %}
+
+{% macro default__concat_ws_skip_nulls(expressions, separator) %}
+    {%- if expressions | length == 0 -%}
+        cast(null as {{ dbt.type_string() }})
+    {%- else -%}
+        nullif(concat_ws({{ separator }}, {{ expressions | join(', ') }}), '')
+    {%- endif -%}
+{% endmacro %}
+
+{% macro athena__concat_ws_skip_nulls(expressions, separator) %}
+    {#- Trino's concat_ws also skips nulls, but a function call takes at most 127 arguments: chunk them. -#}
+    {%- if expressions | length == 0 -%}
+        cast(null as varchar)
+    {%- else -%}
+        {%- set parts = [] -%}
+        {%- for chunk in expressions | batch(100) -%}
+            {%- do parts.append("nullif(concat_ws(" ~ separator ~ ", " ~ (chunk | join(', ')) ~ "), '')") -%}
+        {%- endfor -%}
+        nullif(concat_ws({{ separator }}, {{ parts | join(', ') }}), '')
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro history_incremental_strategy() %}
+    {#- How an incremental history model replaces the recomputed ids. -#}
+    {{ return(adapter.dispatch('history_incremental_strategy', 'council_data_platform')()) }}
+{% endmacro %}
+
+{% macro default__history_incremental_strategy() %}{{ return('delete+insert') }}{% endmacro %}
+
+{% macro athena__history_incremental_strategy() %}{{ return('merge') }}{% endmacro %}
+
+
+{% macro history_unique_key(entity_key='id') %}
+    {{ return(adapter.dispatch('history_unique_key', 'council_data_platform')(entity_key)) }}
+{% endmacro %}
+
+{% macro default__history_unique_key(entity_key) %}
+    {#- delete+insert: every row of a recomputed id is deleted, then its whole new history inserted. -#}
+    {{ return(entity_key) }}
+{% endmacro %}
+
+{% macro athena__history_unique_key(entity_key) %}
+    {#- Iceberg merge matches versions; see snapshots/README.md for the collapsed-version caveat. -#}
+    {{ return([entity_key, 'valid_from']) }}
+{% endmacro %}
+
+
+{#-
+    dbt-duckdb does not override dbt.safe_cast, so the default is a plain cast that raises on bad input.
+    dbt_project.yml puts this project first in the dbt dispatch search order so dbt.safe_cast finds this one.
+-#}
+{% macro duckdb__safe_cast(field, type) %}
+    try_cast({{ field }} as {{ type }})
+{%- endmacro %}

@@ -1,0 +1,149 @@
+{#-
+    SCD2 history rebuilt from a change log (one staging row per received record).
+
+    relation     the staging model (ref) holding every received record, typed
+    columns      the entity's contract columns (includes unique_key and updated_at)
+    unique_key   the entity id; rows with a null key cannot be placed and are left to the rejects model
+    updated_at   the source's own change time; null -> var('null_last_updated')
+
+    Rules (invariants 2 and 3 in architecture.md):
+      * a version is valid from the source's updated_at, never from when we ran;
+      * the same id + updated_at received more than once: the latest import wins
+        (_imported_at desc, then _record_index desc, then _dlt_id desc for a total order);
+      * consecutive versions equal on every contract column except updated_at collapse into the earliest;
+      * valid_to = the next version's valid_from (null for the current version);
+      * _source_imported_at = the latest import that delivered a record of this version.
+    Incremental runs recompute the whole history of every id with raw rows imported at or after the table's
+    watermark max(_source_imported_at) (minus var history_lookback_hours) and replace those ids
+    (history_incremental_strategy / history_unique_key), so an incremental run equals a full refresh row for row.
+-#}
+{% macro scd2_from_change_log(relation, columns, unique_key='id', updated_at='last_updated') %}
+    {%- set value_columns = [] -%}
+    {%- for column in columns if column != updated_at -%}
+        {%- do value_columns.append(column) -%}
+    {%- endfor -%}
+    {%- set hash_parts = [] -%}
+    {%- for column in value_columns -%}
+        {%- do hash_parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
+        {%- if not loop.last -%}{%- do hash_parts.append("'|'") -%}{%- endif -%}
+    {%- endfor -%}
+    {%- set lookback_hours = var('history_lookback_hours', 0) | int %}
+
+with received as (
+
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        _cast_failures,
+        _imported_at,
+        _record_index,
+        _dlt_id
+    from {{ relation }}
+    where {{ unique_key }} is not null
+    {%- if is_incremental() %}
+        and {{ unique_key }} in (
+            select changed.{{ unique_key }}
+            from {{ relation }} as changed
+            where changed._imported_at >= (
+                select
+                    {{ dbt.dateadd('hour', -1 * lookback_hours, "coalesce(max(existing._source_imported_at), cast('1900-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ "))") }}
+                from {{ this }} as existing
+            )
+        )
+    {%- endif %}
+
+),
+
+dated as (
+
+    select
+        received.*,
+        coalesce(
+            {{ updated_at }},
+            cast('{{ var("null_last_updated") }}' as {{ dbt.type_timestamp() }})
+        ) as valid_from
+    from received
+
+),
+
+latest_receipt as (
+
+    select
+        dated.*,
+        row_number() over (
+            partition by {{ unique_key }}, valid_from
+            order by _imported_at desc, _record_index desc, _dlt_id desc
+        ) as receipt_rank
+    from dated
+
+),
+
+hashed as (
+
+    select
+        latest_receipt.*,
+        {{ dbt.hash(dbt.concat(hash_parts)) }} as version_hash
+    from latest_receipt
+    where receipt_rank = 1
+
+),
+
+flagged as (
+
+    select
+        hashed.*,
+        case
+            when lag(version_hash) over (partition by {{ unique_key }} order by valid_from) = version_hash then 0
+            else 1
+        end as starts_version
+    from hashed
+
+),
+
+numbered as (
+
+    select
+        flagged.*,
+        sum(starts_version) over (
+            partition by {{ unique_key }}
+            order by valid_from
+            rows between unbounded preceding and current row
+        ) as version_number
+    from flagged
+
+),
+
+versions as (
+
+    select
+        numbered.*,
+        max(_imported_at) over (partition by {{ unique_key }}, version_number) as _source_imported_at
+    from numbered
+
+),
+
+bounded as (
+
+    select
+        versions.*,
+        lead(valid_from) over (partition by {{ unique_key }} order by valid_from) as valid_to
+    from versions
+    where starts_version = 1
+
+)
+
+select
+    {{ unique_key }},
+    valid_from,
+    valid_to,
+    valid_to is null as is_current,
+    version_number,
+    {%- for column in columns if column != unique_key %}
+    {{ column }},
+    {%- endfor %}
+    _cast_failures,
+    version_hash,
+    _source_imported_at
+from bounded
+{%- endmacro %}

@@ -1,0 +1,2 @@
+-- Current wards (lookup, pulled in full on a schedule): the latest full pull, one row per id.
+{{ tascomi_latest_full_pull('wards') }}
