@@ -1,0 +1,31 @@
+"""Fixtures for the Tascomi sandbox tests: one small world served over real HTTP on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+
+from sandbox.tascomi.server import TascomiSandbox
+from sandbox.tascomi.world import TascomiWorld
+
+START = date(2025, 1, 6)
+SMALL = {"seed": 11, "start_date": START, "initial_applications": 80, "daily_new_applications": 6, "sparse_columns": 40}
+
+
+def small_world(**overrides: object) -> TascomiWorld:
+    return TascomiWorld(**{**SMALL, **overrides})
+
+
+@pytest.fixture
+def make_world() -> Callable[..., TascomiWorld]:
+    return small_world
+
+
+@pytest.fixture
+def server() -> Iterator[TascomiSandbox]:
+    """A fresh sandbox per test: faults and the request log start clean."""
+    with TascomiSandbox(small_world(), page_size=20) as sandbox:
+        sandbox.set_today(date(2025, 1, 20))
+        yield sandbox
