@@ -124,7 +124,9 @@ class TascomiSandbox:
 
     def start(self) -> TascomiSandbox:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever, name="tascomi-sandbox", daemon=True)
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever, args=(0.05,), name="tascomi-sandbox", daemon=True
+            )
             self._thread.start()
         return self
 
