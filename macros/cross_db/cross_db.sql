@@ -66,3 +66,13 @@
 {% macro duckdb__safe_cast(field, type) %}
     try_cast({{ field }} as {{ type }})
 {%- endmacro %}
+
+
+{% macro iso_day_of_week(date_expression) %}
+    {#- 1 = Monday ... 7 = Sunday. -#}
+    {{ return(adapter.dispatch('iso_day_of_week', 'council_data_platform')(date_expression)) }}
+{% endmacro %}
+
+{% macro default__iso_day_of_week(date_expression) %}isodow({{ date_expression }}){% endmacro %}
+
+{% macro athena__iso_day_of_week(date_expression) %}day_of_week({{ date_expression }}){% endmacro %}

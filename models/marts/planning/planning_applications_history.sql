@@ -1,0 +1,69 @@
+-- Every version of every planning application (SCD2 from the vendor's change log), with the decision outcome.
+-- Lookup names are today's (lookups are current state only).
+with history as (
+
+    select *
+    from {{ ref('int_planning__applications_history') }}
+
+),
+
+decision_types as (
+
+    select
+        id,
+        code
+    from {{ ref('stg_tascomi__decision_types') }}
+
+),
+
+decision_outcomes as (
+
+    select
+        decision_type_code,
+        decision_outcome
+    from {{ ref('planning_decision_outcomes') }}
+
+)
+
+select
+    history.id as application_id,
+    history.valid_from,
+    history.valid_to,
+    history.is_current,
+    history.version_number,
+    history.application_reference_number,
+    history.application_type_id,
+    history.ps_development_code_id,
+    history.decision_type_id,
+    case
+        when history.decision_type_id is not null
+            then coalesce(decision_outcomes.decision_outcome, 'other')
+    end as decision_outcome,
+    history.decision_level_id,
+    history.officer_id,
+    history.ward_id,
+    history.dtf_location_id,
+    history.applicant_id,
+    history.agent_id,
+    history.proposal,
+    history.site_address_description,
+    history.submit_date,
+    history.received_date,
+    history.valid_date,
+    history.registration_date,
+    history.decision_issued_date,
+    history.expiry_date as vendor_expiry_date,
+    history.extension_of_time_due_date,
+    coalesce(history.ceased, false) as is_ceased,
+    history.ceased_date,
+    history.creation_user_id,
+    history.last_updated_by,
+    history.last_updated,
+    history._cast_failures,
+    history.version_hash,
+    history._source_imported_at
+from history
+left join decision_types
+    on history.decision_type_id = decision_types.id
+left join decision_outcomes
+    on decision_types.code = decision_outcomes.decision_type_code

@@ -1,0 +1,68 @@
+-- Current planning fees with what has been paid, refunded and is still outstanding (from current fee payments).
+with fees as (
+
+    select *
+    from {{ ref('int_planning__fees_history') }}
+    where is_current
+
+),
+
+payments as (
+
+    select
+        fee_id,
+        count(*) as payment_count,
+        sum(case when coalesce(paid, false) and not coalesce(refund, false) then amount_paid else 0 end)
+            as amount_received,
+        sum(case when coalesce(refund, false) then amount_paid else 0 end) as amount_refunded,
+        max(payment_date) as last_payment_date
+    from {{ ref('int_planning__fee_payments_history') }}
+    where is_current and fee_id is not null
+    group by fee_id
+
+),
+
+measured as (
+
+    select
+        fees.id as fee_id,
+        fees.application_id,
+        fees.fee_type_id,
+        fees.fee as fee_amount,
+        coalesce(fees.paid, false) as is_marked_paid,
+        coalesce(fees.fee_exempt, false) as is_fee_exempt,
+        coalesce(fees.ceased, false) as is_ceased,
+        coalesce(payments.payment_count, 0) as payment_count,
+        coalesce(payments.amount_received, 0) as amount_received,
+        coalesce(payments.amount_refunded, 0) as amount_refunded,
+        coalesce(payments.amount_received, 0) - coalesce(payments.amount_refunded, 0) as amount_paid,
+        payments.last_payment_date,
+        fees.last_updated,
+        fees._source_imported_at
+    from fees
+    left join payments
+        on fees.id = payments.fee_id
+
+)
+
+select
+    fee_id,
+    application_id,
+    fee_type_id,
+    fee_amount,
+    is_marked_paid,
+    is_fee_exempt,
+    is_ceased,
+    payment_count,
+    amount_received,
+    amount_refunded,
+    amount_paid,
+    case
+        when is_fee_exempt or is_ceased then 0
+        when coalesce(fee_amount, 0) - amount_paid > 0 then coalesce(fee_amount, 0) - amount_paid
+        else 0
+    end as amount_outstanding,
+    last_payment_date,
+    last_updated,
+    _source_imported_at
+from measured
