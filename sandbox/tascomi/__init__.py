@@ -1,4 +1,16 @@
-"""Tascomi (Idox) planning API sandbox: a simulated world served over real HTTP."""
+"""Tascomi (Idox) planning API sandbox: a deterministic simulated world served over real HTTP.
+
+    from datetime import date
+    from sandbox.tascomi import TascomiSandbox, TascomiWorld
+
+    world = TascomiWorld(seed=42, start_date=date(2025, 1, 6), initial_applications=300)
+    with TascomiSandbox(world) as server:          # http://127.0.0.1:<port>/rest/v1
+        server.set_today(date(2025, 2, 5))         # the server's now is 06:00 on that day
+        server.faults.fail_next(2)                 # inject vendor failures
+        truth = world.ground_truth("applications", date(2025, 1, 6), date(2025, 2, 5))
+
+Or from a shell: `python -m sandbox.tascomi --port 8765 --today 2025-02-05`.
+"""
 
 from sandbox.tascomi.server import Faults, TascomiSandbox
 from sandbox.tascomi.world import TascomiWorld

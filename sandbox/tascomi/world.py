@@ -12,6 +12,7 @@ all-strings form only when served: that keeps a 100k-application world in memory
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import heapq
 import random
@@ -66,6 +67,7 @@ APPLICATION_TYPES = (
     (7, "Discharge of conditions", "DOC", 145.5),
     (8, "Works to trees", "TPO", None),
 )
+_TYPE_WEIGHTS = (25, 60, 65, 71, 78, 86, 96, 100)  # cumulative: householder and full applications dominate
 DECISION_TYPES = (
     (1, "Granted", "GRANT"),
     (2, "Refused", "REFUSE"),
@@ -180,6 +182,7 @@ class TascomiWorld:
         self._plans = {t: self._plan(t) for t in self.tables}
         self._events: list[tuple[datetime, int, Callable[..., None], tuple[Any, ...]]] = []
         self._seq = 0
+        self._midnights: dict[date, datetime] = {}
         self._query_cache: dict[tuple[str, date | None, date], list[Row]] = {}
         self._officers: list[int] = []
         self._agents: list[int] = []
@@ -205,9 +208,25 @@ class TascomiWorld:
         self.today = day
 
     def _simulate_through(self, day: date) -> None:
-        while self._simulated_through < day:
-            self._simulated_through += timedelta(days=1)
-            self._simulate_day(self._simulated_through)
+        # The simulation allocates millions of long-lived, acyclic tuples: the cyclic collector would rescan them
+        # over and over for nothing, so it is paused while simulating.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            while self._simulated_through < day:
+                self._simulated_through += timedelta(days=1)
+                self._simulate_day(self._simulated_through)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _midnight(self, moment: datetime) -> datetime:
+        """Date-only timestamps, shared: thousands of records carry the same day and need not own a copy."""
+        day = moment.date()
+        cached = self._midnights.get(day)
+        if cached is None:
+            cached = self._midnights[day] = datetime.combine(day, time())
+        return cached
 
     # ------------------------------------------------------------------ storage primitives
 
@@ -215,7 +234,7 @@ class TascomiWorld:
         store = self._stores[table]
         record_id = store.next_id
         store.next_id += 1
-        store.versions[record_id] = [(t, tuple(values.get(f) for f in store.fields))]
+        store.versions[record_id] = [(t, tuple(map(values.get, store.fields)))]
         # ~1% of backlog records carry a null last_updated (a vendor quirk): they never show in a day series.
         if t < self._start_dt and table in DAILY_TABLES and self._rng.random() < self.null_last_updated_rate:
             store.null_lu.add(record_id)
@@ -253,7 +272,8 @@ class TascomiWorld:
         """A plausible change time: mostly office hours, some overnight batch jobs (before the 06:00 import)."""
         rng = self._rng
         overnight = rng.random() < 0.15
-        seconds = rng.randrange(0, 6 * 3600 - 1) if overnight else rng.randrange(7 * 3600 + 1800, 19 * 3600)
+        # Overnight jobs run 02:00-06:00 local: after the 01:00-02:00 hour that clocks skip or repeat at DST changes.
+        seconds = rng.randrange(2 * 3600, 6 * 3600 - 1) if overnight else rng.randrange(7 * 3600 + 1800, 19 * 3600)
         return datetime.combine(day, time()) + timedelta(seconds=seconds)
 
     def _later(self, t: datetime, lo_days: float, hi_days: float) -> datetime:
@@ -310,7 +330,7 @@ class TascomiWorld:
 
     def _create_lookup(self, table: str, record_id: int, **values: Any) -> None:
         store = self._stores[table]
-        store.versions[record_id] = [(LOOKUP_EPOCH, tuple(values.get(f) for f in store.fields))]
+        store.versions[record_id] = [(LOOKUP_EPOCH, tuple(map(values.get, store.fields)))]
         store.next_id = max(store.next_id, record_id + 1)
 
     def _new_user(self, t: datetime, officer: bool) -> int:
@@ -352,13 +372,13 @@ class TascomiWorld:
         self._file_id += 1
         return self._create(
             "documents", t, application_id=app_id, document_type_id=doc_type,
-            document_date=datetime.combine(t.date(), time()), uploaded_file_id=self._file_id, sent=sent, ceased=False,
+            document_date=self._midnight(t), uploaded_file_id=self._file_id, sent=sent, ceased=False,
         )  # fmt: skip
 
     def _new_application(self, t: datetime) -> None:
         rng = self._rng
-        type_id, _, _, fee = rng.choices(APPLICATION_TYPES, weights=(25, 35, 5, 6, 7, 8, 10, 4))[0]
-        ps_code = rng.choices((1, 2, 3), weights=(4, 36, 60))[0]
+        type_id, _, _, fee = rng.choices(APPLICATION_TYPES, cum_weights=_TYPE_WEIGHTS)[0]
+        ps_code = rng.choices((1, 2, 3), cum_weights=(4, 40, 100))[0]
         site = self._new_location(t)
         applicant = self._new_contact(t, agent=False, location_id=site if rng.random() < 0.6 else None)
         agent = None
@@ -377,7 +397,7 @@ class TascomiWorld:
             proposal=text.proposal(rng),
             site_address_description=self._stores["dtf_locations"].get(site, "address_line_1"),
             submit_date=t - timedelta(hours=rng.randint(1, 96), minutes=rng.randint(0, 59)),
-            received_date=datetime.combine(t.date(), time()), ceased=False, creation_user_id=created_by,
+            received_date=self._midnight(t), ceased=False, creation_user_id=created_by,
             last_updated_by=created_by, _sparse=self._initial_sparse(t), _gis=self._gis_size(),
         )  # fmt: skip
         self._new_fee_and_documents(t, app_id, type_id, fee, ps_code)
@@ -407,8 +427,12 @@ class TascomiWorld:
     def _initial_sparse(self, t: datetime) -> tuple[tuple[int, str], ...]:
         """A handful of the ~hundreds of sparse columns get values; the rest stay null."""
         rng = self._rng
-        picks = sorted(rng.sample(range(len(self.sparse_names)), min(len(self.sparse_names), rng.randint(2, 8))))
-        return tuple((i, text.sparse_value(rng, self._sparse_kinds[i], t)) for i in picks)
+        n_columns = len(self.sparse_names)
+        wanted = min(n_columns, rng.randint(2, 8))
+        picks: set[int] = set()
+        while len(picks) < wanted:  # cheaper than rng.sample(range(...)) at 100k applications
+            picks.add(rng.randrange(n_columns))
+        return tuple((i, text.sparse_value(rng, self._sparse_kinds[i], t)) for i in sorted(picks))
 
     def _gis_size(self) -> int:
         return self.gis_image_chars if self._rng.random() < self.gis_image_rate else 0
@@ -425,7 +449,7 @@ class TascomiWorld:
         rng = self._rng
         store = self._stores["applications"]
         expiry_days = PS_DEVELOPMENT_CODES[store.get(app_id, "ps_development_code_id") - 1][3]
-        valid = datetime.combine(t.date(), time())
+        valid = self._midnight(t)
         expiry = valid + timedelta(days=expiry_days)
         by = store.get(app_id, "officer_id")
         self._update("applications", app_id, t, valid_date=valid, registration_date=t, expiry_date=expiry,
@@ -458,9 +482,9 @@ class TascomiWorld:
         rng = self._rng
         store = self._stores["applications"]
         if store.get(app_id, "application_type_id") == PRIOR_APPROVAL_TYPE:
-            outcome = rng.choices((PRIOR_APPROVAL_NOT_REQUIRED, GRANT, REFUSE), weights=(50, 30, 20))[0]
+            outcome = rng.choices((PRIOR_APPROVAL_NOT_REQUIRED, GRANT, REFUSE), cum_weights=(50, 80, 100))[0]
         else:
-            outcome = rng.choices((GRANT, REFUSE, SPLIT, NOT_DETERMINED), weights=(78, 17, 4, 1))[0]
+            outcome = rng.choices((GRANT, REFUSE, SPLIT, NOT_DETERMINED), cum_weights=(78, 95, 99, 100))[0]
         level = 2 if rng.random() < 0.08 else 1  # committee or delegated
         by = store.get(app_id, "officer_id")
         self._update("applications", app_id, t, decision_type_id=outcome, decision_level_id=level,
@@ -523,7 +547,7 @@ class TascomiWorld:
         rng = self._rng
         appeal_id = self._create(
             "appeals", t, application_id=app_id, appeal_type_id=rng.randint(1, 3), appeal_status_id=1,
-            appeal_start_date=datetime.combine(t.date(), time()),
+            appeal_start_date=self._midnight(t),
         )  # fmt: skip
         self._new_document(t, app_id, DOC_APPEAL)
         self._at(self._later(t, 10, 60), self._progress_appeal, appeal_id)
@@ -535,7 +559,7 @@ class TascomiWorld:
     def _decide_appeal(self, t: datetime, appeal_id: int) -> None:
         decision = 1 if self._rng.random() < 0.3 else 2  # allowed / dismissed
         self._update("appeals", appeal_id, t, appeal_status_id=3, appeal_decision_id=decision,
-                     appeal_decision_date=datetime.combine(t.date(), time()))  # fmt: skip
+                     appeal_decision_date=self._midnight(t))  # fmt: skip
 
     def _sparse_update(self, t: datetime, app_id: int) -> None:
         """A change to a non-contract column only: served as a new version, invisible in the contract."""
