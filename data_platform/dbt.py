@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
@@ -26,9 +27,9 @@ def target_path() -> Path:
     return local_home() / "target"
 
 
-def run_dbt(*args: str, target: str | None = None) -> dbtRunnerResult:
+def run_dbt(*args: str, target: str | None = None, quiet: bool = False) -> dbtRunnerResult:
     dbt_env()
-    argv = [*args, "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT)]
+    argv = [*(["--quiet"] if quiet else []), *args, "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT)]
     if target:
         argv += ["--target", target]
     argv += ["--target-path", str(target_path())]
@@ -38,18 +39,26 @@ def run_dbt(*args: str, target: str | None = None) -> dbtRunnerResult:
     return result
 
 
-def build(target: str | None = None, full_refresh: bool = False, select: str | None = None) -> dbtRunnerResult:
+def build(
+    target: str | None = None, full_refresh: bool = False, select: str | None = None, quiet: bool = False
+) -> dbtRunnerResult:
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
     if select:
         args += ["--select", select]
-    return run_dbt(*args, target=target)
+    return run_dbt(*args, target=target, quiet=quiet)
 
 
-def docs(target: str | None = None) -> Path:
+def outcome(result: dbtRunnerResult) -> str:
+    """One line, like dbt's own closing line: how many nodes ended in each status."""
+    statuses = Counter(str(node.status).upper() for node in result.result.results)
+    return " ".join(f"{status}={count}" for status, count in sorted(statuses.items()))
+
+
+def docs(target: str | None = None, quiet: bool = False) -> Path:
     """Generate the catalogue as one self-contained page and return where it is."""
-    run_dbt("docs", "generate", "--static", target=target)
+    run_dbt("docs", "generate", "--static", target=target, quiet=quiet)
     site = local_home() / "docs"
     site.mkdir(parents=True, exist_ok=True)
     page = site / "index.html"

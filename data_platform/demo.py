@@ -19,6 +19,7 @@ from sandbox.tascomi.server import TascomiSandbox
 from sandbox.tascomi.world import TascomiWorld
 
 SUMMARY_TABLES = ("planning_applications", "planning_applications_history", "planning_officers", "planning_fees")
+SUMMARY_PREFIX = "int_planning__"  # the history models: versions rebuilt from the change log
 
 
 @dataclass
@@ -65,19 +66,20 @@ def run_demo(
             report = ingest_tascomi(sandbox_settings(server, today), progress=progress)
             for table, count in report.rows_by_table().items():
                 landed[table] = landed.get(table, 0) + count
-    progress("dbt build (DuckDB, target dev)")
-    dbt.build()
-    progress("dbt docs generate")
-    page = dbt.docs()
+    progress("dbt build (DuckDB, target dev): models, seeds, unit and data tests")
+    progress(f"  {dbt.outcome(dbt.build(quiet=True))}")
+    progress("dbt docs generate: the data catalogue")
+    page = dbt.docs(quiet=True)
     return DemoResult(landed, _relation_rows(dbt.duckdb_path()), dbt.duckdb_path(), page, home / "lake")
 
 
 def _relation_rows(database: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
-    with duckdb.connect(str(database), read_only=True) as con:
+    with duckdb.connect(str(database)) as con:  # same settings as dbt's open connection
         found = con.execute(
-            "select table_schema, table_name from information_schema.tables where table_name in ?",
-            [list(SUMMARY_TABLES)],
+            "select table_schema, table_name from information_schema.tables "
+            "where table_name in ? or starts_with(table_name, ?) order by all",
+            [list(SUMMARY_TABLES), SUMMARY_PREFIX],
         ).fetchall()
         for schema, table in found:
             counts[f"{schema}.{table}"] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
@@ -88,9 +90,9 @@ def print_summary(result: DemoResult, progress: Callable[[str], None] = print) -
     progress("\nRows landed in the raw zone:")
     for table, count in sorted(result.rows_landed.items()):
         progress(f"  {table:<24} {count:>8}")
-    progress("Trusted tables:")
+    progress("History versions and trusted tables:")
     for relation, count in sorted(result.relation_rows.items()):
         progress(f"  {relation:<44} {count:>8}")
     progress(f"Lake folder:   {result.lake}")
-    progress(f"DuckDB file:   {result.duckdb_file}   (open with: duckdb {result.duckdb_file})")
+    progress(f"DuckDB file:   {result.duckdb_file}   (query it with `dbt show` or any DuckDB client)")
     progress(f"Docs site:     {result.docs_page}   (the data catalogue: open it in a browser)")

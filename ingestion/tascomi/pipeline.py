@@ -209,7 +209,9 @@ def _table_rows(
         last_updated = values.get("last_updated") or ""
         if step.requested_day is None and last_updated[:10] >= unfinished_day:
             continue  # today's records are partial: tomorrow's series for today brings them
-        row = {k: v for k, v in values.items() if k not in settings.drop_columns}
+        # Nulls are left out: a declared column is written as null anyway, and a sparse vendor column that is
+        # null in a whole load carries nothing to keep.
+        row = {k: v for k, v in values.items() if v is not None and k not in settings.drop_columns}
         row.update(
             _imported_at=imported_at,
             _import_date=unfinished_day,
