@@ -6,7 +6,17 @@
 {% macro tascomi_contract_columns(table_name) %}
     {#- Returns [{name, vendor_type, classification}] in declaration order; [] while parsing. -#}
     {%- set columns = [] -%}
-    {%- if execute -%}
+    {%- if execute and 'sources' not in graph -%}
+        {#- Unit tests run against a reduced manifest without the graph: they pass the contract slice they need
+            as overrides.vars.tascomi_contract = {table: [{name, vendor_type, classification}, ...]}. -#}
+        {%- for column in var('tascomi_contract', {}).get(table_name, []) -%}
+            {%- do columns.append({
+                'name': column.name,
+                'vendor_type': column.get('vendor_type', 'text'),
+                'classification': column.get('classification', 'not_personal'),
+            }) -%}
+        {%- endfor -%}
+    {%- elif execute -%}
         {%- for node in graph.sources.values() -%}
             {%- if node.source_name == 'tascomi' and node.name == table_name -%}
                 {%- for column in node.columns.values() -%}
