@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import dlt
+import pyarrow as pa
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from data_platform.contract import Table, tascomi_tables
@@ -140,6 +141,12 @@ def ingest_tascomi(
     return report
 
 
+def _empty_table(table: Table) -> pa.Table:
+    """A zero-row file with the table's columns: an empty table still exists in raw, so readers find it."""
+    names = [*table.column_names, *METADATA_COLUMNS, "_dlt_load_id", "_dlt_id"]
+    return pa.table({n: pa.array([], pa.int64() if n == "_record_index" else pa.string()) for n in names})
+
+
 def _vendor_error(failed: BaseException) -> BaseException | None:
     """dlt wraps errors raised while extracting; the vendor's refusal or outage is what the operator needs."""
     error: BaseException | None = failed
@@ -221,6 +228,8 @@ def _table_rows(
         )
         counts[table.name] += 1
         yield row
+    if step.requested_day is None and counts[table.name] == 0:
+        yield _empty_table(table)
     # The cursor moves inside the load package, so it lands if and only if these rows land.
     state = dlt.current.source_state()
     if table.load == "lookup":

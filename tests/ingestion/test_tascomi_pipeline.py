@@ -241,3 +241,23 @@ def test_crash_mid_run_then_rerun_equals_a_clean_run(tascomi_sandbox, home, tmp_
     faulty = {t: raw_rows(home, t) for t in DAILY}
     assert faulty == clean_lake(tmp_path, monkeypatch, [0, 5])
     assert_current_state_landed_once(tascomi_sandbox, home)
+
+
+def test_a_table_empty_at_the_first_load_still_exists_in_raw(home):
+    """Readers glob the raw folder; an empty vendor table must still leave a (zero-row) file with its columns."""
+    import duckdb
+
+    from sandbox.tascomi.server import TascomiSandbox
+    from sandbox.tascomi.world import TascomiWorld
+
+    world = TascomiWorld(seed=3, start_date=date(2025, 5, 1), initial_applications=40)
+    with TascomiSandbox(world) as server:
+        server.set_today(date(2025, 5, 1))
+        assert world.records("appeals") == [], "precondition: this small world has no appeals yet"
+        report = ingest_tascomi(settings_for(server, date(2025, 5, 1)), progress=lambda _: None)
+    assert report.rows["full"]["appeals"] == 0
+    folder = home / "lake" / "raw" / "planning" / "tascomi" / "appeals"
+    described = duckdb.sql(f"describe select * from read_parquet('{folder}/**/*.parquet')").fetchall()
+    columns = {r[0] for r in described}
+    assert set(tascomi_tables()["appeals"].column_names) <= columns
+    assert {"_imported_at", "_record_index", "_dlt_load_id", "_dlt_id"} <= columns
