@@ -9,12 +9,12 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RUNTIME__DLTHUB_TELEMETRY := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint setup clean
+.PHONY: demo test lint setup clean browser
 
 demo: $(STAMP)
 	$(VENV)/bin/data-platform run
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/sqlfluff lint
@@ -26,6 +26,13 @@ lint: $(STAMP)
 	$(VENV)/bin/sqlfluff fix
 
 setup: $(STAMP)
+
+# The catalogue tests open the docs site in a real headless Chromium (Debian's package; no browser download).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  else echo "Chromium missing: install it (sudo apt-get install chromium) for the docs-site tests"; fi; }
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
