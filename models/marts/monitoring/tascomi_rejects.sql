@@ -7,25 +7,25 @@
 with received as (
 
     {%- for table_name in daily_tables + lookup_tables %}
-    select
-        '{{ table_name }}' as source_table,
-        id,
-        _cast_failures,
-        _imported_at,
-        _import_date,
-        _requested_day,
-        _record_index,
-        _dlt_load_id,
-        _dlt_id
-    {%- if table_name in daily_tables %}
-    from {{ ref('stg_tascomi__' ~ table_name) }}
-    {%- else %}
-    from ({{ tascomi_typed_select(table_name) }}) as typed_{{ table_name }}
-    {%- endif %}
-    where id is null or _cast_failures is not null
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ table_name }}' as source_table,
+            id,
+            _cast_failures,
+            _imported_at,
+            _import_date,
+            _requested_day,
+            _record_index,
+            _dlt_load_id,
+            _dlt_id
+        {%- if table_name in daily_tables %}
+            from {{ ref('stg_tascomi__' ~ table_name) }}
+        {%- else %}
+            from ({{ tascomi_typed_select(table_name) }}) as typed_{{ table_name }}
+        {%- endif %}
+        where id is null or _cast_failures is not null
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 )
@@ -35,7 +35,8 @@ select
     _dlt_id,
     id as record_id,
     case
-        when id is null
+        when
+            id is null
             and {{ dbt.position("',id,'", dbt.concat(["','", "_cast_failures", "','"])) }} > 0
             then 'uncastable_id'
         when id is null then 'missing_id'
