@@ -54,7 +54,11 @@
 {% endmacro %}
 
 {% macro athena__history_unique_key(entity_key) %}
-    {#- Iceberg merge matches versions; see snapshots/README.md for the collapsed-version caveat. -#}
+    {#-
+        Iceberg MERGE on (id, valid_from) inserts new versions and updates changed ones (e.g. valid_to), but it
+        cannot delete a stored version that a late-arriving record has since collapsed away. Until an Athena
+        delete step exists, run the history models with --full-refresh after a late catch-up on Athena.
+    -#}
     {{ return([entity_key, 'valid_from']) }}
 {% endmacro %}
 
