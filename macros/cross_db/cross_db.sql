@@ -54,12 +54,29 @@
 {% endmacro %}
 
 {% macro athena__history_unique_key(entity_key) %}
-    {#-
-        Iceberg MERGE on (id, valid_from) inserts new versions and updates changed ones (e.g. valid_to), but it
-        cannot delete a stored version that a late-arriving record has since collapsed away. Until an Athena
-        delete step exists, run the history models with --full-refresh after a late catch-up on Athena.
-    -#}
+    {#- Iceberg MERGE matches versions; history_pre_hook has already removed the recomputed ids. -#}
     {{ return([entity_key, 'valid_from']) }}
+{% endmacro %}
+
+
+{% macro history_pre_hook(staging_model, entity_key='id') %}
+    {#-
+        Runs before an incremental history model. DuckDB: nothing (delete+insert replaces the ids itself).
+        Athena: MERGE cannot delete a stored version that a late record has collapsed away, so delete the ids
+        about to be recomputed first; the model then recomputes a superset of them (its watermark can only drop)
+        and MERGE inserts their whole history. Not atomic, but self-healing: if the model fails after the delete,
+        the lowered watermark makes the next run recompute those ids.
+    -#}
+    {{ return(adapter.dispatch('history_pre_hook', 'council_data_platform')(staging_model, entity_key)) }}
+{% endmacro %}
+
+{% macro default__history_pre_hook(staging_model, entity_key) %}{% endmacro %}
+
+{% macro athena__history_pre_hook(staging_model, entity_key) %}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where {{ entity_key }} in ({{ history_changed_ids(ref(staging_model), entity_key) }})
+    {%- endif -%}
 {% endmacro %}
 
 

@@ -27,7 +27,6 @@
         {%- do hash_parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
         {%- if not loop.last -%}{%- do hash_parts.append("'|'") -%}{%- endif -%}
     {%- endfor -%}
-    {%- set lookback_hours = var('history_lookback_hours', 0) | int %}
 
 with received as (
 
@@ -42,15 +41,7 @@ with received as (
     from {{ relation }}
     where {{ unique_key }} is not null
     {%- if is_incremental() %}
-        and {{ unique_key }} in (
-            select changed.{{ unique_key }}
-            from {{ relation }} as changed
-            where changed._imported_at >= (
-                select
-                    {{ dbt.dateadd('hour', -1 * lookback_hours, "coalesce(max(existing._source_imported_at), cast('1900-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ "))") }}
-                from {{ this }} as existing
-            )
-        )
+        and {{ unique_key }} in ({{ history_changed_ids(relation, unique_key) }})
     {%- endif %}
 
 ),
@@ -146,4 +137,18 @@ select
     version_hash,
     _source_imported_at
 from bounded
+{%- endmacro %}
+
+
+
+{% macro history_changed_ids(relation, unique_key='id') %}
+    {#- Ids with raw rows imported at or after the history's watermark (max _source_imported_at - lookback). -#}
+    {%- set lookback_hours = var('history_lookback_hours', 0) | int -%}
+    select changed.{{ unique_key }}
+    from {{ relation }} as changed
+    where changed._imported_at >= (
+        select
+            {{ dbt.dateadd('hour', -1 * lookback_hours, "coalesce(max(existing._source_imported_at), cast('1900-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ "))") }}
+        from {{ this }} as existing
+    )
 {%- endmacro %}

@@ -5,6 +5,7 @@
         incremental_strategy=history_incremental_strategy(),
         unique_key=history_unique_key('id'),
         on_schema_change='fail',
+        pre_hook="{{ history_pre_hook('stg_tascomi__dtf_locations') }}",
     )
 }}
 
