@@ -17,10 +17,9 @@ class DbtFailed(RuntimeError):
 
 
 def dbt_env() -> None:
-    """Point dbt at the lake and the DuckDB files under DATA_PLATFORM_HOME, and keep telemetry off."""
+    """Point dbt at DATA_PLATFORM_HOME (its DuckDB files, and its lake unless DATA_PLATFORM_LAKE says otherwise)."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ["DATA_PLATFORM_HOME"] = str(local_home())
-    os.environ.setdefault("DATA_PLATFORM_LAKE", str(local_home() / "lake"))
 
 
 def target_path() -> Path:
