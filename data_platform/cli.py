@@ -29,11 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - the CLI's job is to turn any failure into a clear message
-        from ingestion.tascomi.client import TascomiAccessDenied, TascomiUnavailable
-        from ingestion.tascomi.settings import TascomiNotConfigured
-
-        cause = _root_cause(error)
-        if isinstance(cause, TascomiAccessDenied | TascomiUnavailable | TascomiNotConfigured):
+        cause = _platform_error(error)
+        if cause is not None:
             print(f"error: {cause}", file=sys.stderr)
             print(
                 "Nothing already landed is lost; the next run resumes from the last day fully landed.", file=sys.stderr
@@ -42,10 +39,19 @@ def main(argv: list[str] | None = None) -> int:
         raise
 
 
-def _root_cause(error: BaseException) -> BaseException:
-    while error.__cause__ is not None or error.__context__ is not None:
-        error = error.__cause__ or error.__context__  # type: ignore[assignment]
-    return error
+def _platform_error(error: BaseException) -> BaseException | None:
+    """The first error in the chain that the platform explains itself (chains can loop: track what was seen)."""
+    from ingestion.tascomi.client import TascomiAccessDenied, TascomiUnavailable
+    from ingestion.tascomi.settings import TascomiNotConfigured
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, TascomiAccessDenied | TascomiUnavailable | TascomiNotConfigured):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -149,10 +149,12 @@ def _empty_table(table: Table) -> pa.Table:
 
 def _vendor_error(failed: BaseException) -> BaseException | None:
     """dlt wraps errors raised while extracting; the vendor's refusal or outage is what the operator needs."""
+    seen: set[int] = set()
     error: BaseException | None = failed
-    while error is not None:
+    while error is not None and id(error) not in seen:
         if isinstance(error, TascomiAccessDenied | TascomiUnavailable):
             return error
+        seen.add(id(error))
         error = error.__cause__ or error.__context__
     return None
 
