@@ -20,6 +20,15 @@ def dbt_env() -> None:
     """Point dbt at DATA_PLATFORM_HOME (its DuckDB files, and its lake unless DATA_PLATFORM_LAKE says otherwise)."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ["DATA_PLATFORM_HOME"] = str(local_home())
+    install_duckdb_extensions()
+
+
+def install_duckdb_extensions() -> None:
+    """DuckDB cannot download extensions here; the PyPI wheels carry httpfs and aws (for an S3 lake)."""
+    from duckdb_extensions import import_extension
+
+    for name in ("httpfs", "aws"):
+        import_extension(name)
 
 
 def target_path() -> Path:

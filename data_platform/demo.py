@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -31,14 +32,16 @@ class DemoResult:
     lake: Path
 
 
-def sandbox_settings(server: TascomiSandbox, today: date) -> TascomiSettings:
-    return TascomiSettings(
-        base_url=server.base_url,
-        public_key=server.public_key,
-        private_key=server.private_key,
-        backoff_s=0.2,
-        today=today,
-    )
+def sandbox_settings(server: TascomiSandbox, today: date, **overrides: Any) -> TascomiSettings:
+    """Settings that point the Tascomi pipeline at a sandbox server, importing as of `today`."""
+    values: dict[str, Any] = {
+        "base_url": server.base_url,
+        "public_key": server.public_key,
+        "private_key": server.private_key,
+        "backoff_s": 0.2,
+        "today": today,
+    }
+    return TascomiSettings(**{**values, **overrides})
 
 
 def run_demo(

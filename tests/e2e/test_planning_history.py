@@ -16,8 +16,8 @@ import pytest
 
 from data_platform import dbt
 from data_platform.contract import tascomi_tables
+from data_platform.demo import sandbox_settings
 from ingestion.tascomi.pipeline import ingest_tascomi
-from ingestion.tascomi.settings import TascomiSettings
 
 pytestmark = pytest.mark.slow
 
@@ -108,14 +108,7 @@ def test_history_matches_ground_truth_and_full_refresh(home: Path, tmp_path: Pat
         for n in range(DAYS + 1):
             today = FIRST_IMPORT + timedelta(days=n)
             server.set_today(today)
-            settings = TascomiSettings(
-                base_url=server.base_url,
-                public_key=server.public_key,
-                private_key=server.private_key,
-                backoff_s=0.01,
-                today=today,
-            )
-            ingest_tascomi(settings, progress=lambda _: None)
+            ingest_tascomi(sandbox_settings(server, today), progress=lambda _: None)
             if today == late_day:  # hold this import back: it reaches the lake only after later days are built
                 for table in DAILY:
                     for path in import_files(home / "lake", table.name, today):

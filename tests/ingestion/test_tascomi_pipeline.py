@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from data_platform.contract import tascomi_tables
+from data_platform.demo import sandbox_settings
 from ingestion.tascomi.client import TascomiAccessDenied, TascomiClient, TascomiUnavailable
 from ingestion.tascomi.pipeline import ingest_tascomi
 from ingestion.tascomi.settings import TascomiSettings
@@ -22,15 +23,7 @@ DAILY = [t.name for t in tascomi_tables().values() if t.load == "daily"]
 
 
 def settings_for(server, today: date, **overrides) -> TascomiSettings:
-    values = dict(
-        base_url=server.base_url,
-        public_key=server.public_key,
-        private_key=server.private_key,
-        backoff_s=0.01,
-        today=today,
-    )
-    values.update(overrides)
-    return TascomiSettings(**values)
+    return sandbox_settings(server, today, **{"backoff_s": 0.01, **overrides})
 
 
 def run_day(server, today: date, **overrides):
