@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import socket
 import statistics
 import subprocess
@@ -74,6 +75,18 @@ def reset_peak_rss() -> bool:
     return True
 
 
+def cpu_s() -> float:
+    """CPU seconds (user + system, every thread) this process has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds another running process has used so far (/proc/<pid>/stat utime + stime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int | str = "self") -> float:
     return _status_kb("VmHWM", pid) / 1024
 
@@ -90,6 +103,8 @@ class Phase:
     peak_rss_mb: float | None = None
     memory_of: str = ""
     notes: list[str] = field(default_factory=list)
+    cpu_s: float | None = None
+    load: float | None = None  # 1-minute load average at the end: other work on the machine shows up here
     rate: bool = True  # rows/s means something (not for dbt builds: their rows are a result, not a throughput)
 
     @property
@@ -101,9 +116,11 @@ class Phase:
 def in_process_phase(phase: Phase, peak_resettable: bool) -> Iterator[None]:
     if peak_resettable:
         reset_peak_rss()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_s()
     yield
     phase.seconds += time.perf_counter() - started
+    phase.cpu_s = (phase.cpu_s or 0.0) + cpu_s() - cpu_started
+    phase.load = os.getloadavg()[0]
     reading = peak_rss_mb()
     phase.peak_rss_mb = max(phase.peak_rss_mb or 0.0, reading)
     phase.memory_of = "ingestion (this process)" if peak_resettable else "this process since start (not resettable)"
@@ -149,6 +166,7 @@ def run_worker(spec: dict[str, Any], home: Path, tag: str) -> dict[str, Any]:
         raise RuntimeError(f"worker {tag} exited {child.returncode} without a result")
     result = json.loads(out_path.read_text())
     result.update(process_seconds=wall, peak_rss_mb=usage.ru_maxrss / 1024, exit_code=child.returncode)
+    result["load"] = os.getloadavg()[0]
     return result
 
 
@@ -164,7 +182,7 @@ def _dbt_worker(spec: dict[str, Any]) -> dict[str, Any]:
     run_results = dbt.target_path() / "run_results.json"
     run_results.unlink(missing_ok=True)
     error = None
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_s()
     try:
         if spec["command"] == "build":
             dbt.build(target="ci", full_refresh=spec["full_refresh"], select=spec.get("select"), quiet=True)
@@ -174,12 +192,18 @@ def _dbt_worker(spec: dict[str, Any]) -> dict[str, Any]:
             dbt.run_dbt(*args, target="ci", quiet=True)
     except dbt.DbtFailed as failed:
         error = str(failed)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, cpu_s() - cpu_started
     nodes = []
     if run_results.exists():
         for node in json.loads(run_results.read_text())["results"]:
             nodes.append((node["unique_id"], node["status"], node["execution_time"]))
-    return {"seconds": seconds, "error": error, "nodes": nodes, "relation_rows": _relation_rows()}
+    return {
+        "seconds": seconds,
+        "cpu_s": cpu_seconds,
+        "error": error,
+        "nodes": nodes,
+        "relation_rows": _relation_rows(),
+    }
 
 
 def _relation_rows() -> dict[str, int]:
@@ -203,12 +227,13 @@ def _floor_worker(spec: dict[str, Any]) -> dict[str, Any]:
 
     database = Path(spec["database"])
     database.unlink(missing_ok=True)
-    times = []
+    times, cpu_times = [], []
     with duckdb.connect(str(database)) as con:
         for _ in range(spec["repeat"]):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), cpu_s()
             con.execute(spec["sql"])
             times.append(time.perf_counter() - started)
+            cpu_times.append(cpu_s() - cpu_started)
         rows = con.execute("select count(*) from floor_history").fetchone()[0]
         con.execute(f"attach '{spec['compare_with']}' as built (read_only)")
         dbt_rows = con.execute(f"select count(*) from built.{HISTORY_RELATION}").fetchone()[0]
@@ -221,7 +246,14 @@ def _floor_worker(spec: dict[str, Any]) -> dict[str, Any]:
             f"select count(*) from (select {columns} from built.{HISTORY_RELATION} "
             f"except all select {columns} from floor_history)"
         ).fetchone()[0]
-    return {"times": times, "rows": rows, "dbt_rows": dbt_rows, "only_floor": only_floor, "only_dbt": only_dbt}
+    return {
+        "times": times,
+        "cpu_times": cpu_times,
+        "rows": rows,
+        "dbt_rows": dbt_rows,
+        "only_floor": only_floor,
+        "only_dbt": only_dbt,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------- the floor
@@ -302,10 +334,16 @@ class SandboxProcess:
             self.port = probe.getsockname()[1]
         self.base_url = f"http://127.0.0.1:{self.port}/rest/v1"
         self.public_key, self.private_key = "sandbox-public", "sandbox-private"
+        # The sandbox's http.server writes headers and body in separate sends; with Nagle's algorithm on and the
+        # client's delayed ACK, every response then waits ~40 ms on loopback, which no production web server does.
+        # By default the benchmark serves with TCP_NODELAY (a run-time setting, the sandbox code is unchanged).
+        nodelay = (
+            "" if args.sandbox_as_shipped else "socketserver.StreamRequestHandler.disable_nagle_algorithm = True; "
+        )
         command = [
             sys.executable,
-            "-m",
-            "sandbox.tascomi",
+            "-c",
+            f"import socketserver, sys; {nodelay}from sandbox.tascomi.__main__ import serve; serve(sys.argv[1:])",
             "--port",
             str(self.port),
             "--seed",
@@ -380,7 +418,7 @@ def _dbt_phase(
     say(f"{name} ...")
     out = run_worker({"kind": "dbt", "full_refresh": False, **spec}, home, tag)
     phase = Phase(name, seconds=out["seconds"], peak_rss_mb=out["peak_rss_mb"], memory_of="dbt (child process)")
-    phase.rate = False
+    phase.rate, phase.cpu_s, phase.load = False, out["cpu_s"], out["load"]
     phase.rows = sum(out["relation_rows"].values()) if spec.get("select") is None else None
     by_kind: dict[str, float] = {}
     for unique_id, _status, seconds in out["nodes"]:
@@ -425,6 +463,7 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
         sandbox.wait_ready()
         world_phase.seconds = time.perf_counter() - started
         world_phase.peak_rss_mb = peak_rss_mb(sandbox.process.pid)
+        world_phase.cpu_s, world_phase.load = process_cpu_s(sandbox.process.pid), os.getloadavg()[0]
         counts = sandbox.state()["counts"]
         world_phase.rows = sum(counts.values())
         world_phase.notes.append(
@@ -444,30 +483,33 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
 
         # 2. The first full load.
         full = Phase("ingest: first full load")
+        sandbox_cpu = process_cpu_s(sandbox.process.pid)
         with in_process_phase(full, resettable):
             report = ingest_tascomi(settings(args.start), progress=lambda _: None)
+        sandbox_cpu = process_cpu_s(sandbox.process.pid) - sandbox_cpu
         full.rows = _add(results.landed_full, report.rows_by_table())
         full.notes.append(
             f"{report.requests_made} requests, page size {args.page_size}; waiting on the API "
-            f"{vendor['seconds']:.1f} s, the rest is dlt"
+            f"{vendor['seconds']:.1f} s, the rest is dlt; sandbox CPU serving it {sandbox_cpu:.1f} s"
         )
         vendor["seconds"] = 0.0
         results.phases.append(full)
         say(f"full load: {full.rows} rows in {full.seconds:.1f} s, peak {full.peak_rss_mb:.0f} MB")
 
         daily = Phase("ingest: daily loads")
-        simulate_s, requests, per_day = 0.0, 0, []
+        simulate_s, serve_cpu_s, requests, per_day = 0.0, 0.0, 0, []
 
         def ingest_days(offsets: range) -> None:
-            nonlocal simulate_s, requests
+            nonlocal simulate_s, serve_cpu_s, requests
             for offset in offsets:
                 day = args.start + timedelta(days=offset)
                 started = time.perf_counter()
                 sandbox.set_today(day)
                 simulate_s += time.perf_counter() - started
-                before = daily.seconds
+                before, sandbox_cpu = daily.seconds, process_cpu_s(sandbox.process.pid)
                 with in_process_phase(daily, resettable):
                     report = ingest_tascomi(settings(day), progress=lambda _: None)
+                serve_cpu_s += process_cpu_s(sandbox.process.pid) - sandbox_cpu
                 per_day.append(daily.seconds - before)
                 daily.rows = (daily.rows or 0) + _add(results.landed_daily, report.rows_by_table())
                 requests += report.requests_made
@@ -491,8 +533,8 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
     daily_days = len(per_day)
     daily.notes.append(f"{daily_days} days, mean {statistics.mean(per_day):.2f} s/day, max {max(per_day):.2f} s/day")
     daily.notes.append(
-        f"{requests} requests; waiting on the API {vendor['seconds']:.1f} s, the rest is dlt; "
-        f"sandbox simulating the days {simulate_s:.1f} s (not counted)"
+        f"{requests} requests; waiting on the API {vendor['seconds']:.1f} s, the rest is dlt; sandbox CPU serving "
+        f"them {serve_cpu_s:.1f} s; sandbox simulating the days {simulate_s:.1f} s (not counted)"
     )
     results.phases.insert(2, daily)
     world_phase.notes.append(f"after {args.days} days: RSS {world_end_rss:.0f} MB, peak {world_end_peak:.0f} MB")
@@ -506,6 +548,8 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
             peak_rss_mb=max(out["peak_rss_mb"] for out in incremental),
             memory_of="dbt (child process)",
             rate=False,
+            cpu_s=statistics.mean(out["cpu_s"] for out in incremental),
+            load=incremental[-1]["load"],
         )
         phase.notes.append("each: " + ", ".join(f"{s:.1f} s" for s in seconds))
         failed = [out["error"] for out in incremental if out["error"]]
@@ -537,7 +581,11 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
         peak_rss_mb=max(out["peak_rss_mb"] for out in model_runs),
         memory_of="dbt (child process)",
     )
-    model.notes.append(f"the model node; the whole dbt call took {statistics.median(call_s):.1f} s")
+    model.load = model_runs[-1]["load"]
+    model.notes.append(
+        f"the model node; the whole dbt call took {statistics.median(call_s):.1f} s wall, "
+        f"{statistics.median(out['cpu_s'] for out in model_runs):.1f} s CPU"
+    )
     results.phases.append(model)
 
     # 5. The engine floor.
@@ -561,6 +609,8 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
         seconds=statistics.median(floor["times"]),
         peak_rss_mb=floor["peak_rss_mb"],
         memory_of="DuckDB (child process)",
+        cpu_s=statistics.median(floor["cpu_times"]),
+        load=floor["load"],
     )
     same = floor["rows"] == floor["dbt_rows"] and floor["only_floor"] == floor["only_dbt"] == 0
     floor_phase.notes.append(
@@ -638,7 +688,8 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
         "",
         f"- **Parameters**: {args.applications:,} initial applications (the sandbox also simulates its 365-day "
         f"backlog of changes), {args.daily_new_applications} new applications a day, seed {args.seed}, first import "
-        f"{args.start}, {args.days} daily imports after the full load, page size {args.page_size}; first dbt build "
+        f"{args.start}, {args.days} daily imports after the full load, page size {args.page_size}, sandbox served "
+        f"{'as shipped (Nagle on)' if args.sandbox_as_shipped else 'with TCP_NODELAY'}; first dbt build "
         f"after day {args.days - args.incremental_builds * args.build_every}, then {args.incremental_builds} "
         f"incremental build(s) every {args.build_every} day(s); dbt target `ci` (DuckDB, 2 dbt threads); "
         f"model and floor timings are the median of {args.repeat}.",
@@ -648,21 +699,23 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
         f"- **Sizes**: raw zone {results.facts['lake_mb']} MB of parquet, ci.duckdb {results.facts['ci_duckdb_mb']} MB;"
         f" this process after imports {results.facts['imports_rss_mb']} MB RSS.",
         "",
-        "| phase | rows | seconds | rows/s | peak RSS MB | whose memory | notes |",
-        "|---|---:|---:|---:|---:|---|---|",
+        "| phase | rows | seconds | CPU s | rows/s | peak RSS MB | whose memory | load | notes |",
+        "|---|---:|---:|---:|---:|---:|---|---:|---|",
     ]
     for p in results.phases:
         lines.append(
-            f"| {p.name} | {_num(p.rows, 0)} | {_num(p.seconds)} | {_num(p.rows_per_s, 0)} | {_num(p.peak_rss_mb, 0)} "
-            f"| {p.memory_of} | {'; '.join(p.notes)} |"
+            f"| {p.name} | {_num(p.rows, 0)} | {_num(p.seconds)} | {_num(p.cpu_s)} | {_num(p.rows_per_s, 0)} "
+            f"| {_num(p.peak_rss_mb, 0)} | {p.memory_of} | {_num(p.load)} | {'; '.join(p.notes)} |"
         )
     lines += [
         "",
         "Rows: for ingestion, records landed; for the sandbox, records in its world; for dbt builds, rows in the "
         "`int_planning__*_history` tables afterwards; for the model and the floor, rows of the applications history. "
         "dbt seconds are the `data_platform.dbt` call in the child (dbt's parse and run, not interpreter start); "
-        "the model row is the node's own execution time. Each child process also spends about 2-3 s starting Python "
-        "and importing dbt, which is not in these figures.",
+        "the model row is the node's own execution time. CPU s is user + system time of the process doing the work "
+        "(all its threads, so it can exceed the seconds); load is the 1-minute load average at the end of the "
+        "phase, above 2 means other work competed for the 2 cores. Each child process also spends about 2-3 s "
+        "starting Python and importing dbt, which is not in these figures.",
         "",
         "| raw table | full load rows | daily load rows | history rows |",
         "|---|---:|---:|---:|",
@@ -718,6 +771,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="runs of the single-model dbt run and of the floor")
     parser.add_argument("--home", type=Path, default=None, help="DATA_PLATFORM_HOME (default: new dir in local/bench)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="markdown file to write the results to")
+    parser.add_argument(
+        "--sandbox-as-shipped",
+        action="store_true",
+        help="serve without TCP_NODELAY: each API request then waits ~40 ms (Nagle + delayed ACK)",
+    )
     parser.add_argument("--code", default=None, help="what code is measured, for the report (default: from git)")
     parser.add_argument("--worker", type=Path, default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
