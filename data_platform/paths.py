@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+# The project folder (dbt project, contract YAML, .dlt config). An installed copy (e.g. the container image) sets
+# DATA_PLATFORM_PROJECT_DIR; a checkout finds itself.
+REPO_ROOT = Path(os.environ.get("DATA_PLATFORM_PROJECT_DIR", Path(__file__).resolve().parent.parent))
 
 
 def local_home() -> Path:
