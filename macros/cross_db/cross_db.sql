@@ -74,10 +74,23 @@
 
 {% macro athena__history_pre_hook(staging_model, entity_key) %}
     {%- if is_incremental() -%}
-        delete from {{ this }}
-        where {{ entity_key }} in ({{ history_changed_ids(ref(staging_model), entity_key) }})
+        {{ history_delete_recomputed_ids(this, ref(staging_model), entity_key) }}
     {%- endif -%}
 {% endmacro %}
+
+{% macro history_delete_recomputed_ids(history_relation, staging_relation, entity_key='id') %}
+    {#- The Athena pre-hook's statement (separate so tests/athena can render it for every history model). -#}
+    delete from {{ history_relation }}
+    where {{ entity_key }} in ({{ history_changed_ids(staging_relation, entity_key, history_relation) }})
+{%- endmacro %}
+
+
+{#-
+    Timestamps on Athena are timestamp(6): Trino's plain timestamp is millisecond precision, which an Iceberg
+    CTAS rejects ("Incorrect timestamp precision for timestamp(3)") and which would truncate the microsecond
+    _imported_at the history orders receipts by. DuckDB's timestamp is already microsecond.
+-#}
+{% macro athena__type_timestamp() %}timestamp(6){% endmacro %}
 
 
 {#-

@@ -141,14 +141,15 @@ from bounded
 
 
 
-{% macro history_changed_ids(relation, unique_key='id') %}
-    {#- Ids with raw rows imported at or after the history's watermark (max _source_imported_at - lookback). -#}
+{% macro history_changed_ids(relation, unique_key='id', history_relation=none) %}
+    {#- Ids with raw rows imported at or after the history's watermark (max _source_imported_at - lookback).
+        history_relation: the history table holding the watermark (default: the model being built, this). -#}
     {%- set lookback_hours = var('history_lookback_hours', 0) | int -%}
     select changed.{{ unique_key }}
     from {{ relation }} as changed
     where changed._imported_at >= (
         select
             {{ dbt.dateadd('hour', -1 * lookback_hours, "coalesce(max(existing._source_imported_at), cast('1900-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ "))") }}
-        from {{ this }} as existing
+        from {{ history_relation if history_relation is not none else this }} as existing
     )
 {%- endmacro %}

@@ -1,0 +1,25 @@
+{#-
+    For the offline Athena check (tests/athena/test_athena_sql.py): prints, between markers, the statements dbt
+    runs on Athena outside compiled model / test SQL, so they can be syntax-checked too:
+      * register_raw_tables' DDL,
+      * each history model's pre-hook (history_delete_recomputed_ids, as rendered on an incremental run),
+    and the Lake Formation tags config each model and seed would get (JSON, checked separately).
+        dbt run-operation print_athena_check_statements --target ci_athena
+-#}
+{% macro print_athena_check_statements(lake_root=none) %}
+    {%- for statement in raw_table_statements(lake_root) -%}
+        {{ print('-- athena-check statement: register_raw_tables\n' ~ statement ~ '\n-- athena-check end') }}
+    {%- endfor -%}
+    {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
+        {%- if node.resource_type == 'model' and node.name.startswith('int_planning__') and node.name.endswith('_history') -%}
+            {%- set history = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias) -%}
+            {%- set staging_model = 'stg_tascomi__' ~ node.name[('int_planning__' | length):-('_history' | length)] -%}
+            {%- set staging_node = graph.nodes['model.' ~ project_name ~ '.' ~ staging_model] -%}
+            {%- set staging = api.Relation.create(database=staging_node.database, schema=staging_node.schema, identifier=staging_node.alias) -%}
+            {{ print('-- athena-check statement: pre-hook ' ~ node.name ~ '\n' ~ history_delete_recomputed_ids(history, staging, 'id') ~ '\n-- athena-check end') }}
+        {%- endif -%}
+        {%- if node.resource_type in ('model', 'seed') -%}
+            {{ print('-- athena-check lf_tags: ' ~ node.name ~ ' ' ~ tojson(lf_tags_config_for(node))) }}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}

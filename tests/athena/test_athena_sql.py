@@ -1,0 +1,251 @@
+"""Offline Athena check: every statement dbt would send to Athena, syntax-checked for Athena/Trino.
+
+What runs:
+  * a moto server on loopback stands in for AWS so `dbt compile --target ci_athena` runs fully. moto's Athena
+    accepts every query without executing it, so this produces SQL and proves nothing about results;
+  * compile 1: every model, data test, analysis and the on-run-start hook, as on a first / --full-refresh build;
+  * compile 2: the incremental models again with `--vars '{compile_incremental: true}'` (macros/is_incremental.sql),
+    so the incremental branch of every history model (watermark subquery on the existing table) is checked too;
+  * `dbt run-operation print_athena_check_statements`: register_raw_tables' DDL, every history model's Athena
+    pre-hook (delete of the recomputed ids), and the Lake Formation tags config of each model and seed.
+Every statement is parsed with sqlglot (athena, falling back to trino; DDL to hive) and must be free of DuckDB-only
+syntax (tests/athena/athena_sql_check.py). Not covered: the CTAS / MERGE wrappers dbt-athena writes around the
+compiled SQL at run time (adapter code) and unit tests (they need a warehouse to build their fixtures).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from tests.athena.athena_sql_check import athena_problems
+
+REPO = Path(__file__).resolve().parents[2]
+DBT = str(Path(sys.executable).with_name("dbt"))
+PROJECT = "council_data_platform"
+REGION = "eu-west-2"
+STATEMENT = re.compile(r"^-- athena-check statement: (.+?)\n(.*?)\n-- athena-check end$", re.S | re.M)
+LF_TAGS = re.compile(r"^-- athena-check lf_tags: (\S+) (.+)$", re.M)
+
+
+@pytest.fixture(scope="module")
+def athena_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DATA_PLATFORM_", "GITHUB_"))}
+        env.update(
+            AWS_ENDPOINT_URL=endpoint,
+            AWS_ACCESS_KEY_ID="testing",
+            AWS_SECRET_ACCESS_KEY="testing",
+            AWS_DEFAULT_REGION=REGION,
+            DATA_PLATFORM_ATHENA_REGION=REGION,
+            DATA_PLATFORM_ATHENA_S3_STAGING_DIR="s3://athena-check/query-results/",
+            DATA_PLATFORM_ATHENA_S3_DATA_DIR="s3://athena-check/dbt/",
+            DATA_PLATFORM_LAKE="s3://council-lake/lake",
+            DATA_PLATFORM_CI_REF="feature/athena-check",
+            DATA_PLATFORM_HOME=str(tmp_path_factory.mktemp("home")),
+            DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        )
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="testing",
+                          aws_secret_access_key="testing")  # fmt: skip
+        s3.create_bucket(Bucket="athena-check", CreateBucketConfiguration={"LocationConstraint": REGION})
+        yield env
+    finally:
+        server.stop()
+
+
+def _dbt(env: dict[str, str], out: Path, *args: str) -> str:
+    command = [DBT, *args, "--target", "ci_athena", "--target-path", str(out / "target"), "--log-path", str(out)]
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def outputs(athena_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | str]:
+    full, incremental, operation = (tmp_path_factory.mktemp(name) for name in ("full", "incremental", "operation"))
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        jobs = [
+            pool.submit(_dbt, athena_env, full, "compile"),
+            pool.submit(
+                _dbt,
+                athena_env,
+                incremental,
+                "compile",
+                "--select",
+                "config.materialized:incremental",
+                "--vars",
+                "{compile_incremental: true}",
+            ),  # fmt: skip
+            pool.submit(_dbt, athena_env, operation, "--quiet", "run-operation", "print_athena_check_statements"),
+        ]
+        printed = jobs[2].result()
+        jobs[0].result(), jobs[1].result()
+    return {"full": full / "target", "incremental": incremental / "target", "printed": printed}
+
+
+@pytest.fixture(scope="module")
+def manifest(outputs) -> dict:
+    return json.loads((outputs["full"] / "manifest.json").read_text())
+
+
+def _compiled(target: Path) -> dict[str, str]:
+    root = target / "compiled" / PROJECT
+    return {str(path.relative_to(root)): path.read_text() for path in sorted(root.rglob("*.sql"))}
+
+
+def _incremental_models(target: Path) -> dict[str, str]:
+    """The models of the incremental compile (its hooks and indirectly selected tests repeat compile 1)."""
+    return {name: sql for name, sql in _compiled(target).items() if name.startswith("models/") and "/" in name
+            and not name.split("/")[-2].endswith(".yml")}  # fmt: skip
+
+
+def test_every_statement_is_athena_sql(outputs, manifest):
+    statements: dict[str, tuple[str, bool]] = {}
+    for name, sql in _compiled(outputs["full"]).items():
+        statements[f"compiled: {name}"] = (sql, False)
+    for name, sql in _incremental_models(outputs["incremental"]).items():
+        statements[f"compiled incremental: {name}"] = (sql, False)
+    operation = STATEMENT.findall(outputs["printed"])
+    for index, (label, sql) in enumerate(operation):
+        statements[f"{label} #{index}"] = (sql, sql.lstrip().startswith("create"))
+
+    problems = {name: found for name, (sql, ddl) in statements.items() if (found := athena_problems(sql, ddl))}
+    assert not problems, json.dumps(problems, indent=2)
+
+    # Coverage: every model (both branches of every incremental one), data test, hook and raw table.
+    models = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    incremental = {n["name"] for n in manifest["nodes"].values()
+                   if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental"}  # fmt: skip
+    tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    compiled_models = {Path(name).stem for name in _compiled(outputs["full"]) if name.startswith("models/")}
+    compiled_models = {name for name in compiled_models if name in models}
+    compiled_tests = [n for n in tests if n.get("compiled_code")]
+    incremental_sql = {Path(k).stem: v for k, v in _incremental_models(outputs["incremental"]).items()}
+    raw_tables = {n["name"] for n in manifest["sources"].values() if n["source_name"] == "tascomi"}
+    ddl = [sql for label, sql in operation if label == "register_raw_tables"]
+    pre_hooks = [label for label, _ in operation if label.startswith("pre-hook")]
+    hooks = [name for name in _compiled(outputs["full"]) if name.startswith("dbt_project.yml/hooks")]
+
+    assert compiled_models == models
+    assert len(compiled_tests) == len(tests) > 0
+    assert set(incremental_sql) == incremental and len(incremental) == 8
+    for name, sql in incremental_sql.items():
+        assert "existing._source_imported_at" in sql, f"{name}: incremental branch not compiled"
+    assert len(ddl) == len(raw_tables) + 1  # one create database, one table each
+    assert sorted(pre_hooks) == sorted(f"pre-hook {name}" for name in incremental)
+    assert hooks
+    analyses = [name for name in _compiled(outputs["full"]) if name.startswith("analyses/")]
+    counts = {
+        "models": len(compiled_models),
+        "incremental branches": len(incremental_sql),
+        "data tests": len(compiled_tests),
+        "analyses": len(analyses),
+        "run hooks": len(hooks),
+        "raw-zone DDL": len(ddl),
+        "history pre-hooks": len(pre_hooks),
+    }
+    assert sum(counts.values()) == len(statements), (counts, len(statements))
+    print(f"\nAthena SQL check: {len(statements)} statements parsed, none with DuckDB-only syntax: {counts}")
+    assert len(statements) > len(models)
+
+
+def test_athena_models_use_microsecond_timestamps(outputs):
+    """Iceberg CTAS rejects Trino's millisecond timestamp(3): every cast names timestamp(6)."""
+    for name, sql in _compiled(outputs["full"]).items():
+        # dbt-athena's own datediff casts through timestamp to date; that never lands in a column.
+        plain = re.search(r"as\s+timestamp\s*\)(?!\s*as\s+date\))", sql, re.I)
+        assert not plain, f"{name}: cast to plain timestamp"
+
+
+def test_schemas_and_raw_locations(outputs, manifest):
+    schemas = {n["name"]: n["schema"] for n in manifest["nodes"].values() if n["resource_type"] in ("model", "seed")}
+    assert schemas["planning_applications"] == "ci_feature_athena_check_planning_trusted"
+    assert schemas["int_planning__applications_history"] == "ci_feature_athena_check_planning_refined"
+    assert schemas["stg_tascomi__applications"] == "ci_feature_athena_check_planning_refined"
+    assert schemas["uk_bank_holidays"] == "ci_feature_athena_check_reference"
+    ddl = "\n".join(sql for label, sql in STATEMENT.findall(outputs["printed"]) if label == "register_raw_tables")
+    assert "create external table if not exists `raw_planning_tascomi`.`applications`" in ddl
+    assert "location 's3://council-lake/lake/raw/planning/tascomi/applications/'" in ddl
+    assert "`_record_index` bigint" in ddl and "`_imported_at` string" in ddl
+    assert "import_year=${import_year}/import_month=${import_month}/import_day=${import_day}/import_date=" in ddl
+
+
+def test_history_models_are_iceberg_merge_without_snapshots(manifest):
+    nodes = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    for node in nodes:
+        assert node["config"]["table_type"] == "iceberg"
+        assert node["config"]["persist_docs"] == {"relation": True, "columns": True}
+        if node["name"].endswith("_history") and node["name"].startswith("int_"):
+            assert node["config"]["materialized"] == "incremental"
+            assert node["config"]["incremental_strategy"] == "merge"
+            assert node["config"]["unique_key"] == ["id", "valid_from"]
+            assert any("history_pre_hook" in hook["sql"] for hook in node["config"]["pre-hook"])
+        assert any("apply_lf_tags" in hook["sql"] for hook in node["config"]["post-hook"])
+    assert not [n for n in manifest["nodes"].values() if n["resource_type"] == "snapshot"]
+
+
+def test_lake_formation_tags_follow_classifications(outputs, manifest):
+    configs = {name: json.loads(config) for name, config in LF_TAGS.findall(outputs["printed"])}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] not in ("model", "seed"):
+            continue
+        config = configs[node["name"]]
+        tagged = {c: value for value, cols in config["tags_columns"]["classification"].items() for c in cols}
+        expected = {name: (col.get("config") or {}).get("meta", {}).get("classification") or col["meta"].get(
+            "classification") for name, col in node["columns"].items()}  # fmt: skip
+        assert tagged == {k: v for k, v in expected.items() if v}, node["name"]
+        assert config["enabled"]
+    contacts = configs["int_planning__contacts_history"]
+    assert contacts["tags"]["classification"] == "personal"
+    assert "surname" in contacts["tags_columns"]["classification"]["personal"]
+    # planning_applications carries officer names (personal): the table tag is the strictest of its columns.
+    assert configs["planning_applications"]["tags"] == {"classification": "personal", "department": "planning"}
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select * exclude (a) from t",
+        "select * replace (lower(a) as a) from t",
+        "select a::integer from t",
+        "select a from t qualify row_number() over (partition by a order by b) = 1",
+        "select [1, 2] as l from t",
+        "select {'a': 1} as s from t",
+        "select strftime(a, '%Y') from t",
+        "select epoch(a) from t",
+        "select list_contains(a, 1) from t",
+        "select * from read_parquet('x.parquet')",
+        "select try_strptime(a, '%Y') from t",
+        "select isodow(a) from t",
+        "select string_agg(a, ',') from t",
+        "select 1; select 2",
+    ],
+)
+def test_checker_rejects_duckdb_only_sql(sql):
+    assert athena_problems(sql), f"not flagged: {sql}"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select a[1], array[1, 2], cast(a as timestamp(6)), day_of_week(b) from t",
+        "select try_cast(a as integer), to_hex(md5(to_utf8(a))), date_add('day', 1, b) from t",
+        "with x as (select id from t where id in (select id from u)) select count(*) over (partition by id) from x",
+    ],
+)
+def test_checker_accepts_athena_sql(sql):
+    assert athena_problems(sql) == []
