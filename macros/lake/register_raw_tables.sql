@@ -2,9 +2,11 @@
     Registers the raw zone for Athena: one Glue external table per source table of the Tascomi contract
     (models/staging/tascomi/_tascomi__sources.yml), over the parquet files dlt lands, so the staging views can read
     them. Every contract column is a string (raw keeps every vendor value as text), plus dlt's import metadata.
-    Partitioned by the lake's import_year / import_month / import_day / import_date folders with partition
-    projection: Athena computes the partitions from the table properties, so no crawler, MSCK REPAIR or
-    ALTER TABLE ADD PARTITION is ever needed after a load.
+    Partitioned by the lake's import_year / import_month / import_day folders with partition projection: Athena
+    computes the partitions from the table properties, so no crawler, MSCK REPAIR or ALTER TABLE ADD PARTITION is
+    ever needed after a load. The import_date folder is rebuilt from the other three in the location template
+    rather than projected as a fourth key: projected keys multiply (years x 12 x 31 prefixes, not x dates too);
+    the import date is also in every row as _import_date.
 
         dbt run-operation register_raw_tables --target prod                    # lake root from $DATA_PLATFORM_LAKE
         dbt run-operation register_raw_tables --target prod --args '{lake_root: "s3://council-lake", replace: true}'
@@ -82,29 +84,26 @@
         {%- do columns.append('`' ~ name ~ '` ' ~ type) -%}
     {%- endfor -%}
     {%- set first_year = var('raw_projection_first_year', 2020) | int -%}
-    {%- set last_year = var('raw_projection_last_year', 2040) | int -%}
 create external table if not exists {{ table }} (
     {{ columns | join(',\n    ') }}
 )
-partitioned by (`import_year` string, `import_month` string, `import_day` string, `import_date` string)
+partitioned by (`import_year` string, `import_month` string, `import_day` string)
 stored as parquet
 location '{{ location }}'
 tblproperties (
     'projection.enabled' = 'true',
-    'projection.import_year.type' = 'integer',
-    'projection.import_year.range' = '{{ first_year }},{{ last_year }}',
+    'projection.import_year.type' = 'date',
+    'projection.import_year.format' = 'yyyy',
+    'projection.import_year.range' = '{{ first_year }},NOW',
+    'projection.import_year.interval' = '1',
+    'projection.import_year.interval.unit' = 'YEARS',
     'projection.import_month.type' = 'integer',
     'projection.import_month.range' = '1,12',
     'projection.import_month.digits' = '2',
     'projection.import_day.type' = 'integer',
     'projection.import_day.range' = '1,31',
     'projection.import_day.digits' = '2',
-    'projection.import_date.type' = 'date',
-    'projection.import_date.format' = 'yyyyMMdd',
-    'projection.import_date.range' = '{{ first_year }}0101,NOW',
-    'projection.import_date.interval' = '1',
-    'projection.import_date.interval.unit' = 'DAYS',
-    'storage.location.template' = '{{ location }}import_year=${import_year}/import_month=${import_month}/import_day=${import_day}/import_date=${import_date}/',
+    'storage.location.template' = '{{ location }}import_year=${import_year}/import_month=${import_month}/import_day=${import_day}/import_date=${import_year}${import_month}${import_day}/',
     'classification' = 'parquet'
 )
 {%- endmacro %}

@@ -181,7 +181,10 @@ def test_schemas_and_raw_locations(outputs, manifest):
     assert "create external table if not exists `raw_planning_tascomi`.`applications`" in ddl
     assert "location 's3://council-lake/lake/raw/planning/tascomi/applications/'" in ddl
     assert "`_record_index` bigint" in ddl and "`_imported_at` string" in ddl
-    assert "import_year=${import_year}/import_month=${import_month}/import_day=${import_day}/import_date=" in ddl
+    assert (
+        "import_year=${import_year}/import_month=${import_month}/import_day=${import_day}/import_date=${import_year}${import_month}${import_day}/"
+        in ddl
+    )
 
 
 def test_history_models_are_iceberg_merge_without_snapshots(manifest):
