@@ -37,6 +37,7 @@ browser:
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(PY) -c "from data_platform.dbt import dbt_env; dbt_env()"  # local/ folder and DuckDB extensions
 	touch $(STAMP)
 
 clean:

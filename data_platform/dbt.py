@@ -20,6 +20,7 @@ def dbt_env() -> None:
     """Point dbt at DATA_PLATFORM_HOME (its DuckDB files, and its lake unless DATA_PLATFORM_LAKE says otherwise)."""
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     os.environ["DATA_PLATFORM_HOME"] = str(local_home())
+    local_home().mkdir(parents=True, exist_ok=True)  # DuckDB creates its file, not the folder
     install_duckdb_extensions()
 
 
