@@ -153,3 +153,17 @@ from bounded
         from {{ history_relation if history_relation is not none else this }} as existing
     )
 {%- endmacro %}
+
+
+{% macro tascomi_history(table_name) %}
+    {#- The whole history model for one daily Tascomi table: incremental config and the SCD2 select. -#}
+    {%- set staging = 'stg_tascomi__' ~ table_name -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy=history_incremental_strategy(),
+        unique_key=history_unique_key('id'),
+        on_schema_change='fail',
+        pre_hook="{{ history_pre_hook('" ~ staging ~ "') }}",
+    ) }}
+    {{ scd2_from_change_log(ref(staging), tascomi_column_names(table_name)) }}
+{%- endmacro %}

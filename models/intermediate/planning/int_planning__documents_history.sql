@@ -1,12 +1,2 @@
 -- Every version of every documents record (SCD2), rebuilt from the change log in stg_tascomi__documents.
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=history_incremental_strategy(),
-        unique_key=history_unique_key('id'),
-        on_schema_change='fail',
-        pre_hook="{{ history_pre_hook('stg_tascomi__documents') }}",
-    )
-}}
-
-{{ scd2_from_change_log(ref('stg_tascomi__documents'), tascomi_column_names('documents')) }}
+{{ tascomi_history('documents') }}

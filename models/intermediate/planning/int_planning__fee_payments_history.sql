@@ -1,12 +1,2 @@
 -- Every version of every fee_payments record (SCD2), rebuilt from the change log in stg_tascomi__fee_payments.
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy=history_incremental_strategy(),
-        unique_key=history_unique_key('id'),
-        on_schema_change='fail',
-        pre_hook="{{ history_pre_hook('stg_tascomi__fee_payments') }}",
-    )
-}}
-
-{{ scd2_from_change_log(ref('stg_tascomi__fee_payments'), tascomi_column_names('fee_payments')) }}
+{{ tascomi_history('fee_payments') }}
