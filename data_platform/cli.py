@@ -40,18 +40,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _platform_error(error: BaseException) -> BaseException | None:
-    """The first error in the chain that the platform explains itself (chains can loop: track what was seen)."""
+    """An error the platform explains itself (vendor refused or down, settings missing), if that is the cause."""
+    from data_platform.errors import find_cause
     from ingestion.tascomi.client import TascomiAccessDenied, TascomiUnavailable
     from ingestion.tascomi.settings import TascomiNotConfigured
 
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        if isinstance(current, TascomiAccessDenied | TascomiUnavailable | TascomiNotConfigured):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
+    return find_cause(error, TascomiAccessDenied, TascomiUnavailable, TascomiNotConfigured)
 
 
 def _parser() -> argparse.ArgumentParser:

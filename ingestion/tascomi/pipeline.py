@@ -17,6 +17,7 @@ import pyarrow as pa
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from data_platform.contract import Table, tascomi_tables
+from data_platform.errors import find_cause
 from ingestion.lake import raw_pipeline
 from ingestion.tascomi.client import TascomiAccessDenied, TascomiClient, TascomiUnavailable
 from ingestion.tascomi.settings import TascomiSettings
@@ -128,12 +129,14 @@ def ingest_tascomi(
             try:
                 pipeline.run(source, loader_file_format="parquet")
             except PipelineStepFailed as failed:
-                vendor = _vendor_error(failed)
+                # dlt wraps errors raised while extracting; the vendor's refusal or outage is what operators need.
+                vendor = find_cause(failed, TascomiAccessDenied, TascomiUnavailable)
                 if vendor is None:
                     raise
                 raise vendor from failed
             report.rows[step.label] = counts
-            progress(f"  {step.label:>10}: " + ", ".join(f"{t} {n}" for t, n in counts.items() if n) or "no changes")
+            landed = ", ".join(f"{t} {n}" for t, n in counts.items() if n)
+            progress(f"  {step.label:>10}: {landed or 'no changes'}")
     finally:
         report.requests_made = client.requests_made
     if remaining:
@@ -145,18 +148,6 @@ def _empty_table(table: Table) -> pa.Table:
     """A zero-row file with the table's columns: an empty table still exists in raw, so readers find it."""
     names = [*table.column_names, *METADATA_COLUMNS, "_dlt_load_id", "_dlt_id"]
     return pa.table({n: pa.array([], pa.int64() if n == "_record_index" else pa.string()) for n in names})
-
-
-def _vendor_error(failed: BaseException) -> BaseException | None:
-    """dlt wraps errors raised while extracting; the vendor's refusal or outage is what the operator needs."""
-    seen: set[int] = set()
-    error: BaseException | None = failed
-    while error is not None and id(error) not in seen:
-        if isinstance(error, TascomiAccessDenied | TascomiUnavailable):
-            return error
-        seen.add(id(error))
-        error = error.__cause__ or error.__context__
-    return None
 
 
 def _selected_tables(settings: TascomiSettings) -> list[Table]:
