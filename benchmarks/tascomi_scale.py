@@ -807,11 +807,13 @@ def main(argv: list[str] | None = None) -> None:
     say(f"benchmark home {args.home}")
     started = time.perf_counter()
     results = run_benchmark(args, say)
-    command = "benchmarks/tascomi_scale.py " + " ".join(
-        f"--{k.replace('_', '-')} {v}"
-        for k, v in vars(args).items()
-        if k not in ("home", "output", "worker", "code") and v is not None
-    )
+    options = []
+    for name, value in vars(args).items():
+        if name in ("home", "output", "worker", "code") or value is None or value is False:
+            continue
+        flag = "--" + name.replace("_", "-")
+        options.append(flag if value is True else f"{flag} {value}")
+    command = "benchmarks/tascomi_scale.py " + " ".join(options)
     write_report(args.output, render(args, results, command, time.perf_counter() - started))
     say(f"results written to {args.output}")
 
