@@ -334,16 +334,10 @@ class SandboxProcess:
             self.port = probe.getsockname()[1]
         self.base_url = f"http://127.0.0.1:{self.port}/rest/v1"
         self.public_key, self.private_key = "sandbox-public", "sandbox-private"
-        # The sandbox's http.server writes headers and body in separate sends; with Nagle's algorithm on and the
-        # client's delayed ACK, every response then waits ~40 ms on loopback, which no production web server does.
-        # By default the benchmark serves with TCP_NODELAY (a run-time setting, the sandbox code is unchanged).
-        nodelay = (
-            "" if args.sandbox_as_shipped else "socketserver.StreamRequestHandler.disable_nagle_algorithm = True; "
-        )
         command = [
             sys.executable,
             "-c",
-            f"import socketserver, sys; {nodelay}from sandbox.tascomi.__main__ import serve; serve(sys.argv[1:])",
+            "import sys; from sandbox.tascomi.__main__ import serve; serve(sys.argv[1:])",
             "--port",
             str(self.port),
             "--seed",
@@ -688,8 +682,7 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
         "",
         f"- **Parameters**: {args.applications:,} initial applications (the sandbox also simulates its 365-day "
         f"backlog of changes), {args.daily_new_applications} new applications a day, seed {args.seed}, first import "
-        f"{args.start}, {args.days} daily imports after the full load, page size {args.page_size}, sandbox served "
-        f"{'as shipped (Nagle on)' if args.sandbox_as_shipped else 'with TCP_NODELAY'}; first dbt build "
+        f"{args.start}, {args.days} daily imports after the full load, page size {args.page_size}; first dbt build "
         f"after day {args.days - args.incremental_builds * args.build_every}, then {args.incremental_builds} "
         f"incremental build(s) every {args.build_every} day(s); dbt target `ci` (DuckDB, 2 dbt threads); "
         f"model and floor timings are the median of {args.repeat}.",
@@ -771,11 +764,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="runs of the single-model dbt run and of the floor")
     parser.add_argument("--home", type=Path, default=None, help="DATA_PLATFORM_HOME (default: new dir in local/bench)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="markdown file to write the results to")
-    parser.add_argument(
-        "--sandbox-as-shipped",
-        action="store_true",
-        help="serve without TCP_NODELAY: each API request then waits ~40 ms (Nagle + delayed ACK)",
-    )
     parser.add_argument("--code", default=None, help="what code is measured, for the report (default: from git)")
     parser.add_argument("--worker", type=Path, default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)

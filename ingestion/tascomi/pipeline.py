@@ -26,6 +26,7 @@ PIPELINE_NAME = "tascomi"
 DEPARTMENT = "planning"
 DATASET = "tascomi"
 FULL = "full"
+IMPORT_LOG = "import_log"
 METADATA_COLUMNS: dict[str, dict[str, Any]] = {
     "_imported_at": {"data_type": "text"},
     "_import_date": {"data_type": "text"},
@@ -176,7 +177,7 @@ def _step_source(
 ) -> Any:
     @dlt.source(name=PIPELINE_NAME, section=PIPELINE_NAME)
     def tascomi() -> Any:
-        return [
+        tables = [
             dlt.resource(
                 _table_rows(client, table, step, settings, today, imported_at, counts),
                 name=table.name,
@@ -185,12 +186,26 @@ def _step_source(
             )
             for table in step.tables
         ]
+        return [*tables, _import_log(step, today, imported_at)]
 
     source = tascomi()
     # Raw keeps every value as the vendor sent it (text); typing is staging's job, so dlt must not guess.
     for detection in list(source.schema.settings.get("detections") or []):
         source.schema.remove_type_detection(detection)
     return source
+
+
+def _import_log(step: Step, today: date, imported_at: str) -> Any:
+    """One row per landed step, in the same package: proof that a day was imported even when nothing changed,
+    which is what source freshness must measure for change-only tables."""
+    row = {
+        "tables": ",".join(t.name for t in step.tables),
+        "_imported_at": imported_at,
+        "_import_date": today.isoformat(),
+        "_requested_day": step.requested_day.isoformat() if step.requested_day else FULL,
+        "_record_index": 0,
+    }
+    return dlt.resource([row], name=IMPORT_LOG, write_disposition="append", columns=METADATA_COLUMNS)
 
 
 def _table_rows(

@@ -258,6 +258,8 @@ class TascomiSandbox:
 def _handler_for(sandbox: TascomiSandbox) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # http.server writes headers and body separately; with Nagle + delayed ACK each response stalls ~40 ms.
+        disable_nagle_algorithm = True
 
         def _dispatch(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
