@@ -81,7 +81,8 @@ def _relation_rows(database: Path) -> dict[str, int]:
     with duckdb.connect(str(database)) as con:  # same settings as dbt's open connection
         found = con.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_name in ? or starts_with(table_name, ?) order by all",
+            "where table_name in ? or (starts_with(table_name, ?) and ends_with(table_name, '_history')) "
+            "order by all",
             [list(SUMMARY_TABLES), SUMMARY_PREFIX],
         ).fetchall()
         for schema, table in found:
@@ -95,7 +96,7 @@ def print_summary(result: DemoResult, progress: Callable[[str], None] = print) -
         progress(f"  {table:<24} {count:>8}")
     progress("History versions and trusted tables:")
     for relation, count in sorted(result.relation_rows.items()):
-        progress(f"  {relation:<44} {count:>8}")
+        progress(f"  {relation:<56} {count:>8}")
     progress(f"Lake folder:   {result.lake}")
     progress(f"DuckDB file:   {result.duckdb_file}   (query it with `dbt show` or any DuckDB client)")
     progress(f"Docs site:     {result.docs_page}   (the data catalogue: open it in a browser)")
