@@ -254,3 +254,12 @@ def test_a_table_empty_at_the_first_load_still_exists_in_raw(home):
     columns = {r[0] for r in described}
     assert set(tascomi_tables()["appeals"].column_names) <= columns
     assert {"_imported_at", "_record_index", "_dlt_load_id", "_dlt_id"} <= columns
+
+
+def test_slow_vendor_times_out_and_retries_then_gives_up_with_the_cause(tascomi_sandbox, home):
+    tascomi_sandbox.faults.slow_ms = 400
+    with pytest.raises(TascomiUnavailable, match="Timeout"):
+        run_day(tascomi_sandbox, day(0), timeout_s=0.1, max_attempts=2)
+    assert raw_rows(home, "applications") == []
+    tascomi_sandbox.faults.slow_ms = 0
+    assert run_day(tascomi_sandbox, day(0), timeout_s=5).rows["full"]["applications"] > 0
