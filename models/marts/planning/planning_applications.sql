@@ -35,17 +35,9 @@ decision_types as (
     select
         id,
         name,
-        code
-    from {{ ref('stg_tascomi__decision_types') }}
-
-),
-
-decision_outcomes as (
-
-    select
-        decision_type_code,
+        code,
         decision_outcome
-    from {{ ref('planning_decision_outcomes') }}
+    from {{ ref('int_planning__decision_types') }}
 
 ),
 
@@ -120,7 +112,7 @@ joined as (
         decision_types.code as decision_type_code,
         case
             when applications.decision_type_id is not null
-                then coalesce(decision_outcomes.decision_outcome, 'other')
+                then coalesce(decision_types.decision_outcome, 'other')
         end as decision_outcome,
         applications.decision_level_id,
         applications.ward_id,
@@ -167,8 +159,6 @@ joined as (
         on applications.ps_development_code_id = development_codes.id
     left join decision_types
         on applications.decision_type_id = decision_types.id
-    left join decision_outcomes
-        on decision_types.code = decision_outcomes.decision_type_code
     left join wards
         on applications.ward_id = wards.id
     left join officers

@@ -11,17 +11,8 @@ decision_types as (
 
     select
         id,
-        code
-    from {{ ref('stg_tascomi__decision_types') }}
-
-),
-
-decision_outcomes as (
-
-    select
-        decision_type_code,
         decision_outcome
-    from {{ ref('planning_decision_outcomes') }}
+    from {{ ref('int_planning__decision_types') }}
 
 )
 
@@ -37,7 +28,7 @@ select
     history.decision_type_id,
     case
         when history.decision_type_id is not null
-            then coalesce(decision_outcomes.decision_outcome, 'other')
+            then coalesce(decision_types.decision_outcome, 'other')
     end as decision_outcome,
     history.decision_level_id,
     history.officer_id,
@@ -65,5 +56,3 @@ select
 from history
 left join decision_types
     on history.decision_type_id = decision_types.id
-left join decision_outcomes
-    on decision_types.code = decision_outcomes.decision_type_code
