@@ -56,9 +56,9 @@ def run_demo(
     home = local_home() / "demo"
     os.environ["DATA_PLATFORM_HOME"] = str(home)
     first_import = start or date.today() - timedelta(days=days)
-    for stale in ("lake", "dlt", "dev.duckdb", "docs"):
-        path = home / stale
-        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    for stale in ("lake", "dlt", "docs"):
+        shutil.rmtree(home / stale, ignore_errors=True)
+    (home / "dev.duckdb").unlink(missing_ok=True)
     world = TascomiWorld(seed=seed, start_date=first_import, initial_applications=initial_applications)
     landed: dict[str, int] = {}
     with TascomiSandbox(world) as server:

@@ -37,9 +37,8 @@ class TascomiSettings:
         return self.today or datetime.now(LONDON).date()
 
 
-def _get(key: str, default: Any = None, secret: bool = False) -> Any:
-    value = (dlt.secrets if secret else dlt.config).get(f"{SECTION}.{key}")
-    return default if value is None else value
+def _get(key: str, secret: bool = False) -> Any:
+    return (dlt.secrets if secret else dlt.config).get(f"{SECTION}.{key}")
 
 
 def load_settings(**overrides: Any) -> TascomiSettings:
