@@ -6,6 +6,7 @@ import contextlib
 import http.client
 import json
 import socket
+import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -15,13 +16,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sandbox.faults.rules import Action, ProxyRequest, ProxyResponse, Rule, apply, rule_from_json
+from sandbox.faults.upstream import Upstream
 
 ADMIN_PREFIX = "/_faults/"
-# Per-connection headers (RFC 9110 section 7.6.1): each hop sets its own. Content-Length is recomputed.
-HOP_BY_HOP = frozenset(
-    {"connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer"}
-    | {"transfer-encoding", "upgrade"}
-)
 
 
 @dataclass(frozen=True)
@@ -61,7 +58,7 @@ class FaultProxy:
         if upstream.scheme not in ("http", "https") or not upstream.hostname:
             raise ValueError(f"upstream must be an http(s) URL, not {upstream_base!r}")
         self.upstream_base = upstream_base.rstrip("/")
-        self._upstream = upstream
+        self._upstream_connections = Upstream(upstream, timeout)
         self._prefix = upstream.path.rstrip("/")
         self.timeout = timeout
         self.rules: list[Rule] = []
@@ -69,7 +66,7 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._named = 0
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._httpd = _Server((host, port), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -103,6 +100,7 @@ class FaultProxy:
             self._thread.join()
             self._thread = None
         self._httpd.server_close()
+        self._upstream_connections.close()
 
     def __enter__(self) -> FaultProxy:
         return self.start()
@@ -210,28 +208,12 @@ class FaultProxy:
         return outcome
 
     def _forward(self, request: ProxyRequest) -> tuple[ProxyResponse, str | None]:
-        """Send the request upstream as it is (hop-by-hop headers aside) and read its whole answer."""
-        secure = self._upstream.scheme == "https"
-        connection_type = http.client.HTTPSConnection if secure else http.client.HTTPConnection
-        connection = connection_type(self._upstream.hostname, self._upstream.port, timeout=self.timeout)
+        """Upstream's answer, or a 502 naming why there was none."""
         try:
-            connection.putrequest(request.method, request.target, skip_host=True, skip_accept_encoding=True)
-            connection.putheader("Host", self._upstream.netloc)
-            for name, value in request.headers:
-                if name.lower() not in HOP_BY_HOP | {"host", "content-length"}:
-                    connection.putheader(name, value)
-            if request.body or request.method in ("POST", "PUT", "PATCH"):
-                connection.putheader("Content-Length", str(len(request.body)))
-            connection.endheaders(request.body or None)
-            answer = connection.getresponse()
-            body = answer.read()
-            headers = tuple((k, v) for k, v in answer.getheaders() if k.lower() not in HOP_BY_HOP)
-            return ProxyResponse(answer.status, headers, body, answer.reason), None
+            return self._upstream_connections.send(request), None
         except (OSError, http.client.HTTPException) as error:
             problem = f"upstream {self.upstream_base} failed: {type(error).__name__}: {error}"
             return _json_response(502, {"error": problem}), problem
-        finally:
-            connection.close()
 
     # ------------------------------------------------------------------ admin
 
@@ -256,6 +238,17 @@ class FaultProxy:
         return _json_response(404, {"error": f"no admin endpoint {method} {path}"})
 
 
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog of 5 overflows under a threaded client: the kernel drops the extra SYNs and the
+    # client retries a second later, which would look like a delay the tests did not ask for.
+    request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hung up or timed out (tests do both on purpose) is not worth a traceback.
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
+
+
 def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -277,14 +270,15 @@ def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
         def _send(self, response: ProxyResponse) -> None:
             self.send_response_only(response.status, response.reason)
             is_head = self.command == "HEAD"
+            length = str(len(response.body))
             for name, value in response.headers:
-                # A HEAD answer carries upstream's Content-Length for the body it did not send.
-                if name.lower() != "content-length" or is_head:
-                    self.send_header(name, value)
+                # Recomputed in its place, so untouched answers keep upstream's header order; a HEAD answer keeps
+                # upstream's Content-Length for the body it did not send.
+                self.send_header(name, length if name.lower() == "content-length" and not is_head else value)
             if response.header("Date") is None:
                 self.send_header("Date", self.date_time_string())
-            if not is_head:
-                self.send_header("Content-Length", str(len(response.body)))
+            if response.header("Content-Length") is None and not is_head:
+                self.send_header("Content-Length", length)
             self.end_headers()
             if not is_head:
                 self.wfile.write(response.body)

@@ -148,8 +148,9 @@ class _Delay(Action):
     def __init__(self, seconds: float) -> None:
         self.seconds = float(seconds)
 
-    def before(self, request: ProxyRequest) -> ProxyRequest:
-        request.wait(self.seconds)
+    def before(self, request: ProxyRequest) -> ProxyRequest | ProxyResponse:
+        if request.wait(self.seconds):  # the proxy is stopping: hang up rather than reach a gone upstream
+            return ProxyResponse(0, disconnect=True)
         return request
 
     def describe(self) -> dict[str, Any]:
