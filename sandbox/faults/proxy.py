@@ -60,7 +60,6 @@ class FaultProxy:
         self.upstream_base = upstream_base.rstrip("/")
         self._upstream_connections = Upstream(upstream, timeout)
         self._prefix = upstream.path.rstrip("/")
-        self.timeout = timeout
         self.rules: list[Rule] = []
         self.requests: list[Exchange] = []
         self._lock = threading.Lock()
