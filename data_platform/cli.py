@@ -1,4 +1,4 @@
-"""`data-platform`: the main job and each of its steps."""
+"""`data-platform`: the nightly job, the demo, and each step on its own."""
 
 from __future__ import annotations
 
@@ -7,48 +7,46 @@ import os
 import sys
 from datetime import date
 
-from data_platform.paths import REPO_ROOT
+from core.errors import PlatformError, find_cause
+from core.registry import load_registry
+from core.workspace import PROJECT_DIR, Workspace
 
 EPILOG = """\
 examples:
-  data-platform run                       the whole job on DuckDB with the sandbox sources (a month of change)
+  data-platform demo                      the whole job on DuckDB with the sandbox sources (a month of change)
+  data-platform nightly --target prod     what production schedules: every configured source -> build -> docs
   data-platform ingest tascomi            land Tascomi changes up to yesterday (needs SOURCES__TASCOMI__* set)
   data-platform build                     dbt build on the dev target
   data-platform docs                      generate the data catalogue (dbt docs) as one page
-  data-platform sandbox tascomi --port 8765   serve the sandbox vendor API for anyone to point a pipeline at
+  data-platform generate [--check]        rewrite (or check) the dbt files derived from the source contracts
+  data-platform sandbox tascomi --port 8765   serve a source's sandbox for anyone to point a pipeline at
+
+Where things go: DATA_PLATFORM_HOME (default ./local) and DATA_PLATFORM_LAKE (default <home>/lake; a folder or
+s3://bucket/prefix). Source settings: .dlt/config.toml, .dlt/secrets.toml or SOURCES__<SOURCE>__<KEY>.
 """
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    # dlt finds .dlt/config.toml through the project dir; usage telemetry has no network to go to.
+    os.environ.setdefault("DLT_PROJECT_DIR", str(PROJECT_DIR))
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
-    os.environ.setdefault("DLT_PROJECT_DIR", str(REPO_ROOT))
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     args = _parser().parse_args(argv)
+    workspace = Workspace.from_environment()
     try:
-        return args.handler(args)
+        return args.handler(args, workspace)
     except KeyboardInterrupt:
         return 130
-    except Exception as error:  # noqa: BLE001 - the CLI's job is to turn any failure into a clear message
-        cause = _platform_error(error)
-        if cause is not None:
-            print(f"error: {cause}", file=sys.stderr)
-            print(
-                "Nothing already landed is lost; the next run resumes from the last day fully landed.", file=sys.stderr
-            )
-            return 2
-        raise
-
-
-def _platform_error(error: BaseException) -> BaseException | None:
-    """An error the platform explains itself (vendor refused or down, settings missing), if that is the cause."""
-    from data_platform.errors import find_cause
-    from ingestion.tascomi.client import TascomiAccessDenied, TascomiUnavailable
-    from ingestion.tascomi.settings import TascomiNotConfigured
-
-    return find_cause(error, TascomiAccessDenied, TascomiUnavailable, TascomiNotConfigured)
+    except Exception as error:  # noqa: BLE001 - the CLI's job is to turn any known failure into a clear message
+        explained = find_cause(error, PlatformError)
+        if explained is None:
+            raise
+        print(f"error: {explained}", file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:
+    sources = list(load_registry())
     parser = argparse.ArgumentParser(
         prog="data-platform",
         description="The council data platform: ingest sources, build trusted tables, publish the catalogue.",
@@ -57,15 +55,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="main job: sandbox sources -> ingest N days -> dbt build -> docs")
-    run.add_argument("--days", type=int, default=30, help="simulated days of change to import (default 30)")
-    run.add_argument("--seed", type=int, default=42, help="sandbox seed: same seed, same data")
-    run.add_argument("--start-date", type=date.fromisoformat, help="first import day (default: DAYS days ago)")
-    run.add_argument("--applications", type=int, default=300, help="applications already in the system")
-    run.set_defaults(handler=_run)
+    demo = commands.add_parser("demo", help="sandbox sources -> ingest N days -> dbt build -> docs (DuckDB)")
+    demo.add_argument("--days", type=int, default=30, help="simulated days of change to import (default 30)")
+    demo.add_argument("--seed", type=int, default=42, help="sandbox seed: same seed, same data")
+    demo.add_argument("--start-date", type=date.fromisoformat, help="first import day (default: DAYS days ago)")
+    demo.set_defaults(handler=_demo)
+
+    nightly = commands.add_parser("nightly", help="every configured source -> dbt build -> docs (what prod runs)")
+    nightly.add_argument("--target", help="dbt target from profiles.yml (default dev; prod on Athena)")
+    nightly.add_argument("--source", action="append", choices=sources, help="only these sources (repeatable)")
+    nightly.set_defaults(handler=_nightly)
 
     ingest = commands.add_parser("ingest", help="land a source system's new data in the raw zone")
-    ingest.add_argument("source", choices=["tascomi"])
+    ingest.add_argument("source", choices=sources)
     ingest.add_argument("--today", type=date.fromisoformat, help="business day to import as (default: today)")
     ingest.set_defaults(handler=_ingest)
 
@@ -79,48 +81,78 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument("--target", help="dbt target (default dev)")
     docs.set_defaults(handler=_docs)
 
+    generate = commands.add_parser("generate", help="rewrite the dbt files derived from the source contracts")
+    generate.add_argument("--check", action="store_true", help="only check they are up to date (exit 1 if not)")
+    generate.set_defaults(handler=_generate)
+
     sandbox = commands.add_parser("sandbox", help="serve a sandbox stand-in for a source system")
-    sandbox.add_argument("source", choices=["tascomi"])
+    sandbox.add_argument("source", choices=sources)
     sandbox.add_argument("rest", nargs=argparse.REMAINDER, help="options for the sandbox (see --help after it)")
     sandbox.set_defaults(handler=_sandbox)
     return parser
 
 
-def _run(args: argparse.Namespace) -> int:
-    from data_platform.demo import print_summary, run_demo
+def _demo(args: argparse.Namespace, workspace: Workspace) -> int:
+    from data_platform.jobs import demo, print_summary
 
-    result = run_demo(days=args.days, seed=args.seed, start=args.start_date, initial_applications=args.applications)
-    print_summary(result)
+    print_summary(demo(workspace, days=args.days, seed=args.seed, start=args.start_date))
     return 0
 
 
-def _ingest(args: argparse.Namespace) -> int:
-    from ingestion.tascomi.pipeline import ingest_tascomi
-    from ingestion.tascomi.settings import load_settings
+def _nightly(args: argparse.Namespace, workspace: Workspace) -> int:
+    from data_platform.jobs import nightly, print_summary
 
-    report = ingest_tascomi(load_settings(today=args.today))
+    result = nightly(workspace, target=args.target, sources=args.source)
+    print_summary(result)
+    return 2 if result.failures else 0
+
+
+def _ingest(args: argparse.Namespace, workspace: Workspace) -> int:
+    from core.registry import source_entry
+    from data_platform.sources import connector
+
+    source = connector(source_entry(args.source))
+    report = source.ingest(source.load_settings(today=args.today), workspace)
     print(f"landed: {report.rows_by_table()} with {report.requests_made} requests")
     return 0
 
 
-def _build(args: argparse.Namespace) -> int:
+def _build(args: argparse.Namespace, workspace: Workspace) -> int:
     from data_platform import dbt
 
-    dbt.build(target=args.target, full_refresh=args.full_refresh, select=args.select)
+    dbt.build(workspace, target=args.target, full_refresh=args.full_refresh, select=args.select)
     return 0
 
 
-def _docs(args: argparse.Namespace) -> int:
+def _docs(args: argparse.Namespace, workspace: Workspace) -> int:
     from data_platform import dbt
 
-    print(f"catalogue: {dbt.docs(target=args.target)}")
+    print(f"catalogue: {dbt.docs(workspace, target=args.target)}")
     return 0
 
 
-def _sandbox(args: argparse.Namespace) -> int:
-    from sandbox.tascomi.__main__ import serve
+def _generate(args: argparse.Namespace, workspace: Workspace) -> int:
+    from data_platform.generate import check, write
 
-    return serve(args.rest) or 0
+    if args.check:
+        stale = check(workspace.project_dir)
+        for path in stale:
+            print(f"out of date: {path}", file=sys.stderr)
+        if stale:
+            print("run `data-platform generate` (make generate) and commit the result", file=sys.stderr)
+        return 1 if stale else 0
+    for path in write(workspace.project_dir):
+        print(f"wrote {path}")
+    return 0
+
+
+def _sandbox(args: argparse.Namespace, workspace: Workspace) -> int:
+    import importlib
+
+    from core.registry import source_entry
+
+    module = importlib.import_module(source_entry(args.source).sandbox + ".__main__")
+    return module.serve(args.rest) or 0
 
 
 if __name__ == "__main__":

@@ -1,27 +1,24 @@
-"""Running dbt from the platform: one place that knows the project, profiles and target folders."""
+"""Running dbt from the platform: one place that knows the project, the profiles and where a workspace's files go.
+
+The workspace reaches dbt as variables (`platform_home`, `lake_root`: profiles.yml and the sources read them), never
+through the process environment, so one process can build two workspaces.
+"""
 
 from __future__ import annotations
 
-import os
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
-from data_platform.paths import REPO_ROOT, local_home
+from core.errors import PlatformError
+from core.workspace import Workspace
 
 
-class DbtFailed(RuntimeError):
+class DbtFailed(PlatformError):
     """A dbt command failed; dbt's own output above says which node and why."""
-
-
-def dbt_env() -> None:
-    """Point dbt at DATA_PLATFORM_HOME (its DuckDB files, and its lake unless DATA_PLATFORM_LAKE says otherwise)."""
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    os.environ["DATA_PLATFORM_HOME"] = str(local_home())
-    local_home().mkdir(parents=True, exist_ok=True)  # DuckDB creates its file, not the folder
-    install_duckdb_extensions()
 
 
 def install_duckdb_extensions() -> None:
@@ -32,16 +29,26 @@ def install_duckdb_extensions() -> None:
         import_extension(name)
 
 
-def target_path() -> Path:
-    return local_home() / "target"
+def workspace_vars(workspace: Workspace) -> dict[str, str]:
+    return {"platform_home": str(workspace.home), "lake_root": workspace.lake.rstrip("/")}
 
 
-def run_dbt(*args: str, target: str | None = None, quiet: bool = False) -> dbtRunnerResult:
-    dbt_env()
-    argv = [*(["--quiet"] if quiet else []), *args, "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT)]
+def run_dbt(
+    workspace: Workspace,
+    *args: str,
+    target: str | None = None,
+    quiet: bool = False,
+    extra_vars: dict[str, object] | None = None,
+) -> dbtRunnerResult:
+    workspace.ensure()
+    install_duckdb_extensions()
+    project = str(workspace.project_dir)
+    variables = {**workspace_vars(workspace), **(extra_vars or {})}
+    argv = [*(["--quiet"] if quiet else []), *args, "--project-dir", project, "--profiles-dir", project]
+    argv += ["--vars", json.dumps(variables)]
     if target:
         argv += ["--target", target]
-    argv += ["--target-path", str(target_path())]
+    argv += ["--target-path", str(workspace.dbt_target_dir)]
     result = dbtRunner().invoke(argv)
     if not result.success:
         raise DbtFailed(f"dbt {' '.join(args)} failed" + (f": {result.exception}" if result.exception else ""))
@@ -49,14 +56,18 @@ def run_dbt(*args: str, target: str | None = None, quiet: bool = False) -> dbtRu
 
 
 def build(
-    target: str | None = None, full_refresh: bool = False, select: str | None = None, quiet: bool = False
+    workspace: Workspace,
+    target: str | None = None,
+    full_refresh: bool = False,
+    select: str | None = None,
+    quiet: bool = False,
 ) -> dbtRunnerResult:
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
     if select:
         args += ["--select", select]
-    return run_dbt(*args, target=target, quiet=quiet)
+    return run_dbt(workspace, *args, target=target, quiet=quiet)
 
 
 def outcome(result: dbtRunnerResult) -> str:
@@ -65,15 +76,10 @@ def outcome(result: dbtRunnerResult) -> str:
     return " ".join(f"{status}={count}" for status, count in sorted(statuses.items()))
 
 
-def docs(target: str | None = None, quiet: bool = False) -> Path:
+def docs(workspace: Workspace, target: str | None = None, quiet: bool = False) -> Path:
     """Generate the catalogue as one self-contained page and return where it is."""
-    run_dbt("docs", "generate", "--static", target=target, quiet=quiet)
-    site = local_home() / "docs"
-    site.mkdir(parents=True, exist_ok=True)
-    page = site / "index.html"
-    shutil.copyfile(target_path() / "static_index.html", page)
+    run_dbt(workspace, "docs", "generate", "--static", target=target, quiet=quiet)
+    workspace.docs_dir.mkdir(parents=True, exist_ok=True)
+    page = workspace.docs_dir / "index.html"
+    shutil.copyfile(workspace.dbt_target_dir / "static_index.html", page)
     return page
-
-
-def duckdb_path(target: str = "dev") -> Path:
-    return local_home() / f"{target}.duckdb"

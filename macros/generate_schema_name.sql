@@ -1,47 +1,31 @@
 {#-
-    Where each model lands (dbt's generate_schema_name override). Models set a short custom schema per folder
-    (+schema in dbt_project.yml: staging, intermediate, planning, monitoring, reference).
+    Where each model lands (dbt's generate_schema_name override). The custom schema is the council's database for
+    the model's department and zone (planning_refined, planning_trusted, housing_trusted, reference ...), set per
+    folder in dbt_project.yml (and per staging model from its contract), so a model can only land in its own
+    department's database.
 
-      DuckDB (dev, ci)   <target schema>_<custom>          main_staging, main_planning, ... (unchanged names)
-      Athena prod        <glue database>                   planning_trusted, planning_refined, ...
-      Athena CI          ci_<ref>_<glue database>          ci_pr_42_planning_trusted (one set per branch / PR)
-      Athena dev         dev_<user>_<glue database>        dev_alice_planning_trusted (one set per person)
+      DuckDB (dev, ci)   <custom>                      planning_trusted, ... (each target is its own DuckDB file)
+      Athena prod        <custom>                      planning_trusted, planning_refined, ...
+      Athena CI          ci_<ref>_<custom>             ci_pr_42_planning_trusted (one set per branch / PR)
+      Athena dev         dev_<user>_<custom>           dev_alice_planning_trusted (one set per person)
 
-    <glue database> follows the council's one-database-per-department-and-zone convention: var athena_databases
-    maps each custom schema to it (dbt_project.yml); a custom schema not in the map is used as is.
     The CI ref comes from DATA_PLATFORM_CI_REF, else GITHUB_HEAD_REF (pull requests), else GITHUB_REF_NAME;
     the user from DATA_PLATFORM_USER, else USER. Both are sanitised to Glue's rules (lower case, a-z 0-9 _).
     Which Athena kind a target is comes from its name: prod, ci* (ci_athena), anything else is dev (dev_athena).
-    No custom schema: the target schema (DuckDB) / the prefix alone (Athena non-prod) / the target schema (prod).
+    No custom schema: the target schema (DuckDB, prod) / the prefix alone (Athena non-prod).
     Tested by tests/athena/test_schema_names.py.
 -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- set custom = (custom_schema_name | trim) if custom_schema_name is not none else none -%}
-    {%- if target.type != 'athena' -%}
-        {%- if custom is none -%}
-            {{ target.schema }}
-        {%- else -%}
-            {{ target.schema }}_{{ custom }}
-        {%- endif -%}
+    {%- set prefix = athena_schema_prefix() if target.type == 'athena' else '' -%}
+    {%- if custom is none -%}
+        {{ prefix if prefix else target.schema }}
+    {%- elif prefix -%}
+        {{ prefix }}_{{ custom }}
     {%- else -%}
-        {%- set database = athena_database_name(custom) if custom is not none else none -%}
-        {%- set prefix = athena_schema_prefix() -%}
-        {%- if prefix == '' -%}
-            {{ database if database is not none else target.schema }}
-        {%- elif database is none -%}
-            {{ prefix }}
-        {%- else -%}
-            {{ prefix }}_{{ database }}
-        {%- endif -%}
+        {{ custom }}
     {%- endif -%}
 {%- endmacro %}
-
-
-{% macro athena_database_name(custom_schema_name) %}
-    {#- The prod Glue database for a custom schema (var athena_databases), else the custom schema itself. -#}
-    {%- set mapping = var('athena_databases', {}) or {} -%}
-    {{ return(mapping.get(custom_schema_name, custom_schema_name)) }}
-{% endmacro %}
 
 
 {% macro athena_schema_prefix() %}

@@ -1,29 +1,38 @@
-"""A paging HTTP client for the Tascomi REST API, with retries for the faults the vendor really shows."""
+"""A paging HTTP client for the Tascomi REST API: signed requests, retries for the faults the vendor really shows,
+and a reconciled series (core.paging) so a page the vendor drops, shortens or repeats is never lost silently."""
 
 from __future__ import annotations
 
+import contextlib
 import json
-import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
 
-from ingestion.tascomi.auth import auth_headers
+from core.errors import SourceNotConfigured, SourceRefused, SourceSentGarbage, SourceUnavailable
+from core.paging import SeriesCheck, SeriesMismatch
+from ingestion.tascomi.auth import LONDON, auth_headers
 
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 REFUSED_STATUS = {401, 403}
+NO_RESULTS = 202  # the vendor's way of saying "no results"
 
 
-class TascomiAccessDenied(RuntimeError):
+class TascomiAccessDenied(SourceRefused):
     """The vendor refused the request: wrong keys, a skewed clock, or API access switched off."""
 
 
-class TascomiUnavailable(RuntimeError):
+class TascomiUnavailable(SourceUnavailable):
     """The vendor kept failing after every retry."""
+
+
+class _Malformed(ValueError):
+    """A body that is not the documented JSON array of flat objects (retried, then reported)."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +41,16 @@ class Record:
 
     values: dict[str, Any]
     url: str
-    index: int  # position within its request series: a later duplicate has a higher index
+    index: int  # position within its series: a later duplicate has a higher index
+
+
+@dataclass
+class Page:
+    status: int
+    url: str
+    records: list[dict[str, Any]]
+    count: int | None  # X-Number-Of-Results, when sent
+    per_page: int | None  # X-Results-Per-Page, when sent
 
 
 class TascomiClient:
@@ -44,7 +62,9 @@ class TascomiClient:
         timeout_s: float = 60.0,
         max_attempts: int = 5,
         backoff_s: float = 2.0,
+        max_retry_after_s: float = 300.0,
         sleep: Callable[[float], None] = time.sleep,
+        warn: Callable[[str], None] = print,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._public_key = public_key
@@ -52,69 +72,135 @@ class TascomiClient:
         self.timeout_s = timeout_s
         self.max_attempts = max_attempts
         self.backoff_s = backoff_s
+        self.max_retry_after_s = max_retry_after_s
         self._sleep = sleep
+        self._warn = warn
         self._session = requests.Session()
         self.requests_made = 0
+        self.vendor_date: date | None = None  # the vendor's own London date, from its last Date header
 
-    def records(self, table: str, last_updated: date | None = None) -> Iterator[Record]:
-        """Every record of `table` (or of one `last_updated` day), page by page, as the vendor sent it."""
-        params: dict[str, str] = {}
-        if last_updated is not None:
-            params["last_updated"] = last_updated.isoformat()
-        response, _ = self._get(table, params)
-        if response.status_code == 202:  # the vendor's way of saying "no results"
-            return
-        total = int(response.headers.get("X-Number-Of-Results", "0"))
-        per_page = int(response.headers.get("X-Results-Per-Page", "0") or 0)
-        if total == 0:
-            return
-        if per_page <= 0:
-            raise TascomiUnavailable(f"{table}: response has {total} results but no X-Results-Per-Page header")
+    def count(self, table: str, last_updated: date | None = None) -> SeriesCheck:
+        """The first call of a series: how many records, how many a page. A 'no results' answer is confirmed
+        with page 1, so one spurious 202 cannot make a day with records look empty."""
+        params = _filter(last_updated)
+        label = _label(table, last_updated)
+        first = self._get(table, params)
+        if first.status == NO_RESULTS:
+            confirm = self._get(table, {**params, "page": "1"})
+            if confirm.records:
+                raise SeriesMismatch(f"{label}: 'no results' on the count call, but page 1 holds records")
+            return SeriesCheck(label, 0, 1)
+        total, per_page = first.count or 0, first.per_page or 0
+        if total and per_page <= 0:
+            raise SourceSentGarbage(f"{first.url}: {total} results but no usable X-Results-Per-Page header")
+        return SeriesCheck(label, total, max(per_page, 1))
+
+    def series(self, table: str, last_updated: date | None = None) -> Iterator[Record]:
+        """Every record of `table` (or of one `last_updated` day), page by page, reconciled with the vendor's count.
+
+        Raises core.paging.SeriesMismatch (after yielding what it had) when the pages do not add up: the caller
+        discards the step and retries it."""
+        check = self.count(table, last_updated)
+        params = _filter(last_updated)
         index = 0
-        for page in range(1, math.ceil(total / per_page) + 1):
-            response, body = self._get(table, {**params, "page": str(page)})
-            for values in body:
-                yield Record(values, response.url, index)
+        for number in range(1, check.pages + 1):
+            page = self._get(table, {**params, "page": str(number)})
+            check.page(number, [_key(r) for r in page.records], page.count)
+            for values in page.records:
+                yield Record(values, page.url, index)
                 index += 1
+        check.finish()
 
-    def _get(self, table: str, params: dict[str, str]) -> tuple[requests.Response, list[dict[str, Any]]]:
+    def _get(self, table: str, params: dict[str, str]) -> Page:
         url = f"{self.base_url}/{table}"
         problem = ""
         for attempt in range(1, self.max_attempts + 1):
-            retry_after: float | None = None
+            wait = self.backoff_s * 2 ** (attempt - 1)
             try:
                 headers = auth_headers(self._public_key, self._private_key)
                 self.requests_made += 1
                 response = self._session.get(url, params=params, headers=headers, timeout=self.timeout_s)
-                if response.status_code in REFUSED_STATUS:
+                self._note_vendor_date(response)
+                status = response.status_code
+                if status in REFUSED_STATUS:
                     raise TascomiAccessDenied(
-                        f"Tascomi refused {response.url} with HTTP {response.status_code}. Check "
-                        "SOURCES__TASCOMI__PUBLIC_KEY / PRIVATE_KEY and this machine's clock; if both are "
-                        "right the vendor has switched API access off: ask them to restore it, then rerun."
+                        f"Tascomi refused {response.url} with HTTP {status}. Check SOURCES__TASCOMI__PUBLIC_KEY / "
+                        "PRIVATE_KEY and this machine's clock; if both are right the vendor has switched API access "
+                        "off: ask them to restore it, then rerun."
                     )
-                if response.status_code in RETRYABLE_STATUS:
-                    problem = f"HTTP {response.status_code}"
-                    retry_after = _retry_after(response)
+                if status == 404:
+                    raise SourceNotConfigured(
+                        f"Tascomi answered HTTP 404 for {response.url}: check SOURCES__TASCOMI__BASE_URL (it should "
+                        "end in /rest/v1) and that the vendor serves the table."
+                    )
+                if status in RETRYABLE_STATUS:
+                    problem = f"HTTP {status}"
+                    wait = self._retry_after(response, wait)
+                elif status >= 400:
+                    raise SourceSentGarbage(f"Tascomi answered HTTP {status} for {response.url}: {response.text[:200]}")
                 else:
-                    response.raise_for_status()
-                    return response, _json_list(response)
-            except (requests.ConnectionError, requests.Timeout, ValueError) as error:
-                # ValueError covers a truncated or garbled JSON body: the same request usually succeeds again.
+                    return Page(status, response.url, _records(response), _int_header(response, "X-Number-Of-Results"),
+                                _int_header(response, "X-Results-Per-Page"))  # fmt: skip
+            except (requests.ConnectionError, requests.Timeout, _Malformed) as error:
+                # A truncated or garbled body: the same request usually succeeds again.
                 problem = f"{type(error).__name__}: {error}"
             if attempt < self.max_attempts:
-                self._sleep(retry_after if retry_after is not None else self.backoff_s * 2 ** (attempt - 1))
+                self._sleep(wait)
+        if problem.startswith("_Malformed"):
+            raise SourceSentGarbage(
+                f"Tascomi kept answering {url} {params} with something that is not a JSON array of records "
+                f"({problem.split(': ', 1)[1]}); nothing from this step was landed. Report it to the vendor."
+            )
         raise TascomiUnavailable(f"{url} {params}: gave up after {self.max_attempts} attempts ({problem})")
 
+    def _retry_after(self, response: requests.Response, default: float) -> float:
+        value = response.headers.get("Retry-After", "").strip()
+        if not value.isdigit():
+            return default
+        asked = float(value)
+        if asked > self.max_retry_after_s:
+            self._warn(
+                f"tascomi: the vendor asked to wait {asked:.0f} s before retrying {response.url}; waiting "
+                f"{self.max_retry_after_s:.0f} s (SOURCES__TASCOMI__MAX_RETRY_AFTER_S)"
+            )
+            return self.max_retry_after_s
+        return asked
 
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
-    return float(value) if value.isdigit() else None
+    def _note_vendor_date(self, response: requests.Response) -> None:
+        header = response.headers.get("Date")
+        if header:
+            with contextlib.suppress(TypeError, ValueError):
+                self.vendor_date = parsedate_to_datetime(header).astimezone(LONDON).date()
 
 
-def _json_list(response: requests.Response) -> list[dict[str, Any]]:
-    if response.status_code == 202 or not response.content.strip():
+def _filter(last_updated: date | None) -> dict[str, str]:
+    return {"last_updated": last_updated.isoformat()} if last_updated is not None else {}
+
+
+def _label(table: str, last_updated: date | None) -> str:
+    return f"{table} ({'last_updated ' + last_updated.isoformat() if last_updated else 'full pull'})"
+
+
+def _int_header(response: requests.Response, name: str) -> int | None:
+    value = response.headers.get(name, "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _records(response: requests.Response) -> list[dict[str, Any]]:
+    if response.status_code == NO_RESULTS or not response.content.strip():
         return []
-    body = json.loads(response.content)
+    try:
+        body = json.loads(response.content)
+    except ValueError as error:
+        raise _Malformed(f"not JSON ({error})") from error
     if not isinstance(body, list):
-        raise ValueError(f"expected a JSON array from {response.url}, got {type(body).__name__}")
+        raise _Malformed(f"a JSON {type(body).__name__}, not an array")
+    if not all(isinstance(item, dict) for item in body):
+        raise _Malformed("an array holding something other than objects")
     return body
+
+
+def _key(record: dict[str, Any]) -> Any:
+    """What identifies a record when pages are compared: its id, or its whole content when it has none."""
+    record_id = record.get("id")
+    return record_id if record_id is not None else json.dumps(record, sort_keys=True, ensure_ascii=True)

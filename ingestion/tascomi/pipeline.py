@@ -1,39 +1,39 @@
-"""The daily Tascomi import: a full load the first time, then one `last_updated` series per missed day.
+"""The daily Tascomi import: a full load the first time, then one `last_updated` series per missed day, and the
+lookups in full on their schedule.
 
-Each step (the full load, each day, the lookups) is one dlt load package that carries both the records and the
-cursor move, so a cursor only ever advances together with the data it covers (invariant 4). An outage or a crash
-part-way through a run loses nothing: the steps already landed stay, the rest are retried by the next run.
+Each step (the full load, each day, the lookups) is one dlt load package carrying the records, the import log and
+the cursor move (core.landing), so a cursor only ever advances together with the data it covers (invariant 4). A day
+series that does not reconcile with the vendor's count is fetched again, then the step fails with the cursor unmoved.
+An outage or a crash part-way through a run loses nothing: the steps already landed stay, the rest are retried by
+the next run.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import dlt
-import pyarrow as pa
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from data_platform.contract import Table, tascomi_tables
-from data_platform.errors import find_cause
-from ingestion.lake import raw_pipeline
-from ingestion.tascomi.client import TascomiAccessDenied, TascomiClient, TascomiUnavailable
-from ingestion.tascomi.settings import TascomiSettings
+from core.contract import Table
+from core.errors import LakeUnwritable, PlatformError, SourceIncomplete, SourceNotConfigured, find_cause
+from core.import_log import IngestReport, StepReport
+from core.lake import METADATA_NAMES, Delivery, raw_pipeline, raw_schema
+from core.landing import Received, StepLanding, TableFeed, finish_interrupted_load, next_imported_at
+from core.locking import source_lock
+from core.paging import SeriesMismatch
+from core.registry import source_entry
+from core.workspace import Workspace
+from ingestion.tascomi.client import TascomiClient
+from ingestion.tascomi.settings import SOURCE, TascomiSettings
 
-PIPELINE_NAME = "tascomi"
-DEPARTMENT = "planning"
-DATASET = "tascomi"
 FULL = "full"
-IMPORT_LOG = "import_log"
-METADATA_COLUMNS: dict[str, dict[str, Any]] = {
-    "_imported_at": {"data_type": "text"},
-    "_import_date": {"data_type": "text"},
-    "_requested_day": {"data_type": "text"},
-    "_request_url": {"data_type": "text"},
-    "_record_index": {"data_type": "bigint"},
-}
+LOOKUPS = "lookups"
 
 
 @dataclass(frozen=True)
@@ -43,39 +43,24 @@ class Step:
     tables: tuple[Table, ...]
 
 
-@dataclass
-class IngestReport:
-    today: date
-    rows: dict[str, dict[str, int]] = field(default_factory=dict)  # step label -> table -> rows landed
-    days_remaining: int = 0
-    requests_made: int = 0
-
-    def rows_by_table(self) -> dict[str, int]:
-        totals: dict[str, int] = {}
-        for per_table in self.rows.values():
-            for table, count in per_table.items():
-                totals[table] = totals.get(table, 0) + count
-        return totals
-
-
 @dataclass(frozen=True)
 class Cursor:
     """What has durably landed: the last day per daily table, the last full pull per lookup."""
 
     days: dict[str, date]
     lookups: dict[str, date]
+    last_imported_at: str | None
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Cursor:
         def dates(section: str) -> dict[str, date]:
             return {t: date.fromisoformat(d) for t, d in state.get(section, {}).items()}
 
-        return cls(dates("last_day_landed"), dates("lookup_pulled_on"))
+        return cls(dates("last_day_landed"), dates("lookup_pulled_on"), state.get("last_imported_at"))
 
 
-def plan_steps(cursor: Cursor, tables: list[Table], settings: TascomiSettings) -> tuple[list[Step], int]:
+def plan_steps(cursor: Cursor, tables: list[Table], settings: TascomiSettings, today: date) -> tuple[list[Step], int]:
     """The steps this run takes, oldest first, and how many days are left for later runs by the catch-up cap."""
-    today = settings.business_day()
     daily = [t for t in tables if t.load == "daily"]
     steps: list[Step] = []
     never_loaded = tuple(t for t in daily if t.name not in cursor.days)
@@ -97,151 +82,169 @@ def plan_steps(cursor: Cursor, tables: list[Table], settings: TascomiSettings) -
         and (t.name not in cursor.lookups or (today - cursor.lookups[t.name]).days >= settings.lookup_refresh_days)
     )
     if due:
-        steps.append(Step("lookups", None, due))
+        steps.append(Step(LOOKUPS, None, due))
     return steps, remaining
 
 
-def ingest_tascomi(
-    settings: TascomiSettings, lake: str | None = None, progress: Callable[[str], None] = print
-) -> IngestReport:
-    """Land everything due up to yesterday (London time) in the raw zone."""
+def ingest(settings: TascomiSettings, workspace: Workspace, progress: Callable[[str], None] = print) -> IngestReport:
+    """Land everything due up to yesterday (London time) in the raw zone. One run per workspace at a time."""
+    entry = source_entry(SOURCE, workspace.project_dir)
+    tables = entry.contract().selected(settings.tables)
     today = settings.business_day()
-    tables = _selected_tables(settings)
-    pipeline = raw_pipeline(PIPELINE_NAME, DEPARTMENT, DATASET, today, lake)
-    _finish_interrupted_load(pipeline, progress)
-    pipeline.sync_destination()
-    cursor = Cursor.from_state(pipeline.state.get("sources", {}).get(PIPELINE_NAME, {}))
-    steps, remaining = plan_steps(cursor, tables, settings)
-    client = TascomiClient(
-        settings.base_url,
-        settings.public_key,
-        settings.private_key,
-        timeout_s=settings.timeout_s,
-        max_attempts=settings.max_attempts,
-        backoff_s=settings.backoff_s,
-    )
-    report = IngestReport(today=today, days_remaining=remaining)
-    imported_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    progress(f"tascomi: import day {today}, {len(steps)} step(s) to land")
-    try:
-        for step in steps:
-            counts: dict[str, int] = {}
-            source = _step_source(client, step, settings, today, imported_at, counts)
-            try:
-                pipeline.run(source, loader_file_format="parquet")
-            except PipelineStepFailed as failed:
-                # dlt wraps errors raised while extracting; the vendor's refusal or outage is what operators need.
-                vendor = find_cause(failed, TascomiAccessDenied, TascomiUnavailable)
-                if vendor is None:
-                    raise
-                raise vendor from failed
-            report.rows[step.label] = counts
-            landed = ", ".join(f"{t} {n}" for t, n in counts.items() if n)
-            progress(f"  {step.label:>10}: {landed or 'no changes'}")
-    finally:
-        report.requests_made = client.requests_made
-    if remaining:
-        progress(f"tascomi: {remaining} day(s) left beyond the catch-up cap of {settings.catch_up_days}; run again")
-    return report
-
-
-def _empty_table(table: Table) -> pa.Table:
-    """A zero-row file with the table's columns: an empty table still exists in raw, so readers find it."""
-    names = [*table.column_names, *METADATA_COLUMNS, "_dlt_load_id", "_dlt_id"]
-    return pa.table({n: pa.array([], pa.int64() if n == "_record_index" else pa.string()) for n in names})
-
-
-def _selected_tables(settings: TascomiSettings) -> list[Table]:
-    contract = tascomi_tables()
-    unknown = set(settings.tables) - set(contract)
-    if unknown:
-        raise ValueError(f"unknown Tascomi tables in settings: {sorted(unknown)}; known: {sorted(contract)}")
-    return [t for name, t in contract.items() if not settings.tables or name in settings.tables]
-
-
-def _finish_interrupted_load(pipeline: dlt.Pipeline, progress: Callable[[str], None]) -> None:
-    """A crash after extraction leaves a package on disk: land it (with its cursor) before planning anew."""
-    if pipeline.has_pending_data:
-        progress("tascomi: finishing a load interrupted by an earlier run")
-        pipeline.normalize()
-        pipeline.load()
-
-
-def _step_source(
-    client: TascomiClient,
-    step: Step,
-    settings: TascomiSettings,
-    today: date,
-    imported_at: str,
-    counts: dict[str, int],
-) -> Any:
-    @dlt.source(name=PIPELINE_NAME, section=PIPELINE_NAME)
-    def tascomi() -> Any:
-        tables = [
-            dlt.resource(
-                _table_rows(client, table, step, settings, today, imported_at, counts),
-                name=table.name,
-                write_disposition="append",
-                columns={**{c: {"data_type": "text"} for c in table.column_names}, **METADATA_COLUMNS},
-            )
-            for table in step.tables
-        ]
-        return [*tables, _import_log(step, today, imported_at)]
-
-    source = tascomi()
-    # Raw keeps every value as the vendor sent it (text); typing is staging's job, so dlt must not guess.
-    for detection in list(source.schema.settings.get("detections") or []):
-        source.schema.remove_type_detection(detection)
-    return source
-
-
-def _import_log(step: Step, today: date, imported_at: str) -> Any:
-    """One row per landed step, in the same package: proof that a day was imported even when nothing changed,
-    which is what source freshness must measure for change-only tables."""
-    row = {
-        "tables": ",".join(t.name for t in step.tables),
-        "_imported_at": imported_at,
-        "_import_date": today.isoformat(),
-        "_requested_day": step.requested_day.isoformat() if step.requested_day else FULL,
-        "_record_index": 0,
-    }
-    return dlt.resource([row], name=IMPORT_LOG, write_disposition="append", columns=METADATA_COLUMNS)
-
-
-def _table_rows(
-    client: TascomiClient,
-    table: Table,
-    step: Step,
-    settings: TascomiSettings,
-    today: date,
-    imported_at: str,
-    counts: dict[str, int],
-) -> Iterator[dict[str, Any]]:
-    unfinished_day = today.isoformat()
-    counts[table.name] = 0
-    for record in client.records(table.name, step.requested_day):
-        values = record.values
-        last_updated = values.get("last_updated") or ""
-        if step.requested_day is None and last_updated[:10] >= unfinished_day:
-            continue  # today's records are partial: tomorrow's series for today brings them
-        # Nulls are left out: a declared column is written as null anyway, and a sparse vendor column that is
-        # null in a whole load carries nothing to keep.
-        row = {k: v for k, v in values.items() if v is not None and k not in settings.drop_columns}
-        row.update(
-            _imported_at=imported_at,
-            _import_date=unfinished_day,
-            _requested_day=step.requested_day.isoformat() if step.requested_day else FULL,
-            _request_url=record.url,
-            _record_index=record.index,
+    with source_lock(workspace.locks_dir, SOURCE):
+        pipeline = raw_pipeline(workspace.ensure(), SOURCE, entry.department, today)
+        finish_interrupted_load(pipeline, progress)
+        pipeline.sync_destination()
+        cursor = Cursor.from_state(pipeline.state.get("sources", {}).get(SOURCE, {}))
+        steps, remaining = plan_steps(cursor, tables, settings, today)
+        client = TascomiClient(
+            settings.base_url,
+            settings.public_key,
+            settings.private_key,
+            timeout_s=settings.timeout_s,
+            max_attempts=settings.max_attempts,
+            backoff_s=settings.backoff_s,
+            max_retry_after_s=settings.max_retry_after_s,
+            warn=progress,
         )
-        counts[table.name] += 1
-        yield row
-    if step.requested_day is None and counts[table.name] == 0:
-        yield _empty_table(table)
-    # The cursor moves inside the load package, so it lands if and only if these rows land.
+        report = IngestReport(SOURCE, today, days_remaining=remaining)
+        progress(f"tascomi: import day {today}, {len(steps)} step(s) to land")
+        try:
+            previous = cursor.last_imported_at
+            for step in steps:
+                step_report, previous = _land_step(pipeline, client, step, settings, today, previous)
+                report.steps.append(step_report)
+                landed = ", ".join(f"{t} {n.rows_landed}" for t, n in step_report.tables.items() if n.rows_landed)
+                rejected = sum(n.rows_rejected for n in step_report.tables.values())
+                note = f" ({rejected} record(s) rejected: see rejected_records)" if rejected else ""
+                progress(f"  {step.label:>10}: {landed or 'no changes'}{note}")
+        finally:
+            report.requests_made = client.requests_made
+        report.drift = _drift(report, tables)
+        for table, columns in sorted(report.drift.items()):
+            shown = ", ".join(columns[:5]) + (f" and {len(columns) - 5} more" if len(columns) > 5 else "")
+            progress(
+                f"tascomi: {table} arrived with {len(columns)} column(s) not in the contract ({shown}): they "
+                "land in raw as received; see monitoring model source_schema_drift"
+            )
+        if remaining:
+            progress(f"tascomi: {remaining} day(s) left beyond the catch-up cap of {settings.catch_up_days}; run again")
+        return report
+
+
+def _land_step(
+    pipeline: dlt.Pipeline,
+    client: TascomiClient,
+    step: Step,
+    settings: TascomiSettings,
+    today: date,
+    previous_imported_at: str | None,
+) -> tuple[StepReport, str]:
+    """Land one step; a series that does not reconcile is fetched again, up to settings.series_attempts times."""
+    for attempt in range(1, settings.series_attempts + 1):
+        imported_at = next_imported_at(previous_imported_at)
+        delivery = Delivery(imported_at, today, step.label, client.base_url)
+        landing = StepLanding(_feeds(client, step, today), delivery, partial(_move_cursor, step, today, imported_at))
+        try:
+            pipeline.run(_step_source(landing), loader_file_format="parquet")
+            return StepReport(step.label, {t.table: t for t in landing.landed}), imported_at
+        except PipelineStepFailed as failed:
+            mismatch = find_cause(failed, SeriesMismatch)
+            if mismatch is None:
+                _reraise_explained(failed)
+            pipeline.drop_pending_packages()
+            if attempt == settings.series_attempts:
+                raise SourceIncomplete(
+                    f"tascomi step {step.label}: {mismatch} (after {attempt} attempts). Nothing from this step was "
+                    "landed and the cursor did not move; the next run tries again."
+                ) from failed
+            time.sleep(settings.backoff_s * attempt)
+    raise AssertionError("unreachable")
+
+
+def _reraise_explained(failed: PipelineStepFailed) -> None:
+    """dlt wraps errors raised while extracting; operators need the platform's own explanation."""
+    explained = find_cause(failed, PlatformError)
+    if explained is not None:
+        raise explained from failed
+    os_error = find_cause(failed, OSError)
+    if isinstance(os_error, OSError) and os_error.errno == 28:  # ENOSPC
+        raise LakeUnwritable(
+            f"the disk is full ({os_error}); nothing from this step was landed. Free space and run again."
+        ) from failed
+    raise failed
+
+
+def _feeds(client: TascomiClient, step: Step, today: date) -> list[TableFeed]:
+    feeds = []
+    for table in step.tables:
+        series = _SeriesReader(client, table, step, today)
+        feeds.append(TableFeed(table, series.records(), series.expected, write_empty=step.requested_day is None))
+    return feeds
+
+
+class _SeriesReader:
+    def __init__(self, client: TascomiClient, table: Table, step: Step, today: date) -> None:
+        self.client, self.table, self.step, self.today = client, table, step, today
+        self.received = 0
+
+    def records(self) -> Iterator[Received]:
+        unfinished_day = self.today.isoformat()
+        for record in self.client.series(self.table.name, self.step.requested_day):
+            self.received += 1
+            last_updated = record.values.get(self.table.updated_at) if self.table.updated_at else None
+            if self.step.requested_day is None and self.table.load == "daily" and _on_day(last_updated, unfinished_day):
+                continue  # today's changes are partial: tomorrow's series for today brings them
+            yield Received(record.values, record.url, record.index)
+        self._check_vendor_clock()
+
+    def expected(self) -> int | None:
+        return self.received
+
+    def _check_vendor_clock(self) -> None:
+        vendor_today = self.client.vendor_date
+        if vendor_today is not None and self.today > vendor_today:
+            raise SourceNotConfigured(
+                f"business day {self.today} is after the vendor's own date ({vendor_today}): its day is not over, so "
+                "importing it would mark days landed that are still changing. Check --today / SOURCES__TASCOMI__TODAY "
+                "and this machine's clock."
+            )
+
+
+def _on_day(value: Any, day: str) -> bool:
+    return isinstance(value, str) and value[:10] == day
+
+
+def _move_cursor(step: Step, today: date, imported_at: str) -> None:
+    """Runs inside the package, after every record of the step was read: lands if and only if they land."""
     state = dlt.current.source_state()
-    if table.load == "lookup":
-        state.setdefault("lookup_pulled_on", {})[table.name] = unfinished_day
-    else:
-        landed = step.requested_day or today - timedelta(days=1)
-        state.setdefault("last_day_landed", {})[table.name] = landed.isoformat()
+    for table in step.tables:
+        if table.load == "lookup":
+            state.setdefault("lookup_pulled_on", {})[table.name] = today.isoformat()
+        else:
+            landed = step.requested_day or today - timedelta(days=1)
+            state.setdefault("last_day_landed", {})[table.name] = landed.isoformat()
+    state["last_imported_at"] = imported_at
+
+
+def _step_source(landing: StepLanding) -> Any:
+    @dlt.source(schema=raw_schema(SOURCE, landing.tables()))
+    def tascomi() -> Any:
+        return dlt.resource(landing.items(), name="raw", write_disposition="append")
+
+    return tascomi()
+
+
+def _drift(report: IngestReport, tables: list[Table]) -> dict[str, list[str]]:
+    """Raw columns that arrived but are not in the contract (the vendor added or renamed a column)."""
+    contract = {t.name: set(t.column_names) for t in tables}
+    drift: dict[str, set[str]] = {}
+    for step in report.steps:
+        for name, landed in step.tables.items():
+            extra = landed.columns_received - contract.get(name, set()) - METADATA_NAMES
+            if extra:
+                drift.setdefault(name, set()).update(extra)
+    return {t: sorted(c) for t, c in drift.items()}
+
+
+__all__ = ["FULL", "LOOKUPS", "Cursor", "Step", "ingest", "plan_steps", "SourceIncomplete"]

@@ -1,76 +1,49 @@
-"""Tascomi pipeline settings, resolved the dlt way: .dlt/config.toml, .dlt/secrets.toml or environment
-variables such as SOURCES__TASCOMI__BASE_URL, SOURCES__TASCOMI__PUBLIC_KEY, SOURCES__TASCOMI__PRIVATE_KEY."""
+"""Tascomi settings, a dlt configuration spec resolved from (in order) explicit values, environment variables such as
+SOURCES__TASCOMI__BASE_URL / __PUBLIC_KEY / __PRIVATE_KEY, .dlt/secrets.toml and .dlt/config.toml [sources.tascomi]."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import dlt
+from dlt.common.configuration import configspec
+from dlt.common.configuration.specs import BaseConfiguration
+from dlt.common.typing import TSecretStrValue
 
+from core.errors import SourceNotConfigured
+from core.settings import resolve_settings
 from ingestion.tascomi.auth import LONDON
 
-SECTION = "sources.tascomi"
+SOURCE = "tascomi"
 
 
-class TascomiNotConfigured(RuntimeError):
-    """A required setting (URL or keys) is missing."""
-
-
-@dataclass(frozen=True)
-class TascomiSettings:
-    base_url: str
-    public_key: str = field(repr=False)
-    private_key: str = field(repr=False)
+@configspec
+class TascomiSettings(BaseConfiguration):
+    base_url: str = None  # the council's vendor host moves: configuration, never code
+    public_key: TSecretStrValue = None
+    private_key: TSecretStrValue = None
     catch_up_days: int = 60  # the borough's cap: series reaching back years failed or timed out
     lookup_refresh_days: int = 7
     timeout_s: float = 60.0
-    max_attempts: int = 5
-    backoff_s: float = 2.0
-    drop_columns: tuple[str, ...] = ("gis_map_image_base64",)
-    tables: tuple[str, ...] = ()  # empty: every table in the contract
-    today: date | None = None  # override the business day, for replays and the sandbox
+    max_attempts: int = 5  # per request, on 429 / 5xx / timeouts / truncated or malformed bodies
+    backoff_s: float = 2.0  # first retry wait; doubles each attempt
+    max_retry_after_s: float = 300.0  # a vendor's Retry-After longer than this is capped (and said so)
+    series_attempts: int = 3  # a day series that does not reconcile is fetched again this often, then the step fails
+    tables: list[str] | None = None  # restrict to these contract tables (default: every table)
+    today: date | None = None  # the business day to import as (default: today in London); never in the future
 
     def business_day(self) -> date:
-        """Today in London: the day whose records are still changing and so are never imported."""
-        return self.today or datetime.now(LONDON).date()
-
-
-def _get(key: str, secret: bool = False) -> Any:
-    return (dlt.secrets if secret else dlt.config).get(f"{SECTION}.{key}")
+        """Today in London unless set: the day whose records are still changing and so are never imported."""
+        return date.fromisoformat(str(self.today)) if self.today else datetime.now(LONDON).date()
 
 
 def load_settings(**overrides: Any) -> TascomiSettings:
-    """Resolve settings from dlt config; keyword overrides win (the CLI uses them)."""
-    resolved: dict[str, Any] = {
-        "base_url": _get("base_url"),
-        "public_key": _get("public_key", secret=True),
-        "private_key": _get("private_key", secret=True),
-    }
-    missing = [f"SOURCES__TASCOMI__{k.upper()}" for k, v in resolved.items() if not v and k not in overrides]
-    if missing:
-        raise TascomiNotConfigured(
-            "Tascomi is not configured: set "
-            + ", ".join(missing)
-            + " (or [sources.tascomi] in .dlt/config.toml and .dlt/secrets.toml)."
+    settings = resolve_settings(TascomiSettings, SOURCE, **overrides)
+    real_today = datetime.now(LONDON).date()
+    if settings.business_day() > real_today:
+        raise SourceNotConfigured(
+            f"business day {settings.business_day()} is in the future (today in London is {real_today}): importing "
+            "it would mark days landed that have not happened. Run without --today / SOURCES__TASCOMI__TODAY, or "
+            "with a past day to replay."
         )
-    for key, kind in (
-        ("catch_up_days", int),
-        ("lookup_refresh_days", int),
-        ("timeout_s", float),
-        ("max_attempts", int),
-        ("backoff_s", float),
-    ):
-        value = _get(key)
-        if value is not None:
-            resolved[key] = kind(value)
-    for key in ("drop_columns", "tables"):
-        value = _get(key)
-        if value is not None:
-            resolved[key] = tuple(value.split(",") if isinstance(value, str) else value)
-    today = _get("today")
-    if today:
-        resolved["today"] = date.fromisoformat(str(today))
-    resolved.update({k: v for k, v in overrides.items() if v is not None})
-    return TascomiSettings(**resolved)
+    return settings

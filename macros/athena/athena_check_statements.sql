@@ -11,12 +11,12 @@
         {{ print('-- athena-check statement: register_raw_tables\n' ~ statement ~ '\n-- athena-check end') }}
     {%- endfor -%}
     {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
-        {%- if node.resource_type == 'model' and node.name.startswith('int_planning__') and node.name.endswith('_history') -%}
+        {%- set history_of = (node.config.meta or {}).get('history_of') -%}
+        {%- if node.resource_type == 'model' and history_of -%}
             {%- set history = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias) -%}
-            {%- set staging_model = 'stg_tascomi__' ~ node.name[('int_planning__' | length):-('_history' | length)] -%}
-            {%- set staging_node = graph.nodes['model.' ~ project_name ~ '.' ~ staging_model] -%}
+            {%- set staging_node = graph.nodes['model.' ~ project_name ~ '.' ~ history_of] -%}
             {%- set staging = api.Relation.create(database=staging_node.database, schema=staging_node.schema, identifier=staging_node.alias) -%}
-            {{ print('-- athena-check statement: pre-hook ' ~ node.name ~ '\n' ~ history_delete_recomputed_ids(history, staging, 'id') ~ '\n-- athena-check end') }}
+            {{ print('-- athena-check statement: pre-hook ' ~ node.name ~ '\n' ~ history_delete_recomputed_ids(history, staging, node.config.meta.key) ~ '\n-- athena-check end') }}
         {%- endif -%}
         {%- if node.resource_type in ('model', 'seed') -%}
             {{ print('-- athena-check lf_tags: ' ~ node.name ~ ' ' ~ tojson(lf_tags_config_for(node))) }}

@@ -110,3 +110,39 @@
 {% macro default__iso_day_of_week(date_expression) %}isodow({{ date_expression }}){% endmacro %}
 
 {% macro athena__iso_day_of_week(date_expression) %}day_of_week({{ date_expression }}){% endmacro %}
+
+
+{% macro full_match(expression, pattern) %}
+    {#- True when the whole text matches the (single-quote free) regular expression. -#}
+    {{ return(adapter.dispatch('full_match', 'council_data_platform')(expression, pattern)) }}
+{% endmacro %}
+
+{% macro default__full_match(expression, pattern) %}regexp_full_match({{ expression }}, '{{ pattern }}'){% endmacro %}
+
+{% macro athena__full_match(expression, pattern) %}regexp_like({{ expression }}, '^({{ pattern }})$'){% endmacro %}
+
+
+{% macro utc_to_london(expression) %}
+    {#- A UTC timestamp as London wall-clock time (the vendors' local time). -#}
+    {{ return(adapter.dispatch('utc_to_london', 'council_data_platform')(expression)) }}
+{% endmacro %}
+
+{% macro default__utc_to_london(expression) %}timezone('Europe/London', timezone('UTC', {{ expression }})){% endmacro %}
+
+{% macro athena__utc_to_london(expression) -%}
+    cast(at_timezone(with_timezone({{ expression }}, 'UTC'), 'Europe/London') as timestamp(6))
+{%- endmacro %}
+
+
+{% macro split_to_rows(expression, separator, alias, column_name) %}
+    {#- A join clause giving one row per element of a separator-joined text: <alias>.<column_name>. -#}
+    {{ return(adapter.dispatch('split_to_rows', 'council_data_platform')(expression, separator, alias, column_name)) }}
+{% endmacro %}
+
+{% macro default__split_to_rows(expression, separator, alias, column_name) -%}
+    cross join unnest(string_split({{ expression }}, '{{ separator }}')) as {{ alias }} ({{ column_name }})
+{%- endmacro %}
+
+{% macro athena__split_to_rows(expression, separator, alias, column_name) -%}
+    cross join unnest(split({{ expression }}, '{{ separator }}')) as {{ alias }} ({{ column_name }})
+{%- endmacro %}

@@ -1,7 +1,8 @@
 {#-
-    Registers the raw zone for Athena: one Glue external table per source table of the Tascomi contract
-    (models/staging/tascomi/_tascomi__sources.yml), over the parquet files dlt lands, so the staging views can read
-    them. Every contract column is a string (raw keeps every vendor value as text), plus dlt's import metadata.
+    Registers the raw zone for Athena: one Glue external table per table of every registered source's contract
+    (platform_sources(), generated from ingestion/<source>/contract/), in database raw_<department>_<source>, over the
+    parquet files dlt lands, so the staging views can read them. Every contract column is a string (raw keeps every
+    source value as text), plus the raw metadata columns (core/lake.py).
     Partitioned by the lake's import_year / import_month / import_day folders with partition projection: Athena
     computes the partitions from the table properties, so no crawler, MSCK REPAIR or ALTER TABLE ADD PARTITION is
     ever needed after a load. The import_date folder is rebuilt from the other three in the location template
@@ -9,7 +10,7 @@
     the import date is also in every row as _import_date.
 
         dbt run-operation register_raw_tables --target prod                    # lake root from $DATA_PLATFORM_LAKE
-        dbt run-operation register_raw_tables --target prod --args '{lake_root: "s3://council-lake", replace: true}'
+        dbt run-operation register_raw_tables --target prod --args '{lake_root: "s3://council-lake", source_name: tascomi, replace: true}'
         dbt run-operation register_raw_tables --target prod --args '{dry_run: true}'   # print the DDL only
 
     replace: drop and re-create (after a contract change; dropping an external table never deletes its files).
@@ -17,7 +18,7 @@
     exactly as the staging models only select the contract. Idempotent; safe to run before every build.
     Athena only: the DuckDB targets read the parquet files directly (the source's external_location).
 -#}
-{% macro register_raw_tables(lake_root=none, source_name='tascomi', replace=false, dry_run=false) %}
+{% macro register_raw_tables(lake_root=none, source_name=none, replace=false, dry_run=false) %}
     {%- if target.type != 'athena' and not dry_run -%}
         {{ exceptions.raise_compiler_error("register_raw_tables registers Glue tables for Athena; target '" ~ target.name ~ "' is " ~ target.type ~ ", which reads the raw parquet files directly. Use an Athena target (prod, ci_athena) or dry_run: true.") }}
     {%- endif -%}
@@ -42,46 +43,48 @@
 {% endmacro %}
 
 
-{% macro raw_table_statements(lake_root=none, source_name='tascomi', replace=false) %}
-    {#- The DDL statements register_raw_tables runs, one string each (Athena takes one statement per query). -#}
+{% macro raw_table_statements(lake_root=none, source_name=none, replace=false) %}
+    {#- The DDL statements register_raw_tables runs, one string each (Athena takes one statement per query):
+        every table of every registered source (or of source_name), plus each source's import_log and
+        rejected_records, from platform_sources() (generated from the contracts). -#}
     {%- set root = raw_lake_root(lake_root) -%}
-    {%- set statements = [] -%}
-    {%- set databases = [] -%}
-    {%- set sources = [] -%}
-    {%- for node in graph.sources.values() if node.source_name == source_name -%}
-        {%- do sources.append(node) -%}
-    {%- endfor -%}
-    {%- if sources | length == 0 -%}
-        {{ exceptions.raise_compiler_error("No source named '" ~ source_name ~ "' in the project.") }}
+    {%- set sources = platform_sources() -%}
+    {%- if source_name is not none and source_name not in sources -%}
+        {{ exceptions.raise_compiler_error("No registered source named '" ~ source_name ~ "'; known: " ~ (sources.keys() | join(', '))) }}
     {%- endif -%}
-    {%- for node in sources | sort(attribute='name') -%}
-        {%- if node.schema not in databases -%}
-            {%- do databases.append(node.schema) -%}
-            {%- do statements.append('create database if not exists `' ~ node.schema ~ '`') -%}
-        {%- endif -%}
-        {%- set department = (node.meta or {}).get('department') or (node.source_meta or {}).get('department') or ((node.config or {}).get('meta') or {}).get('department') or 'planning' -%}
-        {%- set location = root ~ '/raw/' ~ department ~ '/' ~ node.source_name ~ '/' ~ node.name ~ '/' -%}
-        {%- set table = '`' ~ node.schema ~ '`.`' ~ node.name ~ '`' -%}
-        {%- if replace -%}
-            {%- do statements.append('drop table if exists ' ~ table) -%}
-        {%- endif -%}
-        {%- do statements.append(raw_table_ddl(table, tascomi_column_names(node.name), location)) -%}
+    {%- set statements = [] -%}
+    {%- for name, source in sources.items() | sort if source_name is none or name == source_name -%}
+        {%- set database = 'raw_' ~ source.department ~ '_' ~ name -%}
+        {%- do statements.append('create database if not exists `' ~ database ~ '`') -%}
+        {%- set tables = [] -%}
+        {%- for table_name, table in source.tables.items() | sort -%}
+            {%- set columns = [] -%}
+            {%- for column in table.columns -%}
+                {%- do columns.append([column[0], 'text']) -%}
+            {%- endfor -%}
+            {%- do tables.append((table_name, table.department, columns)) -%}
+        {%- endfor -%}
+        {%- for table_name, columns in raw_log_tables().items() -%}
+            {%- do tables.append((table_name, source.department, columns)) -%}
+        {%- endfor -%}
+        {%- for table_name, department, columns in tables -%}
+            {%- set location = root ~ '/raw/' ~ department ~ '/' ~ name ~ '/' ~ table_name ~ '/' -%}
+            {%- set table = '`' ~ database ~ '`.`' ~ table_name ~ '`' -%}
+            {%- if replace -%}
+                {%- do statements.append('drop table if exists ' ~ table) -%}
+            {%- endif -%}
+            {%- do statements.append(raw_table_ddl(table, columns, location)) -%}
+        {%- endfor -%}
     {%- endfor -%}
     {{ return(statements) }}
 {% endmacro %}
 
 
-{% macro raw_table_ddl(table, contract_columns, location) %}
-    {%- set metadata_columns = [
-        ('_imported_at', 'string'), ('_import_date', 'string'), ('_requested_day', 'string'),
-        ('_request_url', 'string'), ('_record_index', 'bigint'), ('_dlt_load_id', 'string'), ('_dlt_id', 'string'),
-    ] -%}
+{% macro raw_table_ddl(table, table_columns, location) %}
+    {#- table_columns: [[name, dlt data type]]; the raw metadata columns are added. -#}
     {%- set columns = [] -%}
-    {%- for name in contract_columns -%}
-        {%- do columns.append('`' ~ name ~ '` string') -%}
-    {%- endfor -%}
-    {%- for name, type in metadata_columns -%}
-        {%- do columns.append('`' ~ name ~ '` ' ~ type) -%}
+    {%- for name, data_type in table_columns + raw_metadata_columns() -%}
+        {%- do columns.append('`' ~ name ~ '` ' ~ ('bigint' if data_type == 'bigint' else 'string')) -%}
     {%- endfor -%}
     {%- set first_year = var('raw_projection_first_year', 2020) | int -%}
 create external table if not exists {{ table }} (

@@ -4,7 +4,7 @@
         dbt run-operation print_schema_names --target ci_athena --args '{samples: ["feature/Add-Fees!"]}'
 -#}
 {% macro print_schema_names(custom_schemas=none, samples=[]) %}
-    {%- set customs = custom_schemas or ['staging', 'intermediate', 'planning', 'monitoring', 'reference', 'other'] -%}
+    {%- set customs = custom_schemas or ['planning_refined', 'planning_trusted', 'platform_monitoring', 'reference', 'housing_trusted'] -%}
     {%- set names = {'__none__': generate_schema_name(none, none) | trim} -%}
     {%- for custom in customs -%}
         {%- do names.update({custom: generate_schema_name(custom, none) | trim}) -%}

@@ -12,7 +12,8 @@
 Or from a shell: `python -m sandbox.tascomi --port 8765 --today 2025-02-05`.
 """
 
+from sandbox.tascomi.demo import demo
 from sandbox.tascomi.server import Faults, TascomiSandbox
 from sandbox.tascomi.world import TascomiWorld
 
-__all__ = ["Faults", "TascomiSandbox", "TascomiWorld"]
+__all__ = ["Faults", "TascomiSandbox", "TascomiWorld", "demo"]

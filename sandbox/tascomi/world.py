@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from data_platform.contract import Table, tascomi_tables
 from sandbox.tascomi import text
 
 DAILY_TABLES = ("applications", "documents", "fees", "fee_payments", "appeals", "contacts", "dtf_locations", "users")
@@ -89,6 +88,27 @@ Version = tuple[datetime, Values]  # (change time, field values in FIELDS order)
 Row = tuple[int, Values, "datetime | None"]  # (id, values, served last_updated): one served record
 
 
+@dataclass(frozen=True)
+class _VendorTable:
+    name: str
+    load: str
+    column_names: list[str]
+
+
+def _vendor_tables() -> dict[str, _VendorTable]:
+    """Interim: the tables this world simulates, with the vendor's columns (sandbox/tascomi/vendor_schema.json)."""
+    import json
+    from pathlib import Path
+
+    schema = json.loads((Path(__file__).parent / "vendor_schema.json").read_text())
+    load = {t: "daily" for t in DAILY_TABLES} | {t: "lookup" for t in LOOKUP_TABLES}
+    return {
+        name: _VendorTable(name, load[name], [c for c in columns if c != "gis_map_image_base64"])
+        for name, columns in schema.items()
+        if name in load
+    }
+
+
 def _fmt(value: Any) -> str | None:
     """The vendor's wire form: every value a string, booleans t/f, timestamps 'YYYY-MM-DD HH:MM:SS'."""
     if value is None or isinstance(value, str):
@@ -152,7 +172,7 @@ class TascomiWorld:
         duplicate_rate: float = 0.05,
         touch_rate: float = 0.0003,
         initial_users: int = 40,
-        contract: dict[str, Table] | None = None,
+        contract: dict[str, Any] | None = None,
     ) -> None:
         self.seed = seed
         self.start_date = start_date
@@ -167,7 +187,7 @@ class TascomiWorld:
         self.duplicate_rate = duplicate_rate
         self.touch_rate = touch_rate
         self.initial_users = initial_users
-        self.contract = contract if contract is not None else tascomi_tables()
+        self.contract = contract if contract is not None else _vendor_tables()
         self.tables = tuple(t for t in self.contract if t in FIELDS)
         self._stores = {name: _Store(name, FIELDS[name]) for name in FIELDS}
         self._start_dt = datetime.combine(start_date, time())

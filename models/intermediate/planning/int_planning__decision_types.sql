@@ -3,7 +3,7 @@
 with decision_types as (
 
     select
-        id,
+        decision_type_id,
         name,
         code
     from {{ ref('stg_tascomi__decision_types') }}
@@ -20,7 +20,7 @@ decision_outcomes as (
 )
 
 select
-    decision_types.id,
+    decision_types.decision_type_id,
     decision_types.name,
     decision_types.code,
     coalesce(decision_outcomes.decision_outcome, 'other') as decision_outcome

@@ -4,7 +4,7 @@
 with applications as (
 
     select *
-    from {{ ref('int_planning__applications_history') }}
+    from {{ ref('planning_applications_history') }}
     where is_current
 
 ),
@@ -12,7 +12,7 @@ with applications as (
 application_types as (
 
     select
-        id,
+        application_type_id,
         name,
         code
     from {{ ref('stg_tascomi__application_types') }}
@@ -22,7 +22,7 @@ application_types as (
 development_codes as (
 
     select
-        id,
+        ps_development_code_id,
         name,
         code,
         expiry_days
@@ -33,10 +33,9 @@ development_codes as (
 decision_types as (
 
     select
-        id,
+        decision_type_id,
         name,
-        code,
-        decision_outcome
+        code
     from {{ ref('int_planning__decision_types') }}
 
 ),
@@ -44,7 +43,7 @@ decision_types as (
 wards as (
 
     select
-        id,
+        ward_id,
         name
     from {{ ref('stg_tascomi__wards') }}
 
@@ -53,10 +52,9 @@ wards as (
 officers as (
 
     select
-        id,
-        {{ dbt.concat(["coalesce(forename, '')", "' '", "coalesce(surname, '')"]) }} as officer_name
-    from {{ ref('int_planning__users_history') }}
-    where is_current
+        user_id,
+        officer_name
+    from {{ ref('int_planning__officers') }}
 
 ),
 
@@ -78,8 +76,8 @@ data_as_of as (
     select
         max(
             case
-                when _requested_day = 'full' then cast({{ dbt.dateadd('day', -1, '_import_date') }} as date)
-                else {{ dbt.safe_cast('_requested_day', 'date') }}
+                when _import_step = 'full' then cast({{ dbt.dateadd('day', -1, '_import_date') }} as date)
+                else {{ dbt.safe_cast('_import_step', 'date') }}
             end
         ) as data_as_of_date
     from {{ ref('stg_tascomi__applications') }}
@@ -98,7 +96,7 @@ calendar as (
 joined as (
 
     select
-        applications.id as application_id,
+        applications.application_id,
         applications.application_reference_number,
         applications.application_type_id,
         application_types.name as application_type_name,
@@ -110,10 +108,7 @@ joined as (
         applications.decision_type_id,
         decision_types.name as decision_type_name,
         decision_types.code as decision_type_code,
-        case
-            when applications.decision_type_id is not null
-                then coalesce(decision_types.decision_outcome, 'other')
-        end as decision_outcome,
+        applications.decision_outcome,
         applications.decision_level_id,
         applications.ward_id,
         wards.name as ward_name,
@@ -129,9 +124,9 @@ joined as (
         applications.valid_date,
         applications.registration_date,
         applications.decision_issued_date,
-        applications.expiry_date as vendor_expiry_date,
+        applications.vendor_expiry_date,
         applications.extension_of_time_due_date,
-        coalesce(applications.ceased, false) as is_ceased,
+        applications.is_ceased,
         applications.ceased_date,
         coalesce(appeals.appeal_count, 0) as appeal_count,
         appeals.first_appeal_start_date,
@@ -154,17 +149,17 @@ joined as (
     from applications
     cross join data_as_of
     left join application_types
-        on applications.application_type_id = application_types.id
+        on applications.application_type_id = application_types.application_type_id
     left join development_codes
-        on applications.ps_development_code_id = development_codes.id
+        on applications.ps_development_code_id = development_codes.ps_development_code_id
     left join decision_types
-        on applications.decision_type_id = decision_types.id
+        on applications.decision_type_id = decision_types.decision_type_id
     left join wards
-        on applications.ward_id = wards.id
+        on applications.ward_id = wards.ward_id
     left join officers
-        on applications.officer_id = officers.id
+        on applications.officer_id = officers.user_id
     left join appeals
-        on applications.id = appeals.application_id
+        on applications.application_id = appeals.application_id
 
 ),
 

@@ -1,5 +1,6 @@
--- Every version of every planning application (SCD2 from the vendor's change log), with the decision outcome.
--- Lookup names are today's (lookups are current state only).
+-- Every version of every planning application (SCD2 from the vendor's change log), with the decision outcome: the one
+-- place the outcome is derived (planning_applications takes the current versions from here). Lookup names are today's
+-- (lookups are current state only).
 with history as (
 
     select *
@@ -10,49 +11,48 @@ with history as (
 decision_types as (
 
     select
-        id,
+        decision_type_id,
         decision_outcome
     from {{ ref('int_planning__decision_types') }}
 
 )
 
 select
-    history.id as application_id,
-    history.valid_from,
-    history.valid_to,
-    history.is_current,
-    history.version_number,
-    history.application_reference_number,
-    history.application_type_id,
-    history.ps_development_code_id,
+    application_id,
+    valid_from,
+    valid_to,
+    is_current,
+    version_number,
+    application_reference_number,
+    application_type_id,
+    ps_development_code_id,
     history.decision_type_id,
     case
-        when history.decision_type_id is not null
-            then coalesce(decision_types.decision_outcome, 'other')
+        when history.decision_type_id is not null then coalesce(decision_types.decision_outcome, 'other')
     end as decision_outcome,
-    history.decision_level_id,
-    history.officer_id,
-    history.ward_id,
-    history.dtf_location_id,
-    history.applicant_id,
-    history.agent_id,
-    history.proposal,
-    history.site_address_description,
-    history.submit_date,
-    history.received_date,
-    history.valid_date,
-    history.registration_date,
-    history.decision_issued_date,
-    history.expiry_date as vendor_expiry_date,
-    history.extension_of_time_due_date,
-    coalesce(history.ceased, false) as is_ceased,
-    history.ceased_date,
-    history.creation_user_id,
-    history.last_updated_by,
-    history.last_updated,
-    history._cast_failures,
-    history.version_hash,
-    history._source_imported_at
+    decision_level_id,
+    officer_id,
+    ward_id,
+    dtf_location_id,
+    applicant_id,
+    agent_id,
+    proposal,
+    site_address_description,
+    submit_date,
+    received_date,
+    valid_date,
+    registration_date,
+    decision_issued_date,
+    expiry_date as vendor_expiry_date,
+    extension_of_time_due_date,
+    coalesce(is_ceased, false) as is_ceased,
+    ceased_date,
+    creation_user_id,
+    last_updated_by,
+    last_updated,
+    _cast_failures,
+    version_hash,
+    _source_imported_at
 from history
 left join decision_types
-    on history.decision_type_id = decision_types.id
+    on history.decision_type_id = decision_types.decision_type_id

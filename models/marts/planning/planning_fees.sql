@@ -12,9 +12,9 @@ payments as (
     select
         fee_id,
         count(*) as payment_count,
-        sum(case when coalesce(paid, false) and not coalesce(refund, false) then amount_paid else 0 end)
+        sum(case when coalesce(is_paid, false) and not coalesce(is_refund, false) then amount_paid else 0 end)
             as amount_received,
-        sum(case when coalesce(refund, false) then amount_paid else 0 end) as amount_refunded,
+        sum(case when coalesce(is_refund, false) then amount_paid else 0 end) as amount_refunded,
         max(payment_date) as last_payment_date
     from {{ ref('int_planning__fee_payments_history') }}
     where is_current and fee_id is not null
@@ -25,13 +25,13 @@ payments as (
 measured as (
 
     select
-        fees.id as fee_id,
+        fees.fee_id,
         fees.application_id,
         fees.fee_type_id,
         fees.fee as fee_amount,
-        coalesce(fees.paid, false) as is_marked_paid,
-        coalesce(fees.fee_exempt, false) as is_fee_exempt,
-        coalesce(fees.ceased, false) as is_ceased,
+        coalesce(fees.is_paid, false) as is_marked_paid,
+        coalesce(fees.is_fee_exempt, false) as is_fee_exempt,
+        coalesce(fees.is_ceased, false) as is_ceased,
         coalesce(payments.payment_count, 0) as payment_count,
         coalesce(payments.amount_received, 0) as amount_received,
         coalesce(payments.amount_refunded, 0) as amount_refunded,
@@ -41,7 +41,7 @@ measured as (
         fees._source_imported_at
     from fees
     left join payments
-        on fees.id = payments.fee_id
+        on fees.fee_id = payments.fee_id
 
 )
 

@@ -1,9 +1,8 @@
 -- Planning officers (users flagged as officers, or assigned as case officer on any application) and their case load.
-with users as (
+with officers as (
 
     select *
-    from {{ ref('int_planning__users_history') }}
-    where is_current
+    from {{ ref('int_planning__officers') }}
 
 ),
 
@@ -35,23 +34,23 @@ case_load as (
 )
 
 select
-    users.id as officer_id,
-    {{ dbt.concat(["coalesce(users.forename, '')", "' '", "coalesce(users.surname, '')"]) }} as officer_name,
-    users.forename,
-    users.surname,
-    users.username,
-    users.email,
-    users.job_title,
-    coalesce(users.enabled, false) as is_enabled,
-    coalesce(users.officer, false) as is_officer,
+    officers.user_id as officer_id,
+    officers.officer_name,
+    officers.forename,
+    officers.surname,
+    officers.username,
+    officers.email,
+    officers.job_title,
+    officers.is_enabled,
+    officers.is_officer,
     coalesce(case_load.total_applications, 0) as total_applications,
     coalesce(case_load.open_applications, 0) as open_applications,
     coalesce(case_load.open_overdue_applications, 0) as open_overdue_applications,
     coalesce(case_load.decided_applications, 0) as decided_applications,
     coalesce(case_load.decided_after_expiry_applications, 0) as decided_after_expiry_applications,
-    users.last_updated,
-    users._source_imported_at
-from users
+    officers.last_updated,
+    officers._source_imported_at
+from officers
 left join case_load
-    on users.id = case_load.officer_id
-where users.officer or case_load.officer_id is not null
+    on officers.user_id = case_load.officer_id
+where officers.is_officer or case_load.officer_id is not null

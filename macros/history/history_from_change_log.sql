@@ -1,23 +1,39 @@
 {#-
-    SCD2 history rebuilt from a change log (one staging row per received record).
+    SCD2 history rebuilt from a change log: one staging row per received record in, one row per version out.
+    The generated int_<department>__<table>_history models call history_from_change_log with the contract's columns.
 
-    relation     the staging model (ref) holding every received record, typed
-    columns      the entity's contract columns (includes unique_key and updated_at)
-    unique_key   the entity id; rows with a null key cannot be placed and are left to the rejects model
+    staging      the staging model holding every received record, typed (platform names)
+    key          the record id; records with a _reject_reason (no key, a key or change time that does not type, a
+                 change time after receipt) cannot be placed and are left to monitoring.source_rejects
     updated_at   the source's own change time; null -> var('null_last_updated')
+    columns      every contract column (platform names), key and updated_at included
 
-    Rules (invariants 2 and 3 in architecture.md):
-      * a version is valid from the source's updated_at, never from when we ran;
-      * the same id + updated_at received more than once: the latest import wins
-        (_imported_at desc, then _record_index desc, then _dlt_id desc for a total order);
+    Rules (the invariants in docs/platform-team/invariants.md):
+      * a version is valid from the source's updated_at, never from when we ran (invariant 3);
+      * the same id + updated_at received more than once: the latest delivery wins, by the total order
+        (_imported_at desc, _record_index desc, _dlt_id desc): _imported_at is strictly increasing across import
+        steps and runs, so a later series or a later run always wins over an earlier one;
       * consecutive versions equal on every contract column except updated_at collapse into the earliest;
       * valid_to = the next version's valid_from (null for the current version);
       * _source_imported_at = the latest import that delivered a record of this version.
     Incremental runs recompute the whole history of every id with raw rows imported at or after the table's
     watermark max(_source_imported_at) (minus var history_lookback_hours) and replace those ids
-    (history_incremental_strategy / history_unique_key), so an incremental run equals a full refresh row for row.
+    (history_incremental_strategy / history_unique_key), so an incremental run equals a full refresh row for row
+    (invariant 2).
 -#}
-{% macro scd2_from_change_log(relation, columns, unique_key='id', updated_at='last_updated') %}
+{% macro history_from_change_log(staging, key, updated_at, columns) %}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy=history_incremental_strategy(),
+        unique_key=history_unique_key(key),
+        on_schema_change='fail',
+        pre_hook="{{ history_pre_hook('" ~ staging ~ "', '" ~ key ~ "') }}",
+    ) }}
+    {{ scd2_from_change_log(ref(staging), columns, key, updated_at) }}
+{%- endmacro %}
+
+
+{% macro scd2_from_change_log(relation, columns, unique_key, updated_at) %}
     {%- set value_columns = [] -%}
     {%- for column in columns if column != updated_at -%}
         {%- do value_columns.append(column) -%}
@@ -39,7 +55,7 @@ with received as (
         _record_index,
         _dlt_id
     from {{ relation }}
-    where {{ unique_key }} is not null
+    where _reject_reason is null
     {%- if is_incremental() %}
         and {{ unique_key }} in ({{ history_changed_ids(relation, unique_key) }})
     {%- endif %}
@@ -74,7 +90,7 @@ hashed as (
 
     select
         latest_receipt.*,
-        {{ dbt.hash(dbt.concat(hash_parts)) }} as version_hash
+        {{ hash_wide(hash_parts) }} as version_hash
     from latest_receipt
     where receipt_rank = 1
 
@@ -140,8 +156,22 @@ from bounded
 {%- endmacro %}
 
 
+{% macro hash_wide(parts) %}
+    {#- md5 of the concatenation of many text expressions, as flat concat() calls of at most 100 arguments (Trino takes
+        127 at most; chained || on a 750-column table nests past DuckDB's expression depth limit). -#}
+    {%- set chunks = [] -%}
+    {%- for chunk in parts | batch(100) -%}
+        {%- do chunks.append(("concat(" ~ (chunk | join(', ')) ~ ", '')") if chunk | length > 0 else "''") -%}
+    {%- endfor -%}
+    {%- if chunks | length == 1 -%}
+        {{ dbt.hash(chunks[0]) }}
+    {%- else -%}
+        {{ dbt.hash("concat(" ~ (chunks | join(', ')) ~ ")") }}
+    {%- endif -%}
+{%- endmacro %}
 
-{% macro history_changed_ids(relation, unique_key='id', history_relation=none) %}
+
+{% macro history_changed_ids(relation, unique_key, history_relation=none) %}
     {#- Ids with raw rows imported at or after the history's watermark (max _source_imported_at - lookback).
         history_relation: the history table holding the watermark (default: the model being built, this). -#}
     {%- set lookback_hours = var('history_lookback_hours', 0) | int -%}
@@ -152,18 +182,4 @@ from bounded
             {{ dbt.dateadd('hour', -1 * lookback_hours, "coalesce(max(existing._source_imported_at), cast('1900-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ "))") }}
         from {{ history_relation if history_relation is not none else this }} as existing
     )
-{%- endmacro %}
-
-
-{% macro tascomi_history(table_name) %}
-    {#- The whole history model for one daily Tascomi table: incremental config and the SCD2 select. -#}
-    {%- set staging = 'stg_tascomi__' ~ table_name -%}
-    {{ config(
-        materialized='incremental',
-        incremental_strategy=history_incremental_strategy(),
-        unique_key=history_unique_key('id'),
-        on_schema_change='fail',
-        pre_hook="{{ history_pre_hook('" ~ staging ~ "') }}",
-    ) }}
-    {{ scd2_from_change_log(ref(staging), tascomi_column_names(table_name)) }}
 {%- endmacro %}

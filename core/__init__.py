@@ -1,0 +1,15 @@
+"""The platform's shared core: what every source uses, and nothing that belongs to one source.
+
+    contract    the per-source contracts (tables, columns, vendor types, classifications) in
+                ingestion/<source>/contract/*.yml
+    registry    the list of source systems (ingestion/registry.yml): one entry per source
+    workspace   where local state and the lake live, passed explicitly (never read from os.environ deep inside)
+    lake        the raw zone's layout and the metadata columns every raw row carries
+    import_log  the per-step record of what each import landed and what the source said it held
+    settings    resolving a source's dlt configuration spec, with errors that name the variable to set
+    errors      the failures the platform explains to operators (exit code 2)
+    locking     one run per source at a time
+
+Import rule (docs/platform-team/architecture.md, tested by tests/test_import_rules.py): core imports nothing else of
+this repository; ingestion/<source>/, sandbox/ and data_platform/ import core, never the other way round.
+"""

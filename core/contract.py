@@ -1,0 +1,192 @@
+"""Source contracts: which tables the platform pulls from a source, every column, its type and classification.
+
+One YAML file per table in ingestion/<source>/contract/ (hand-maintained; see docs/platform-team/contracts.md):
+
+    name: users                 # the source's table name
+    entity: user                # singular: staging renames the key to <entity>_id
+    load: daily                 # daily (change-only by updated_at day) | lookup (pulled in full) | snapshot | file
+    key: id                     # the record id
+    updated_at: last_updated    # the source's own change time (null for sources without one)
+    department: planning        # optional: overrides the source's department (raw path, databases)
+    description: "..."
+    dropped:                    # optional: columns the source serves that are never landed, with why
+      - {name: gis_map_image_base64, reason: "..."}
+    columns:
+      - {name: id, type: integer, class: not_personal, as: user_id, description: "..."}
+      - {name: forename, type: text, class: personal, doc: tascomi__forename}
+
+Every column needs a type and a classification: a column without one is an error here and fails the dbt build
+(invariant 5). `data-platform generate` derives the dbt sources, staging and history files from these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from core.errors import ContractError
+
+TYPES = ("integer", "bigint", "real", "double precision", "numeric", "boolean", "timestamp", "date", "text")
+CLASSIFICATIONS = ("not_personal", "personal", "special_category")
+LOADS = ("daily", "lookup", "snapshot", "file")
+_COLUMN_KEYS = {"name", "type", "class", "as", "description", "doc"}
+_TABLE_KEYS = {"name", "entity", "load", "key", "updated_at", "department", "description", "dropped", "columns"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # as the source names it (and as raw keeps it)
+    type: str  # the source's type, one of TYPES; raw holds text, staging casts to this
+    classification: str
+    platform_name: str  # the name staging gives it (the platform's vocabulary)
+    description: str = ""
+    doc: str = ""  # a dbt doc block name, used instead of description when set
+
+    @property
+    def is_personal(self) -> bool:
+        return self.classification != "not_personal"
+
+
+@dataclass(frozen=True)
+class Table:
+    source: str
+    name: str
+    entity: str
+    load: str
+    key: str
+    updated_at: str | None
+    department: str
+    description: str
+    columns: tuple[Column, ...]
+    dropped: tuple[str, ...] = ()
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{self.source}.{self.name} has no column {name!r}")
+
+    @property
+    def key_column(self) -> Column:
+        return self.column(self.key)
+
+    @property
+    def has_history(self) -> bool:
+        """Change-only tables get an SCD2 history rebuilt from their change log."""
+        return self.load == "daily"
+
+
+@dataclass(frozen=True)
+class SourceContract:
+    source: str
+    department: str
+    tables: dict[str, Table]
+
+    def selected(self, names: list[str] | tuple[str, ...] | None) -> list[Table]:
+        """The tables named (all when `names` is empty), in contract order; unknown names are an error."""
+        if not names:
+            return list(self.tables.values())
+        unknown = sorted(set(names) - set(self.tables))
+        if unknown:
+            raise ContractError(
+                f"{self.source}: no table(s) {', '.join(unknown)} in the contract; known: {', '.join(self.tables)}"
+            )
+        return [t for n, t in self.tables.items() if n in names]
+
+
+def _fail(path: Path, message: str) -> ContractError:
+    return ContractError(f"{path}: {message}")
+
+
+def _column(path: Path, table: str, entry: Any) -> Column:
+    if not isinstance(entry, dict) or "name" not in entry:
+        raise _fail(path, f"every column needs at least a name, got {entry!r}")
+    name = str(entry["name"])
+    unknown = set(entry) - _COLUMN_KEYS
+    if unknown:
+        raise _fail(path, f"column {name}: unknown key(s) {sorted(unknown)}; allowed: {sorted(_COLUMN_KEYS)}")
+    if entry.get("type") not in TYPES:
+        raise _fail(path, f"column {name}: type {entry.get('type')!r} is not one of {', '.join(TYPES)}")
+    if entry.get("class") not in CLASSIFICATIONS:
+        raise _fail(
+            path,
+            f"column {name}: classification {entry.get('class')!r} is not one of {', '.join(CLASSIFICATIONS)} "
+            "(every column must be classified; nothing is treated as not personal by default)",
+        )
+    return Column(
+        name=name,
+        type=entry["type"],
+        classification=entry["class"],
+        platform_name=str(entry.get("as") or name),
+        description=str(entry.get("description") or ""),
+        doc=str(entry.get("doc") or ""),
+    )
+
+
+def load_table(path: Path, source: str, department: str) -> Table:
+    doc = yaml.safe_load(path.read_text())
+    if not isinstance(doc, dict):
+        raise _fail(path, "expected a mapping")
+    unknown = set(doc) - _TABLE_KEYS
+    if unknown:
+        raise _fail(path, f"unknown key(s) {sorted(unknown)}; allowed: {sorted(_TABLE_KEYS)}")
+    name = doc.get("name")
+    if name != path.stem:
+        raise _fail(path, f"name {name!r} must match the file name {path.stem!r}")
+    if doc.get("load") not in LOADS:
+        raise _fail(path, f"load {doc.get('load')!r} is not one of {', '.join(LOADS)}")
+    columns = tuple(_column(path, name, entry) for entry in doc.get("columns") or [])
+    if not columns:
+        raise _fail(path, "no columns")
+    for attribute in ("name", "platform_name"):
+        seen: set[str] = set()
+        for column in columns:
+            value = getattr(column, attribute)
+            if value in seen:
+                raise _fail(path, f"two columns named {value!r} ({attribute})")
+            seen.add(value)
+    names = {c.name for c in columns}
+    key, updated_at = doc.get("key"), doc.get("updated_at")
+    if key not in names:
+        raise _fail(path, f"key {key!r} is not a column")
+    if updated_at is not None and updated_at not in names:
+        raise _fail(path, f"updated_at {updated_at!r} is not a column")
+    if doc["load"] == "daily" and updated_at is None:
+        raise _fail(path, "a daily (change-only) table needs updated_at: its history is dated by it")
+    dropped = tuple(str(d["name"]) for d in doc.get("dropped") or [])
+    clash = names & set(dropped)
+    if clash:
+        raise _fail(path, f"column(s) {sorted(clash)} are both kept and dropped")
+    return Table(
+        source=source,
+        name=name,
+        entity=str(doc.get("entity") or name),
+        load=doc["load"],
+        key=key,
+        updated_at=updated_at,
+        department=str(doc.get("department") or department),
+        description=str(doc.get("description") or ""),
+        columns=columns,
+        dropped=dropped,
+        path=path,
+    )
+
+
+@cache
+def load_contract(source: str, contract_dir: Path, department: str) -> SourceContract:
+    """Every table of one source's contract, in file-name order."""
+    if not contract_dir.is_dir():
+        raise ContractError(f"{source}: no contract folder {contract_dir}")
+    tables = {p.stem: load_table(p, source, department) for p in sorted(contract_dir.glob("*.yml"))}
+    if not tables:
+        raise ContractError(f"{source}: no table files in {contract_dir}")
+    return SourceContract(source, department, tables)

@@ -1,0 +1,179 @@
+"""The raw zone: what arrived, exactly as it arrived, one partition per import day, never rewritten.
+
+Layout (a local folder or s3://), the council's partition convention:
+    {lake}/raw/{department}/{source}/{table}/import_year=YYYY/import_month=MM/import_day=DD/import_date=YYYYMMDD/
+        {load_id}.{file_id}.parquet
+
+Every raw row carries the vendor's columns as text under the vendor's own names, plus RAW_METADATA_COLUMNS (declared
+here once: `data-platform generate` writes the dbt copy, macros/generated/raw_metadata.sql) and dlt's two columns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import dlt
+import pyarrow as pa
+from dlt.common.schema import Schema
+from dlt.common.schema.utils import new_table
+from dlt.destinations import filesystem
+
+from core.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class MetadataColumn:
+    name: str
+    data_type: str  # dlt data type
+    description: str
+
+
+RAW_METADATA_COLUMNS: tuple[MetadataColumn, ...] = (
+    MetadataColumn(
+        "_imported_at",
+        "text",
+        "When the import step that landed this record started (UTC, microseconds). Strictly increasing across the "
+        "steps and runs of one source, so with _record_index it orders every delivery: a later delivery wins.",
+    ),
+    MetadataColumn("_import_date", "text", "Business day of the import run that landed this record (YYYY-MM-DD)."),
+    MetadataColumn(
+        "_import_step",
+        "text",
+        "Which part of the import delivered the record: `full` (a full pull), a day `YYYY-MM-DD` (that day's "
+        "change-only series), `lookups`, or the file or sheet it was read from.",
+    ),
+    MetadataColumn(
+        "_source_ref", "text", "Where the record came from: the API request, the file, or the sheet and tab."
+    ),
+    MetadataColumn(
+        "_record_index",
+        "bigint",
+        "Position of the record within its delivery (page order or row number): later records have higher numbers.",
+    ),
+)
+DLT_COLUMNS: tuple[MetadataColumn, ...] = (
+    MetadataColumn("_dlt_load_id", "text", "dlt load id of the load that landed this record."),
+    MetadataColumn("_dlt_id", "text", "dlt's unique id of the landed row."),
+)
+METADATA_NAMES = frozenset(c.name for c in RAW_METADATA_COLUMNS + DLT_COLUMNS)
+
+RAW_LAYOUT = (
+    "{table_name}/import_year={import_year}/import_month={import_month}/import_day={import_day}/"
+    "import_date={import_date}/{load_id}.{file_id}.{ext}"
+)
+# A vendor column name lands unchanged when it is already a plain lower-case identifier; anything else (spaces,
+# capitals, a name of ours) lands under a distinct safe name, so normalisation can never merge two columns.
+_SAFE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def raw_column_name(vendor_name: str) -> str:
+    """The raw zone's column for a vendor key: the key itself when safe, else `_renamed__<cleaned>__<hash>`."""
+    if _SAFE_NAME.fullmatch(vendor_name) and vendor_name not in METADATA_NAMES and not vendor_name.startswith("_dlt"):
+        return vendor_name
+    cleaned = re.sub(r"[^a-z0-9]+", "_", vendor_name.lower()).strip("_") or "blank"
+    digest = hashlib.sha1(vendor_name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"_renamed__{cleaned}__{digest}"
+
+
+class UnlandableValue(ValueError):
+    """A value that cannot be written as text (e.g. a lone UTF-16 surrogate)."""
+
+
+def raw_value(value: Any) -> str | None:
+    """Raw keeps text: strings as they are, anything else as its JSON text (so dlt never nests or types it)."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise UnlandableValue(f"not valid Unicode text ({error.reason})") from error
+    return text
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where and when one batch of records arrived; stamped on each of its raw rows."""
+
+    imported_at: str
+    import_date: date
+    step: str
+    source_ref: str
+
+    def stamp(self, record_index: int, source_ref: str | None = None) -> dict[str, Any]:
+        return {
+            "_imported_at": self.imported_at,
+            "_import_date": self.import_date.isoformat(),
+            "_import_step": self.step,
+            "_source_ref": source_ref or self.source_ref,
+            "_record_index": record_index,
+        }
+
+
+def metadata_hints() -> dict[str, dict[str, str]]:
+    return {c.name: {"data_type": c.data_type} for c in RAW_METADATA_COLUMNS}
+
+
+def text_hints(names: list[str]) -> dict[str, dict[str, str]]:
+    """dlt column hints: these columns are text, plus the metadata columns."""
+    return {**{n: {"data_type": "text"} for n in names}, **metadata_hints()}
+
+
+def raw_schema(source: str, tables: Mapping[str, Mapping[str, dict[str, str]]]) -> Schema:
+    """A dlt schema that keeps names as received and guesses no types (typing is staging's job), with each raw
+    table's columns declared up front (table -> column hints), so rows need only name their table."""
+    schema = Schema(source, normalizers={"names": "direct"})
+    for detection in list(schema.settings.get("detections") or []):
+        schema.remove_type_detection(detection)
+    for name, hints in tables.items():
+        columns = [{"name": column, **hint} for column, hint in hints.items()]
+        schema.update_table(new_table(name, write_disposition="append", columns=columns))
+    return schema
+
+
+def empty_raw_table(columns: list[str]) -> pa.Table:
+    """A zero-row table with these columns and the metadata: an empty source table still exists in raw."""
+    names = [*columns, *(c.name for c in RAW_METADATA_COLUMNS), *(c.name for c in DLT_COLUMNS)]
+    return pa.table({n: pa.array([], pa.int64() if n == "_record_index" else pa.string()) for n in names})
+
+
+def zone_url(workspace: Workspace, zone: str, department: str) -> str:
+    return f"{workspace.lake_url}/{zone}/{department}"
+
+
+def raw_table_glob(workspace: Workspace, department: str, source: str, table: str) -> str:
+    """Every parquet file of one raw table (the pattern readers and dbt's external_location use)."""
+    root = workspace.lake.rstrip("/").removeprefix("file://")
+    return f"{root}/raw/{department}/{source}/{table}/*/*/*/*/*.parquet"
+
+
+def partition_values(import_date: date) -> Mapping[str, str]:
+    return {
+        "import_year": f"{import_date:%Y}",
+        "import_month": f"{import_date:%m}",
+        "import_day": f"{import_date:%d}",
+        "import_date": f"{import_date:%Y%m%d}",
+    }
+
+
+def raw_pipeline(workspace: Workspace, source: str, department: str, import_date: date) -> dlt.Pipeline:
+    """A dlt pipeline writing `source`'s tables into the raw zone under this import's date partition."""
+    destination = filesystem(
+        bucket_url=zone_url(workspace, "raw", department),
+        layout=RAW_LAYOUT,
+        extra_placeholders=dict(partition_values(import_date)),
+        # Table names are contract names (plain identifiers), so '/' in the layout is a safe separator.
+        warn_unsafe_layout_separators=False,
+    )
+    return dlt.pipeline(
+        pipeline_name=source,
+        destination=destination,
+        dataset_name=source,
+        pipelines_dir=str(workspace.dlt_dir),
+    )

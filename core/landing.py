@@ -1,0 +1,153 @@
+"""Landing one step of a source in the raw zone: the records, the rejects, the import log and the cursor move,
+all in ONE dlt load package, so a cursor only ever advances together with the data it covers (invariant 4).
+
+A connector describes a step as tables and an iterator of received records per table; `step_items` turns them into
+raw rows (vendor names kept, unsafe names made distinct, every value text), routes a record that cannot be landed to
+`rejected_records` with the reason instead of blocking the step, and yields the import-log rows last, so the log
+says exactly what landed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import dlt
+
+from core.contract import Table
+from core.errors import LakeUnwritable, find_cause
+from core.import_log import (
+    IMPORT_LOG,
+    IMPORT_LOG_COLUMNS,
+    REJECTED_RECORDS,
+    TableLanded,
+    rejected_record,
+    rejected_records_hints,
+)
+from core.lake import Delivery, UnlandableValue, empty_raw_table, metadata_hints, raw_column_name, raw_value, text_hints
+
+
+@dataclass(frozen=True)
+class Received:
+    """One record as a source delivered it."""
+
+    values: dict[str, Any]
+    source_ref: str
+    index: int
+
+
+@dataclass(frozen=True)
+class TableFeed:
+    """What a step lands for one table: its contract, the records, and how many the source said it holds."""
+
+    table: Table
+    records: Iterable[Received]
+    expected: Callable[[], int | None] = lambda: None  # evaluated after the records were read
+    write_empty: bool = False  # a full pull with no records still leaves a zero-row file, so readers find the table
+
+
+def next_imported_at(previous: str | None) -> str:
+    """Now (UTC, microseconds), strictly after `previous`: deliveries stay totally ordered even across a clock
+    step backwards or two steps in one microsecond."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    if previous:
+        floor = datetime.fromisoformat(previous) + timedelta(microseconds=1)
+        now = max(now, floor)
+    return now.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def raw_row(table: Table, received: Received, delivery: Delivery, landed: TableLanded) -> dict[str, Any]:
+    """The raw row for one received record. Raises UnlandableValue for a value that cannot be written as text."""
+    row: dict[str, Any] = {}
+    for key, value in received.values.items():
+        if key in table.dropped:
+            continue
+        name = raw_column_name(key)
+        if name != key:
+            landed.columns_renamed[key] = name
+        text = raw_value(value)
+        if text is not None:  # nulls are left out: declared columns are written as null anyway
+            row[name] = text
+        landed.columns_received.add(name)
+    row.update(delivery.stamp(received.index, received.source_ref))
+    return row
+
+
+class StepLanding:
+    """The items of one step, each marked with its raw table: records, rejects, then the import log.
+
+    `on_done` runs after the last record was read (the connector moves its cursor there, inside the package);
+    `landed` reports what each table landed once the items were consumed."""
+
+    def __init__(self, feeds: list[TableFeed], delivery: Delivery, on_done: Callable[[], None]) -> None:
+        self.feeds = feeds
+        self.delivery = delivery
+        self.on_done = on_done
+        self.landed: list[TableLanded] = []
+
+    def tables(self) -> dict[str, dict[str, dict[str, str]]]:
+        """Every raw table this step may write, with its column hints (for core.lake.raw_schema)."""
+        log_hints = {**{c.name: {"data_type": c.data_type} for c in IMPORT_LOG_COLUMNS}, **metadata_hints()}
+        return {
+            **{feed.table.name: text_hints(feed.table.column_names) for feed in self.feeds},
+            REJECTED_RECORDS: rejected_records_hints(),
+            IMPORT_LOG: log_hints,
+        }
+
+    def items(self) -> Iterator[Any]:
+        rejected: list[dict[str, Any]] = []
+        for feed in self.feeds:
+            yield from self._table_items(feed, rejected)
+        for row in rejected:
+            yield dlt.mark.with_table_name(row, REJECTED_RECORDS)
+        for report in self.landed:
+            yield dlt.mark.with_table_name(report.row(self.delivery), IMPORT_LOG)
+        self.on_done()
+
+    def _table_items(self, feed: TableFeed, rejected: list[dict[str, Any]]) -> Iterator[Any]:
+        table = feed.table
+        report = TableLanded(table.name)
+        self.landed.append(report)
+        for received in feed.records:
+            try:
+                row = raw_row(table, received, self.delivery, report)
+            except UnlandableValue as error:
+                report.rows_rejected += 1
+                stamp = self.delivery.stamp(received.index, received.source_ref)
+                rejected.append(rejected_record(table.name, str(error), received.values, stamp))
+                continue
+            report.rows_landed += 1
+            yield dlt.mark.with_table_name(row, table.name)
+        report.rows_expected = feed.expected()
+        if feed.write_empty and report.rows_landed == 0:
+            yield dlt.mark.with_table_name(empty_raw_table(table.column_names), table.name)
+
+
+def finish_interrupted_load(pipeline: dlt.Pipeline, progress: Callable[[str], None]) -> None:
+    """A run killed after extraction leaves packages on disk: land them (with their cursor moves) before planning
+    anew. A package caught half-way between normalize and load (killed during dlt's hand-over) cannot be loaded;
+    nothing of it reached the lake and its cursor never moved, so it is dropped and the next steps fetch it again."""
+    if not pipeline.has_pending_data:
+        return
+    progress(f"{pipeline.pipeline_name}: finishing a load interrupted by an earlier run")
+    try:
+        pipeline.normalize()
+        pipeline.load()
+    except Exception as error:  # noqa: BLE001 - any failure here is judged by what is on disk, below
+        if find_cause(error, OSError) is not None and _disk_full(error):
+            raise LakeUnwritable(f"the disk is full while finishing an interrupted load: {error}") from error
+        progress(f"{pipeline.pipeline_name}: the interrupted package cannot be finished ({error}); dropping it")
+        pipeline.drop_pending_packages()
+        normalize_dir = pipeline.working_dir / "normalize"
+        if normalize_dir.exists():
+            shutil.rmtree(normalize_dir)
+
+
+def _disk_full(error: BaseException) -> bool:
+    import errno
+
+    cause = find_cause(error, OSError)
+    return isinstance(cause, OSError) and cause.errno == errno.ENOSPC

@@ -1,0 +1,64 @@
+"""The list of source systems (ingestion/registry.yml), read in one place for every consumer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from core.contract import SourceContract, load_contract
+from core.errors import ContractError
+from core.workspace import PROJECT_DIR
+
+REGISTRY_FILE = Path("ingestion") / "registry.yml"
+_KEYS = {"title", "department", "owner", "connector", "sandbox", "contract", "freshness"}
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    name: str
+    title: str
+    department: str
+    owner: str
+    connector: str  # module path of the connector package
+    sandbox: str  # module path of the stand-in
+    contract_dir: Path
+    warn_after_hours: int
+    error_after_hours: int
+
+    def contract(self) -> SourceContract:
+        return load_contract(self.name, self.contract_dir, self.department)
+
+
+@cache
+def load_registry(project_dir: Path = PROJECT_DIR) -> dict[str, SourceEntry]:
+    path = project_dir / REGISTRY_FILE
+    doc = yaml.safe_load(path.read_text()) or {}
+    entries: dict[str, SourceEntry] = {}
+    for name, entry in (doc.get("sources") or {}).items():
+        unknown = set(entry) - _KEYS
+        missing = {"title", "department", "connector", "sandbox", "contract"} - set(entry)
+        if unknown or missing:
+            raise ContractError(f"{path}: source {name}: unknown keys {sorted(unknown)}, missing {sorted(missing)}")
+        freshness = entry.get("freshness") or {}
+        entries[name] = SourceEntry(
+            name=name,
+            title=entry["title"],
+            department=entry["department"],
+            owner=entry.get("owner") or entry["department"],
+            connector=entry["connector"],
+            sandbox=entry["sandbox"],
+            contract_dir=project_dir / entry["contract"],
+            warn_after_hours=int(freshness.get("warn_after_hours", 30)),
+            error_after_hours=int(freshness.get("error_after_hours", 54)),
+        )
+    return entries
+
+
+def source_entry(name: str, project_dir: Path = PROJECT_DIR) -> SourceEntry:
+    registry = load_registry(project_dir)
+    if name not in registry:
+        raise ContractError(f"unknown source {name!r}; registered sources: {', '.join(registry) or 'none'}")
+    return registry[name]

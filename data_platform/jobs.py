@@ -1,0 +1,136 @@
+"""The two jobs: `nightly` (what production schedules: every configured source -> build -> docs) and `demo` (the
+same on the sandboxes, replaying days of change into a fresh workspace)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+
+from core.errors import PlatformError
+from core.workspace import Workspace
+from data_platform import dbt
+from data_platform.sources import connector, entries, sandbox
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class JobResult:
+    workspace: Workspace
+    rows_landed: dict[str, dict[str, int]] = field(default_factory=dict)  # source -> table -> rows
+    failures: dict[str, str] = field(default_factory=dict)  # source -> why its ingest failed
+    relation_rows: dict[str, int] = field(default_factory=dict)
+    build_outcome: str = ""
+    docs_page: Path | None = None
+    target: str = "dev"
+
+    @property
+    def duckdb_file(self) -> Path:
+        return self.workspace.duckdb_path(self.target)
+
+    @property
+    def lake(self) -> str:
+        return self.workspace.lake
+
+
+def nightly(
+    workspace: Workspace, target: str | None = None, sources: list[str] | None = None, progress: Progress = print
+) -> JobResult:
+    """Ingest every source (one failing source does not stop the others), then build and document everything.
+    The build runs even after an ingest failure: raw only ever holds complete steps, so what is built is consistent,
+    just older for that source; the failure is reported and the job exits non-zero."""
+    result = JobResult(workspace, target=target or "dev")
+    for entry in entries(sources, workspace):
+        source = connector(entry)
+        try:
+            report = source.ingest(source.load_settings(), workspace, progress)
+        except PlatformError as error:
+            result.failures[entry.name] = str(error)
+            progress(f"{entry.name}: import failed: {error}")
+            continue
+        result.rows_landed[entry.name] = report.rows_by_table()
+    _build_and_document(result, progress)
+    return result
+
+
+def demo(
+    workspace: Workspace,
+    days: int = 30,
+    seed: int = 42,
+    start: date | None = None,
+    progress: Progress = print,
+) -> JobResult:
+    """Replay `days` days of change from fresh sandboxes into a fresh demo workspace, then build and document.
+
+    The demo owns its folder (<home>/demo) and resets it each time; a real lake is never touched."""
+    demo_space = workspace.with_home(workspace.home / "demo")
+    for stale in ("lake", "dlt", "docs", "locks", "sandbox"):
+        shutil.rmtree(demo_space.home / stale, ignore_errors=True)
+    demo_space.duckdb_path("dev").unlink(missing_ok=True)
+    demo_space.ensure()
+    first_import = start or date.today() - timedelta(days=days)
+    result = JobResult(demo_space)
+    with ExitStack() as stack:
+        stands_ins = []
+        for entry in entries(workspace=workspace):
+            stand_in = stack.enter_context(sandbox(entry).demo(seed, first_import, demo_space.home / "sandbox"))
+            stands_ins.append((entry, connector(entry), stand_in))
+        names = ", ".join(entry.name for entry, _, _ in stands_ins)
+        progress(f"sandboxes: {names} (seed {seed}); importing {days + 1} day(s) from {first_import}")
+        for offset in range(days + 1):
+            today = first_import + timedelta(days=offset)
+            for entry, source, stand_in in stands_ins:
+                stand_in.advance(today)
+                report = source.ingest(source.load_settings(**stand_in.settings(), today=today), demo_space, progress)
+                landed = result.rows_landed.setdefault(entry.name, {})
+                for table, count in report.rows_by_table().items():
+                    landed[table] = landed.get(table, 0) + count
+    _build_and_document(result, progress)
+    return result
+
+
+def _build_and_document(result: JobResult, progress: Progress) -> None:
+    workspace = result.workspace
+    progress(f"dbt build (target {result.target}): models, seeds, unit and data tests")
+    result.build_outcome = dbt.outcome(dbt.build(workspace, target=result.target, quiet=True))
+    progress(f"  {result.build_outcome}")
+    progress("dbt docs generate: the data catalogue")
+    result.docs_page = dbt.docs(workspace, target=result.target, quiet=True)
+    if workspace.duckdb_path(result.target).exists():
+        result.relation_rows = trusted_relation_rows(workspace.duckdb_path(result.target))
+
+
+def trusted_relation_rows(database: Path) -> dict[str, int]:
+    """Row counts of the history models and the trusted tables (schemas ending _refined / _trusted)."""
+    counts: dict[str, int] = {}
+    with duckdb.connect(str(database), read_only=True) as con:
+        found = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where (ends_with(table_schema, '_trusted') and table_type = 'BASE TABLE') "
+            "or (ends_with(table_schema, '_refined') and ends_with(table_name, '_history')) order by all"
+        ).fetchall()
+        for schema, table in found:
+            counts[f"{schema}.{table}"] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+    return counts
+
+
+def print_summary(result: JobResult, progress: Progress = print) -> None:
+    progress("\nRows landed in the raw zone:")
+    for source, tables in sorted(result.rows_landed.items()):
+        total = sum(tables.values())
+        busiest = ", ".join(f"{t} {n}" for t, n in sorted(tables.items(), key=lambda i: -i[1])[:6])
+        progress(f"  {source:<10} {total:>9} rows in {len(tables)} tables ({busiest}, ...)")
+    for source, why in sorted(result.failures.items()):
+        progress(f"  {source:<10} FAILED: {why}")
+    progress("History versions and trusted tables:")
+    for relation, count in sorted(result.relation_rows.items()):
+        progress(f"  {relation:<64} {count:>8}")
+    progress(f"Lake:          {result.lake}")
+    progress(f"DuckDB file:   {result.duckdb_file}   (query it with `dbt show` or any DuckDB client)")
+    progress(f"Docs site:     {result.docs_page}   (the data catalogue: open it in a browser)")

@@ -1,0 +1,133 @@
+{#-
+    Staging for any source table: the generated stg_<source>__<table>.sql models call these with the contract's
+    columns spelled out (data-platform generate), so the macros need no lookups and unit tests need no graph.
+
+    columns: [[source name, source type, classification, platform name], ...]
+-#}
+
+{% macro staging_select(source_name, table_name, key, updated_at, columns) %}
+    {#-
+        One row per received record: every contract column typed exactly to its type (cast_exact) under its
+        platform name, personal / special-category columns masked when mask_personal; then
+          _cast_failures  comma-separated source names of columns whose non-null value did not type (null: none)
+          _reject_reason  why the record cannot take part in history or current state (null: it can):
+                          no key, a key that does not type, a change time that does not type, or a change time later
+                          than the moment the record was received (a clock or data error: it must never become the
+                          current version)
+        and the raw metadata typed. Rejected records stay here (nothing is dropped silently) and are listed by
+        monitoring.source_rejects. Source columns outside the contract are not selected (see source_schema_drift).
+    -#}
+    {%- set mask = should_mask_personal() -%}
+    {%- set failure_checks = [] -%}
+    {%- set state = namespace(key_typed=none, updated_typed=none) -%}
+with raw_record as (
+
+    select *
+    from {{ source(source_name, table_name) }}
+
+),
+
+typed as (
+
+    select
+        {%- for name, source_type, classification, platform_name in columns %}
+            {%- set is_personal = require_classification(classification, source_name ~ '.' ~ table_name ~ '.' ~ name) -%}
+            {%- set raw = 'raw_record.' ~ adapter.quote(name) -%}
+            {%- set typed = cast_exact(raw, source_type) -%}
+            {%- if source_type != 'text' -%}
+                {%- do failure_checks.append("case when " ~ raw ~ " is not null and (" ~ typed ~ ") is null then '" ~ name ~ "' end") -%}
+            {%- endif -%}
+            {%- if name == key %}{% set state.key_typed = typed %}{% endif -%}
+            {%- if name == updated_at %}{% set state.updated_typed = typed %}{% endif %}
+        {% if mask and is_personal -%}
+        {{ mask_value(typed) }} as {{ platform_name }},
+        {%- else -%}
+        {{ typed }} as {{ platform_name }},
+        {%- endif -%}
+        {%- endfor %}
+        {{ concat_ws_skip_nulls(failure_checks) }} as _cast_failures,
+        case
+            when raw_record.{{ adapter.quote(key) }} is null then 'missing key'
+            when ({{ state.key_typed }}) is null then 'key does not type'
+            {%- if updated_at %}
+            when raw_record.{{ adapter.quote(updated_at) }} is not null and ({{ state.updated_typed }}) is null
+                then 'change time does not type'
+            when ({{ state.updated_typed }}) > {{ dbt.dateadd('minute', var('clock_tolerance_minutes', 15), utc_to_london(dbt.safe_cast('raw_record._imported_at', dbt.type_timestamp()))) }}
+                then 'change time after the record was received'
+            {%- endif %}
+        end as _reject_reason,
+        {{ dbt.safe_cast('raw_record._imported_at', dbt.type_timestamp()) }} as _imported_at,
+        {{ dbt.safe_cast('raw_record._import_date', 'date') }} as _import_date,
+        raw_record._import_step,
+        raw_record._source_ref,
+        {{ dbt.safe_cast('raw_record._record_index', dbt.type_bigint()) }} as _record_index,
+        raw_record._dlt_load_id,
+        raw_record._dlt_id
+    from raw_record
+
+)
+
+select *
+from typed
+{%- endmacro %}
+
+
+{% macro latest_full_pull(source_name, table_name, key, updated_at, columns) %}
+    {#-
+        Current state of a table pulled in full on a schedule (a lookup): the records of its latest landed pull
+        (per the import log, so a pull that returned nothing is still the latest), one row per key (the last
+        record of the pull wins). Rejected records are left out and listed by monitoring.source_rejects.
+    -#}
+    {%- set found = namespace(key_name=none) -%}
+    {%- for name, source_type, classification, platform_name in columns if name == key -%}
+        {%- set found.key_name = platform_name -%}
+    {%- endfor -%}
+    {{ return(_latest_full_pull(source_name, table_name, key, updated_at, columns, found.key_name)) }}
+{% endmacro %}
+
+{% macro _latest_full_pull(source_name, table_name, key, updated_at, columns, key_name) %}
+with received as (
+
+    {{ staging_select(source_name, table_name, key, updated_at, columns) }}
+
+),
+
+latest_pull as (
+
+    select max({{ dbt.safe_cast('_imported_at', dbt.type_timestamp()) }}) as _imported_at
+    from {{ source(source_name, 'import_log') }}
+    where table_name = '{{ table_name }}'
+
+),
+
+ranked as (
+
+    select
+        received.*,
+        row_number() over (
+            partition by received.{{ key_name }}
+            order by received._record_index desc, received._dlt_id desc
+        ) as record_rank
+    from received
+    inner join latest_pull
+        on received._imported_at = latest_pull._imported_at
+    where received._reject_reason is null
+
+)
+
+select
+    {%- for name, source_type, classification, platform_name in columns %}
+    {{ platform_name }},
+    {%- endfor %}
+    _cast_failures,
+    _reject_reason,
+    _imported_at,
+    _import_date,
+    _import_step,
+    _source_ref,
+    _record_index,
+    _dlt_load_id,
+    _dlt_id
+from ranked
+where record_rank = 1
+{%- endmacro %}

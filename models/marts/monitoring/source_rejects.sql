@@ -1,0 +1,59 @@
+-- Every received record, of every source, that the platform could not use as it came: records left out of history and
+-- current state (no key, a key or change time that does not type, a change time after receipt), records kept with
+-- some value null because it did not type to its contract type, and records that could not even be landed in their
+-- table (ingestion's rejected_records). Invariant 1: nothing is dropped silently; watch this table.
+{%- set sources = platform_sources() %}
+{%- set parts = [] %}
+{%- for source_name, source in sources.items() %}
+    {%- for table_name, table in source.tables.items() %}
+        {%- if table.load == 'lookup' %}
+            {%- set relation = '(' ~ staging_select(source_name, table_name, table.key, table.updated_at, table.columns) ~ ') as typed_' ~ table_name %}
+        {%- else %}
+            {%- set relation = ref(table.staging) %}
+        {%- endif %}
+        {%- do parts.append((source_name, table_name, relation)) %}
+    {%- endfor %}
+{%- endfor %}
+
+with received as (
+
+    {%- for source_name, table_name, relation in parts %}
+        select
+            '{{ source_name }}' as source_name,
+            '{{ table_name }}' as source_table,
+            coalesce(_reject_reason, 'value does not type') as reject_reason,
+            _reject_reason is not null as is_excluded,
+            _cast_failures,
+            _imported_at,
+            _import_date,
+            _import_step,
+            _record_index,
+            _dlt_load_id,
+            _dlt_id
+        from {{ relation }}
+        where _reject_reason is not null or _cast_failures is not null
+        union all
+    {%- endfor %}
+    {%- for source_name in sources %}
+        select
+            '{{ source_name }}' as source_name,
+            table_name as source_table,
+            {{ dbt.concat(["'not landable: '", "reason"]) }} as reject_reason,
+            true as is_excluded,
+            cast(null as {{ dbt.type_string() }}) as _cast_failures,
+            {{ dbt.safe_cast('_imported_at', dbt.type_timestamp()) }} as _imported_at,
+            {{ dbt.safe_cast('_import_date', 'date') }} as _import_date,
+            _import_step,
+            {{ dbt.safe_cast('_record_index', dbt.type_bigint()) }} as _record_index,
+            _dlt_load_id,
+            _dlt_id
+        from {{ source(source_name, 'rejected_records') }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+    {%- endfor %}
+
+)
+
+select *
+from received
