@@ -9,13 +9,17 @@ says exactly what landed.
 
 from __future__ import annotations
 
+import errno
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import dlt
+from dlt.common.storages.load_storage import LoadStorage
+from dlt.common.storages.normalize_storage import NormalizeStorage
 
 from core.contract import Table
 from core.errors import LakeUnwritable, find_cause
@@ -127,27 +131,42 @@ class StepLanding:
 
 
 def finish_interrupted_load(pipeline: dlt.Pipeline, progress: Callable[[str], None]) -> None:
-    """A run killed after extraction leaves packages on disk: land them (with their cursor moves) before planning
-    anew. A package caught half-way between normalize and load (killed during dlt's hand-over) cannot be loaded;
-    nothing of it reached the lake and its cursor never moved, so it is dropped and the next steps fetch it again."""
+    """A run killed after extraction leaves packages on disk: land them (with their cursor moves) before planning anew.
+
+    dlt hands a package from normalize to load in two moves: it renames the normalized package into the load folder,
+    then deletes the extracted copy. A kill between the two leaves both, and every later normalize then fails on the
+    existing folder ("Directory not empty"): the pipeline is wedged. The normalized copy is complete (the rename is
+    atomic), so finishing the interrupted hand-over means deleting the extracted copy; then the load goes ahead."""
+    _finish_interrupted_handover(pipeline, progress)
     if not pipeline.has_pending_data:
         return
     progress(f"{pipeline.pipeline_name}: finishing a load interrupted by an earlier run")
     try:
         pipeline.normalize()
         pipeline.load()
-    except Exception as error:  # noqa: BLE001 - any failure here is judged by what is on disk, below
-        if find_cause(error, OSError) is not None and _disk_full(error):
-            raise LakeUnwritable(f"the disk is full while finishing an interrupted load: {error}") from error
-        progress(f"{pipeline.pipeline_name}: the interrupted package cannot be finished ({error}); dropping it")
-        pipeline.drop_pending_packages()
-        normalize_dir = pipeline.working_dir / "normalize"
-        if normalize_dir.exists():
-            shutil.rmtree(normalize_dir)
+    except Exception as error:
+        os_error = find_cause(error, OSError)
+        if isinstance(os_error, OSError) and os_error.errno == errno.ENOSPC:
+            raise LakeUnwritable(
+                f"the disk is full while finishing an interrupted load ({os_error}). Free space and run again: "
+                "the interrupted package is kept and lands then."
+            ) from error
+        raise
 
 
-def _disk_full(error: BaseException) -> bool:
-    import errno
-
-    cause = find_cause(error, OSError)
-    return isinstance(cause, OSError) and cause.errno == errno.ENOSPC
+def _finish_interrupted_handover(pipeline: dlt.Pipeline, progress: Callable[[str], None]) -> None:
+    extracted = Path(pipeline.working_dir) / "normalize" / NormalizeStorage.EXTRACTED_FOLDER
+    load = Path(pipeline.working_dir) / "load"
+    if not extracted.is_dir():
+        return
+    for package in sorted(p for p in extracted.iterdir() if p.is_dir()):
+        handed_over = [
+            load / folder / package.name
+            for folder in (LoadStorage.NORMALIZED_FOLDER, LoadStorage.LOADED_FOLDER)
+            if (load / folder / package.name).is_dir()
+        ]
+        if handed_over:
+            progress(
+                f"{pipeline.pipeline_name}: finishing the hand-over of package {package.name} (a run stopped in it)"
+            )
+            shutil.rmtree(package)

@@ -1,4 +1,4 @@
-"""Shared fixtures: a real sandbox vendor server on loopback and a private local home per test."""
+"""Shared fixtures: a real sandbox vendor server on loopback and a private workspace per test."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from core.workspace import Workspace
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
@@ -16,15 +19,18 @@ FIRST_IMPORT = date(2025, 3, 3)
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh DATA_PLATFORM_HOME: lake folder, dlt working dirs and DuckDB files live under it."""
-    monkeypatch.setenv("DATA_PLATFORM_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("DATA_PLATFORM_LAKE", raising=False)
-    return tmp_path / "home"
+def workspace(tmp_path: Path) -> Workspace:
+    """A fresh workspace: its lake folder, dlt working dirs, DuckDB files and locks live under tmp_path/home."""
+    return Workspace.at(tmp_path / "home")
 
 
 @pytest.fixture
-def tascomi_sandbox() -> Iterator[object]:
+def home(workspace: Workspace) -> Path:
+    return workspace.home
+
+
+@pytest.fixture
+def tascomi_sandbox() -> Iterator[Any]:
     from sandbox.tascomi.server import TascomiSandbox
     from sandbox.tascomi.world import TascomiWorld
 
@@ -32,3 +38,17 @@ def tascomi_sandbox() -> Iterator[object]:
     with TascomiSandbox(world, page_size=25) as server:
         server.set_today(FIRST_IMPORT)
         yield server
+
+
+def tascomi_settings(server: Any, today: date, **overrides: Any) -> Any:
+    """Settings that point the Tascomi connector at a sandbox (or a proxy in front of one), importing as of `today`."""
+    from ingestion.tascomi import load_settings
+
+    values = {
+        "base_url": server.base_url,
+        "public_key": server.public_key,
+        "private_key": server.private_key,
+        "backoff_s": 0.01,
+        "today": today,
+    }
+    return load_settings(**{**values, **overrides})

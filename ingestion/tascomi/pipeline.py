@@ -152,7 +152,6 @@ def _land_step(
             mismatch = find_cause(failed, SeriesMismatch)
             if mismatch is None:
                 _reraise_explained(failed)
-            pipeline.drop_pending_packages()
             if attempt == settings.series_attempts:
                 raise SourceIncomplete(
                     f"tascomi step {step.label}: {mismatch} (after {attempt} attempts). Nothing from this step was "

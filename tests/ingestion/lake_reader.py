@@ -6,17 +6,22 @@ from pathlib import Path
 
 import duckdb
 
-from data_platform.contract import tascomi_tables
+from core.registry import source_entry
 
 
-def raw_rows(home: Path, table: str) -> list[tuple]:
-    """Every landed record of `table` as (requested_day, contract values...), sorted; duplicates kept."""
-    files = home / "lake" / "raw" / "planning" / "tascomi" / table
-    if not files.exists():
+def raw_table_folder(home: Path, source: str, table: str) -> Path:
+    entry = source_entry(source)
+    return home / "lake" / "raw" / entry.contract().tables.get(table, entry).department / source / table
+
+
+def raw_rows(home: Path, table: str, source: str = "tascomi") -> list[tuple]:
+    """Every landed record of `table` as (import step, contract values...), sorted; duplicates kept."""
+    folder = raw_table_folder(home, source, table)
+    if not folder.exists():
         return []
-    columns = ", ".join(f'"{c}"' for c in tascomi_tables()[table].column_names)
+    columns = ", ".join(f'"{c}"' for c in source_entry(source).contract().tables[table].column_names)
     return duckdb.sql(
-        f"select _requested_day, {columns} from read_parquet('{files}/**/*.parquet', union_by_name = true) order by all"
+        f"select _import_step, {columns} from read_parquet('{folder}/**/*.parquet', union_by_name = true) order by all"
     ).fetchall()
 
 

@@ -1,0 +1,254 @@
+"""Nothing lost, nothing invented: the Tascomi connector under a hostile vendor and a careless operator.
+
+A fault proxy (sandbox.faults) sits between the connector and the sandbox vendor. Each paging fault is checked
+against a fault-free run over the same days from an identical sandbox: the raw zone must be equal (0 lost,
+0 duplicated), or, when the fault persists, the run must fail with a clear message and the cursor unmoved, and a
+later clean run must then land exactly what the fault-free run did. docs/platform-team/fault-matrix.md lists the
+cases and their outcomes.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.errors import SourceIncomplete, SourceNotConfigured, SourceSentGarbage
+from core.registry import source_entry
+from core.workspace import Workspace
+from ingestion.tascomi import ingest
+from sandbox.faults import (
+    ALWAYS,
+    FaultProxy,
+    empty_array,
+    empty_body,
+    keep_records,
+    mutate_records,
+    raw_body,
+    serve_page,
+    set_header,
+    status,
+)
+from tests.conftest import FIRST_IMPORT, tascomi_settings
+from tests.ingestion.lake_reader import raw_rows
+
+CONTRACT = source_entry("tascomi").contract().tables
+DAILY = [t.name for t in CONTRACT.values() if t.load == "daily"]
+PAGE_SIZE = 4  # small pages, so a day's series of applications spans several
+SEED = 7
+DAY1 = FIRST_IMPORT + timedelta(days=1)
+SERIES = {"last_updated": FIRST_IMPORT.isoformat()}  # the series asked for on DAY1: yesterday's changes
+
+
+def _world() -> Any:
+    from sandbox.tascomi.world import TascomiWorld
+
+    return TascomiWorld(seed=SEED, start_date=FIRST_IMPORT, initial_applications=40, daily_new_applications=8)
+
+
+@pytest.fixture
+def vendor() -> Iterator[Any]:
+    from sandbox.tascomi.server import TascomiSandbox
+
+    with TascomiSandbox(_world(), page_size=PAGE_SIZE) as server:
+        server.set_today(FIRST_IMPORT)
+        yield server
+
+
+@pytest.fixture
+def proxy(vendor: Any) -> Iterator[FaultProxy]:
+    with FaultProxy(vendor.base_url) as faults:
+        yield faults
+
+
+class Endpoint:
+    """The proxy, presented with the vendor's keys: what the connector is pointed at."""
+
+    def __init__(self, proxy: FaultProxy, vendor: Any) -> None:
+        self.base_url, self.public_key, self.private_key = proxy.base_url, vendor.public_key, vendor.private_key
+
+
+def run(vendor: Any, proxy: FaultProxy, workspace: Workspace, today: date, **overrides: Any) -> Any:
+    vendor.set_today(today)
+    settings = tascomi_settings(Endpoint(proxy, vendor), today, **{"series_attempts": 3, **overrides})
+    return ingest(settings, workspace, progress=lambda _: None)
+
+
+@functools.cache
+def clean_lake(days: tuple[int, ...], root: str) -> dict[str, list[tuple]]:
+    """What fault-free runs on these days land (a fresh identical sandbox, no proxy)."""
+    from sandbox.tascomi.server import TascomiSandbox
+
+    clean = Workspace.at(Path(root) / f"clean-{'-'.join(map(str, days))}")
+    with TascomiSandbox(_world(), page_size=PAGE_SIZE) as server:
+        for n in days:
+            today = FIRST_IMPORT + timedelta(days=n)
+            server.set_today(today)
+            ingest(tascomi_settings(server, today), clean, progress=lambda _: None)
+    return {t: raw_rows(clean.home, t) for t in DAILY}
+
+
+@pytest.fixture(scope="session")
+def clean_root(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("clean-lakes"))
+
+
+def landed(workspace: Workspace) -> dict[str, list[tuple]]:
+    return {t: raw_rows(workspace.home, t) for t in DAILY}
+
+
+def cursor(workspace: Workspace) -> dict[str, str]:
+    state = json.loads((workspace.dlt_dir / "tascomi" / "state.json").read_text())
+    return state["sources"]["tascomi"]["last_day_landed"]
+
+
+# --------------------------------------------------------------------------------------- paging faults, retried
+
+PAGE_FAULTS: dict[str, Callable[[FaultProxy], None]] = {
+    "202 on a page call": lambda p: p.add(status(202), path="applications", query={**SERIES, "page": 2}),
+    "202 on the count call of a day with records": lambda p: p.add(
+        status(202), path="applications", query=SERIES, absent=["page"]
+    ),
+    "200 with an empty body on a middle page": lambda p: p.add(
+        empty_body(), path="applications", query={**SERIES, "page": 2}
+    ),
+    "[] on a middle page": lambda p: p.add(empty_array(), path="applications", query={**SERIES, "page": 2}),
+    "a page shorter than X-Results-Per-Page": lambda p: p.add(
+        keep_records(1), path="applications", query={**SERIES, "page": 2}
+    ),
+    "page N answered with page N-1's records": lambda p: p.add(
+        serve_page(offset=-1), path="applications", query={**SERIES, "page": 3}
+    ),
+    "the count grows between the count call and the pages": lambda p: p.add(
+        set_header("X-Number-Of-Results", lambda v: str(int(v or 0) - PAGE_SIZE)),
+        path="applications",
+        query=SERIES,
+        absent=["page"],
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", list(PAGE_FAULTS))
+def test_a_paging_fault_is_reconciled_and_retried_so_nothing_is_lost(fault, vendor, proxy, workspace, clean_root):
+    run(vendor, proxy, workspace, FIRST_IMPORT)
+    PAGE_FAULTS[fault](proxy)
+    run(vendor, proxy, workspace, DAY1)
+    assert any(r.rule for r in proxy.requests), "the fault never fired: the test would prove nothing"
+    assert landed(workspace) == clean_lake((0, 1), clean_root)
+
+
+@pytest.mark.parametrize(
+    "fault", ["202 on a page call", "a page shorter than X-Results-Per-Page", "page N answered with page N-1's records"]
+)
+def test_a_persistent_paging_fault_fails_the_step_with_the_cursor_unmoved(fault, vendor, proxy, workspace, clean_root):
+    run(vendor, proxy, workspace, FIRST_IMPORT)
+    before = cursor(workspace)
+    PAGE_FAULTS[fault](proxy)
+    proxy.rules[-1].times = ALWAYS
+    with pytest.raises(SourceIncomplete, match="cursor did not move"):
+        run(vendor, proxy, workspace, DAY1, series_attempts=2)
+    assert cursor(workspace) == before
+    assert {r[0] for r in raw_rows(workspace.home, "applications")} == {"full"}, "nothing of the failed day landed"
+    proxy.clear()
+    run(vendor, proxy, workspace, DAY1)
+    assert landed(workspace) == clean_lake((0, 1), clean_root)
+
+
+# --------------------------------------------------------------------------------------- a day that cannot be right
+
+
+def test_a_business_day_in_the_future_is_refused():
+    tomorrow = date.today() + timedelta(days=2)
+    from ingestion.tascomi import load_settings
+
+    with pytest.raises(SourceNotConfigured, match="in the future"):
+        load_settings(base_url="http://x", public_key="p", private_key="k", today=tomorrow)
+
+
+def test_a_day_after_the_vendors_own_clock_is_refused_and_lands_nothing(vendor, proxy, workspace, clean_root):
+    run(vendor, proxy, workspace, FIRST_IMPORT)
+    before = cursor(workspace)
+    # It is day 1 at the vendor (its HTTP Date header says so), but the operator imports as of day 2: day 1 has not
+    # finished, so its series would be partial and marked landed.
+    vendor.set_today(DAY1)
+    proxy.add(set_header("Date", "Tue, 04 Mar 2025 09:00:00 GMT"), times=ALWAYS)
+    settings = tascomi_settings(Endpoint(proxy, vendor), DAY1 + timedelta(days=1))
+    with pytest.raises(SourceNotConfigured, match="vendor's own date"):
+        ingest(settings, workspace, progress=lambda _: None)
+    assert cursor(workspace) == before
+    proxy.clear()
+    run(vendor, proxy, workspace, DAY1)
+    assert landed(workspace) == clean_lake((0, 1), clean_root)
+
+
+# --------------------------------------------------------------------------------------- bodies and names
+
+
+def test_a_body_that_is_not_an_array_of_records_is_retried_then_reported(vendor, proxy, workspace):
+    proxy.add(raw_body(b'{"error": "maintenance"}'), path="applications", present=["page"], times=ALWAYS)
+    with pytest.raises(SourceSentGarbage, match="not a JSON array"):
+        run(vendor, proxy, workspace, FIRST_IMPORT, max_attempts=2)
+    assert raw_rows(workspace.home, "applications") == []
+
+
+def test_a_lone_surrogate_rejects_one_record_and_lands_the_rest(vendor, proxy, workspace, clean_root):
+    def poison(records: list[dict[str, Any]]) -> None:
+        records[0]["proposal"] = "Extension \ud800 rear"
+
+    proxy.add(mutate_records(poison), path="applications", query={"page": 1}, absent=["last_updated"])
+    report = run(vendor, proxy, workspace, FIRST_IMPORT)
+    assert report.rejected_by_table() == {"applications": 1}
+    clean = clean_lake((0,), clean_root)
+    assert len(raw_rows(workspace.home, "applications")) == len(clean["applications"]) - 1
+    for table in DAILY:
+        if table != "applications":
+            assert raw_rows(workspace.home, table) == clean[table], table
+    import duckdb
+
+    folder = workspace.home / "lake" / "raw" / "planning" / "tascomi" / "rejected_records"
+    rejected = duckdb.sql(
+        f"select table_name, reason, record_json from read_parquet('{folder}/**/*.parquet')"
+    ).fetchall()
+    assert len(rejected) == 1 and rejected[0][0] == "applications" and "surrogate" in rejected[0][1]
+    assert "\\ud800" in rejected[0][2], "the record is kept whole, escaped"
+
+
+def test_vendor_columns_that_normalise_onto_ours_land_distinct_and_are_reported(vendor, proxy, workspace):
+    def collide(records: list[dict[str, Any]]) -> None:
+        for record in records:
+            record["ID"] = "999999"
+            record["Last Updated"] = "2000-01-01 00:00:00"
+
+    proxy.add(mutate_records(collide), path="applications", present=["page"], times=ALWAYS)
+    report = run(vendor, proxy, workspace, FIRST_IMPORT)
+    ids = {r[CONTRACT["applications"].column_names.index("id") + 1] for r in raw_rows(workspace.home, "applications")}
+    assert "999999" not in ids and len(ids) == report.rows_by_table()["applications"]
+    assert any(c.startswith("_renamed__id__") for c in report.drift["applications"])
+    assert any(c.startswith("_renamed__last_updated__") for c in report.drift["applications"])
+
+
+def test_a_wrong_base_url_says_what_to_fix(vendor, workspace):
+    settings = tascomi_settings(vendor, FIRST_IMPORT, base_url=vendor.base_url.replace("/rest/v1", "/api"))
+    with pytest.raises(SourceNotConfigured, match="SOURCES__TASCOMI__BASE_URL"):
+        ingest(settings, workspace, progress=lambda _: None)
+
+
+def test_an_unknown_table_setting_names_the_known_ones(vendor, workspace):
+    from core.errors import ContractError
+
+    with pytest.raises(ContractError, match="no table"):
+        ingest(tascomi_settings(vendor, FIRST_IMPORT, tables=["applications", "aplications"]), workspace)
+
+
+def test_a_day_long_retry_after_is_capped_and_said(vendor, proxy, workspace):
+    proxy.add(status(503, headers={"Retry-After": "86400"}), path="wards", times=1)
+    said: list[str] = []
+    vendor.set_today(FIRST_IMPORT)
+    settings = tascomi_settings(Endpoint(proxy, vendor), FIRST_IMPORT, max_retry_after_s=0.05)
+    ingest(settings, workspace, progress=said.append)
+    assert any("asked to wait 86400 s" in line and "waiting 0 s" in line for line in said), said
