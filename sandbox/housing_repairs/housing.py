@@ -160,9 +160,9 @@ def _office_time(rng: random.Random, day: date) -> datetime:
 class Housing:
     """Properties, tenancies and members, their versions, and the day-by-day life of the households."""
 
-    def __init__(self, start_date: date, horizon_days: int, *, mean_household: float) -> None:
+    def __init__(self, start_date: date, *, mean_household: float, turning_70_window: int = 90) -> None:
         self.start_date = start_date
-        self.horizon_days = horizon_days
+        self.turning_70_window = turning_70_window  # days after the start in which planted 70th birthdays fall
         self.properties: dict[str, Property] = {}
         self.tenancies: dict[str, Tenancy] = {}
         self.members: dict[str, Member] = {}
@@ -364,7 +364,7 @@ def build_housing(
     rng: random.Random,
     gazetteer: Gazetteer,
     start_date: date,
-    horizon_days: int,
+    turning_70_window: int,
     n_properties: int,
     n_residents: int,
     *,
@@ -381,7 +381,7 @@ def build_housing(
     street = rng.sample(gazetteer.street_dwellings, min(from_streets, len(gazetteer.street_dwellings)))
     dwellings = (flats + street)[: max(n_properties, 0)]
     occupied = max(1, round(len(dwellings) * occupancy))
-    housing = Housing(start_date, horizon_days, mean_household=max(1.0, n_residents / occupied))
+    housing = Housing(start_date, mean_household=max(1.0, n_residents / occupied), turning_70_window=turning_70_window)
 
     n_garages = [rng.randint(4, 12) if rng.random() < 0.3 else 0 for _ in existing]
     refs = list(range(1, len(dwellings) + len(existing) + sum(n_garages) + 1))
@@ -412,7 +412,6 @@ def build_housing(
 
 def _populate(rng: random.Random, housing: Housing, dwellings: list[Property], start: date, occupancy: float,
               turning_70_rate: float) -> None:  # fmt: skip
-    horizon_end = start + timedelta(days=housing.horizon_days)
     for prop in dwellings:
         if rng.random() < 0.15:
             _past_tenancy(rng, housing, prop, start)
@@ -422,8 +421,8 @@ def _populate(rng: random.Random, housing: Housing, dwellings: list[Property], s
         size = housing.households.size(rng)
         lead_dob = None
         if size == 1 and rng.random() < turning_70_rate:
-            # Planted: a sole tenant whose 70th birthday falls inside the replayed window.
-            birthday = start + timedelta(days=rng.randint(0, max(0, (horizon_end - start).days - 1)))
+            # Planted: a sole tenant whose 70th birthday falls soon after the start (inside a typical replay).
+            birthday = start + timedelta(days=rng.randint(0, max(0, housing.turning_70_window - 1)))
             lead_dob = add_years(birthday, -70)
         age = housing.households.lead_age(rng, size)
         dob = lead_dob or _dob_for_age(rng, age, start)

@@ -92,6 +92,7 @@ class HousingRepairsWorld:
         new_build_offset_days: int = 15,
         new_build_listing_lag_days: int = 10,
         quiet_home_share: float = 0.35,
+        turning_70_window: int = 90,
         header_renames: dict[str, tuple[int, str, str]] | None = None,
         junk_columns: dict[str, tuple[int, str]] | None = None,
         rates: dict[str, float] | None = None,
@@ -112,7 +113,7 @@ class HousingRepairsWorld:
             new_build_flats=new_build_flats, new_build_listed=listed,
         )  # fmt: skip
         self.housing: Housing = build_housing(
-            self._rng("housing"), self.gazetteer, start_date, days, n_properties,
+            self._rng("housing"), self.gazetteer, start_date, turning_70_window, n_properties,
             n_residents or round(n_properties * 2.2), new_build_day=new_build_day,
         )  # fmt: skip
         postcodes: dict[int, set[str]] = defaultdict(set)
