@@ -193,12 +193,18 @@ class _Builder:
         rng, added = self.rng, 0
         odd = self._postcodes_for(street, (numbers + 1) // 2 + numbers // 4)
         even = self._postcodes_for(street, numbers // 2 + numbers // 4)
+        merged: set[int] = set()  # plots absorbed into a building numbered as a range ("1-3")
         for n in range(1, numbers + 1):
+            if n in merged:
+                continue
             side = odd if n % 2 else even
             postcode = side[min(len(side) - 1, (n // 2) // ADDRESSES_PER_POSTCODE)]
             x, y = street.point(n // 2, 8.0 if n % 2 else -8.0)
             number = f"{n}A" if rng.random() < 0.03 else str(n)
             if rng.random() < flat_conversion_rate:
+                if rng.random() < 0.15 and n + 2 <= numbers:
+                    number = f"{n}-{n + 2}"  # a double-fronted building over two plots of the same side
+                    merged.add(n + 2)
                 shell = self.g.add(Address(self.ids.uprn(False), street.usrn, None, None, number, street.name,
                                            postcode, SHELL_CLASS, x, y))  # fmt: skip
                 saos = (("FLAT A", "FLAT B", "FLAT C") if rng.random() < 0.6

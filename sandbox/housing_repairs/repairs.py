@@ -95,6 +95,8 @@ def repair_targets(rng: random.Random, properties: list[Property], quiet_share: 
     for prop in properties:
         if prop.kind == "Dwelling":
             weight = 0.03 if rng.random() < quiet_share else rng.lognormvariate(0.0, 0.8)
+            if prop.address is not None and prop.address.listed_from is not None:
+                weight = 4.0  # a new build: snagging brings many repairs in the first weeks
         elif prop.kind == "Block":
             weight = 0.4 + 0.02 * (len(prop.address.lines()) if prop.address else 0)
         else:
@@ -126,6 +128,7 @@ class RepairLog:
         self.street_postcodes = street_postcodes or {}
         self.blocks = blocks or {}  # block property reference -> block (garages hang off blocks)
         self.header_changes: list[HeaderChange] = []
+        self._edits_by_day: dict[tuple[str, date], list[tuple[int, Edit]]] | None = None  # built on first use
         for key, (offset, old, new) in (header_renames or {}).items():
             position = [c.header for c in self.contractors[key].columns].index(old)
             at = datetime.combine(start_date + timedelta(days=offset), time(11, 23))
@@ -163,9 +166,17 @@ class RepairLog:
         return rows
 
     def edits_on(self, key: str, day: date) -> list[tuple[int, Edit]]:
-        """(sheet_row, edit) for every edit made on `day`."""
-        start, end = datetime.combine(day, time()), datetime.combine(day + timedelta(days=1), time())
-        return [(r.sheet_row, e) for r in self.repairs[key] for e in r.edits if start <= e.at < end]
+        """(sheet_row, edit) for every edit made on `day`, in time order."""
+        if self._edits_by_day is None:
+            index: dict[tuple[str, date], list[tuple[int, Edit]]] = {}
+            for k, rows in self.repairs.items():
+                for r in rows:
+                    for e in r.edits:
+                        index.setdefault((k, e.at.date()), []).append((r.sheet_row, e))
+            for edits in index.values():
+                edits.sort(key=lambda pair: pair[1].at)
+            self._edits_by_day = index
+        return list(self._edits_by_day.get((key, day), []))
 
     # ------------------------------------------------------------------ generation
 
