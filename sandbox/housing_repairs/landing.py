@@ -74,7 +74,8 @@ def cell(value: Any) -> str:
 def csv_bytes(rows: list[list[str]], encoding: str = "utf-8") -> bytes:
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue().encode(encoding)
+    # Windows code pages lose what they cannot hold ("Yıldız" -> "Y?ld?z"), as a real legacy export does.
+    return buffer.getvalue().encode(encoding, errors="strict" if encoding == "utf-8" else "replace")
 
 
 def xlsx_bytes(rows: list[list[str]], title: str, day: date) -> bytes:
@@ -206,8 +207,8 @@ class Landing:
         if kind == "bad_encoding":
             rows = [list(r) for r in rows]
             rows[-1 if len(rows) > 1 else 0][0] += " £"  # guarantees a byte that is not UTF-8
-            return self._malformed(path, contractor_key, kind, csv_bytes(rows, "cp1252"),
-                                   "encoded as Windows-1252, not UTF-8")  # fmt: skip
+            described = "encoded as Windows-1252, not UTF-8 (characters it cannot hold became ?)"
+            return self._malformed(path, contractor_key, kind, csv_bytes(rows, "cp1252"), described)
         if kind == "missing_column":
             i = _column_index(header, ("Postcode", "Post Code", "Postcode of property"), len(header) // 2)
             dropped = header[i]
