@@ -220,6 +220,10 @@ class HousingRepairsWorld:
             for r in self.log.visible(key, self.cutoff(as_of)):
                 yield self.repair_truth(key, r.sheet_row, as_of)
 
+    def edits_on(self, contractor: str, day: date) -> list[tuple[int, Edit]]:
+        """(sheet_row, edit) for every in-place edit made to the contractor's sheet on `day`, in time order."""
+        return self.log.edits_on(contractor, day)
+
     def address_labels(self, as_of: date | None = None) -> dict[tuple[str, int], int | None]:
         """Labelled truth for address matching: (contractor, sheet_row) -> true UPRN, or None ("not in gazetteer").
 
