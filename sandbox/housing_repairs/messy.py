@@ -106,7 +106,7 @@ def _converted_flat(rng: random.Random, a: Address, street: str, h: Habits) -> s
     return f"{sao}{rng.choice((',', ''))} {number} {street}"
 
 
-def address_text(rng: random.Random, a: Address, h: Habits, street_postcodes: list[str]) -> tuple[str, str, str]:
+def address_text(rng: random.Random, a: Address, h: Habits, street_postcodes: list[str]) -> tuple[str, str]:
     """(address as typed, postcode cell as typed, the postcode the contractor believed in)."""
     street = _typo_in(rng, a.street) if rng.random() < h.typo else a.street
     if a.building and a.sao:
@@ -127,10 +127,10 @@ def address_text(rng: random.Random, a: Address, h: Habits, street_postcodes: li
         text += rng.choice((", LONDON", " LONDON", f", {vocab.BOROUGH}", f", {vocab.BOROUGH}, LONDON"))
     if rng.random() < h.postcode_in_address:
         text += rng.choice((", ", " ")) + (sloppy_postcode(rng, postcode) if rng.random() < 0.3 else postcode)
-    return _case(rng, text, h), _postcode_cell(rng, postcode, h), postcode
+    return _case(rng, text, h), _postcode_cell(rng, postcode, h)
 
 
-def communal_text(rng: random.Random, block: Address, h: Habits) -> tuple[str, str, str]:
+def communal_text(rng: random.Random, block: Address, h: Habits) -> tuple[str, str]:
     """A repair to the common parts of a block: it happened at the block's shell."""
     name = block.building or ""
     text = rng.choice(
@@ -141,14 +141,14 @@ def communal_text(rng: random.Random, block: Address, h: Habits) -> tuple[str, s
             f"BLOCK {name}",
         )
     )
-    return _case(rng, text, h), _postcode_cell(rng, block.postcode, h), block.postcode
+    return _case(rng, text, h), _postcode_cell(rng, block.postcode, h)
 
 
-def garage_text(rng: random.Random, number: int, block: Address, h: Habits) -> tuple[str, str, str]:
+def garage_text(rng: random.Random, number: int, block: Address, h: Habits) -> tuple[str, str]:
     """A council garage: a place with a property reference but no gazetteer record."""
     name = (block.building or "").rsplit(" ", 1)[0]
     text = rng.choice((f"GARAGE {number} {name} ESTATE", f"GARAGE NO {number}, REAR OF {block.building}"))
-    return _case(rng, text, h), _postcode_cell(rng, block.postcode, h), block.postcode
+    return _case(rng, text, h), _postcode_cell(rng, block.postcode, h)
 
 
 def _case(rng: random.Random, text: str, h: Habits) -> str:

@@ -192,93 +192,42 @@ class RepairLog:
         return rng.choices(live, [c.share for c in live])[0]
 
     def new_repair(self, rng: random.Random, prop: Property, moment: datetime) -> Repair:
+        """One response: where (address as typed), who (the household then), what (work, priority, money)."""
         contractor = self.contractor_for(rng, prop, moment.date())
-        h = contractor.habits
         fields = contractor.fields()
-        if prop.kind == "Garage":
-            location, place, uprn = "garage", None, None
-            work = rng.choice(vocab.GARAGE_WORKS)
-        elif prop.kind == "Block":
-            location, place, uprn = "communal", prop.address, prop.uprn
-            work = rng.choice(vocab.COMMUNAL_WORKS)
-        else:
-            location, place, uprn = "dwelling", prop.address, prop.uprn
-            pool = [w for w in vocab.WORKS if (w[0] == "Lifts") == (contractor.key == "stannah")]
-            work = rng.choice(pool)
-        trade, description, sor, typical = work
+        location, place, uprn, works = _location(prop, contractor)
         cells: dict[str, str] = {"datetime_raised": messy.timestamp_text(moment)}
-        truth: dict[str, Any] = {"datetime_raised": moment}
-
-        # Where: the address as typed, and the property reference where the sheet has one.
-        if location == "garage":
-            block = _block_of(prop, self.blocks)
-            number = int(prop.lines[0].rsplit(" ", 1)[-1])
-            text, pc_cell, believed = messy.garage_text(rng, number, block, h)
-        elif location == "communal":
-            text, pc_cell, believed = messy.communal_text(rng, place, h)  # type: ignore[arg-type]
-        else:
-            postcodes = self.street_postcodes.get(place.usrn, []) if place else []
-            text, pc_cell, believed = messy.address_text(rng, place, h, postcodes)  # type: ignore[arg-type]
-        cells["property_address"] = text
-        cells["postal_code_raw"] = pc_cell
-        if "property_reference_uh" in fields and prop.reference:
-            cells["property_reference_uh"] = _reference_as_typed(rng, prop.reference)
-
-        # Who: the lead member of the tenancy at the time, if the home was let.
-        tenancy = prop.tenancy_on(moment.date()) if prop.kind == "Dwelling" else None
-        resident = next((m for m in tenancy.members if m.active_on(moment.date())), None) if tenancy else None
-        if resident is not None:
-            phone = messy.phone_number(rng)
-            cells["name_full"] = rng.choice(
-                (f"{resident.title} {resident.surname}", f"{resident.forename} {resident.surname}")
-            )
-            cells["phone_1"] = phone
-            cells["contact_information"] = messy.contact_text(
-                rng, resident.title, resident.surname, resident.forename, phone
-            )
-            if rng.random() < 0.2:
-                cells["phone_2"] = messy.phone_number(rng)
-            elderly = age_on(resident.date_of_birth, moment.date()) >= 70
-            if rng.random() < (0.4 if elderly else 0.05):
-                cells["vulnerability_flag"] = "Yes"
-                cells["vulnerability_notes"] = rng.choice(vocab.VULNERABILITY_NOTES)
-            else:
-                cells["vulnerability_flag"] = rng.choice(("No", "No", ""))
-            if rng.random() < 0.03:
-                cells["alert_regarding_person"] = "Yes"
-                cells["alert_regarding_person_notes"] = "Two officers to attend"
-
-        # What: work, priority, SOR, value.
-        code = messy.priority(rng)
-        blank_priority = rng.random() < 0.02
-        cells["work_priority_description"] = "" if blank_priority else messy.priority_text(rng, code)
-        truth["priority_code"] = None if blank_priority else code
-        cells["description_of_work"] = description
-        cells["trade_description"] = trade
-        cells["sor"] = messy.sor_text(rng, sor, description)
-        truth["sor"] = sor
-        truth["description_of_work"] = description
-        value = round(typical * rng.lognormvariate(0.0, 0.35), 2)
-        value_later = contractor.key == "dlo" and rng.random() < 0.5
-        if not value_later:
-            cells["order_value"] = messy.money_text(rng, value)
-        truth["order_value"] = None if value_later else value
-        operative = rng.choice(vocab.OPERATIVES)
-        cells["operative"] = operative
-        cells["email_staff"] = f"{operative.replace('. ', '.').lower()}@{contractor.key.replace('_', '')}.example.com"
-        cells["recharge"] = rng.choice(("No", "No", "No", "Yes", ""))
-        cells["form_ref"] = f"{contractor.key[:3].upper()}-{rng.randint(100000, 999999)}"
-        cells["order_status_notes"] = "Awaiting visit"
-        truth["completed_date"] = None
+        truth: dict[str, Any] = {"datetime_raised": moment, "completed_date": None}
+        cells.update(self._where(rng, prop, place, contractor))
+        cells.update(_who(rng, prop, moment.date()))
+        late_value = _what(rng, rng.choice(works), contractor, cells, truth)
         if rng.random() < 0.01:
             cells["junk"] = rng.choice(vocab.JUNK_SCRIBBLES)
         if self._junk_column_since(contractor.key, moment) and rng.random() < 0.2:
             cells[NEW_JUNK] = rng.choice(vocab.JUNK_SCRIBBLES)
         cells = {k: v for k, v in cells.items() if k in fields or k == NEW_JUNK}
+        code = truth["priority_code"] or 4
         truth = {k: (truth.get(k) if _has_truth(k, fields) else None) for k in TRUTH_FIELDS}
         repair = Repair(contractor.key, 0, moment, location, prop.reference, uprn, place, cells, truth)
-        self._completion(rng, repair, contractor, code, value if value_later else None)
+        self._completion(rng, repair, contractor, code, late_value)
         return repair
+
+    def _where(self, rng: random.Random, prop: Property, place: Address | None, c: Contractor) -> dict[str, str]:
+        """The address and postcode as typed, and (DLO) the property reference as typed."""
+        if prop.kind == "Garage":
+            number = int(prop.lines[0].rsplit(" ", 1)[-1])
+            text, postcode = messy.garage_text(rng, number, _block_of(prop, self.blocks), c.habits)
+        elif prop.kind == "Block" and place is not None:
+            text, postcode = messy.communal_text(rng, place, c.habits)
+        elif place is not None:
+            postcodes = self.street_postcodes.get(place.usrn, [])
+            text, postcode = messy.address_text(rng, place, c.habits, postcodes)
+        else:
+            raise ValueError(f"property {prop.reference} has no address to type")
+        cells = {"property_address": text, "postal_code_raw": postcode}
+        if "property_reference_uh" in c.fields():
+            cells["property_reference_uh"] = _reference_as_typed(rng, prop.reference)
+        return cells
 
     def _junk_column_since(self, key: str, moment: datetime) -> bool:
         return any(h.contractor == key and h.old is None and h.at <= moment for h in self.header_changes)
@@ -326,7 +275,7 @@ class RepairLog:
                     repair.add_edit(Edit(at, "work_priority_description", old, new, "priority_code", code))
                 elif kind == "address" and repair.place is not None and repair.location == "dwelling":
                     careful = messy.Habits(typo=0.0, postcode_missing=0.0, abbreviate=0.0, upper=1.0)
-                    text, _, _ = messy.address_text(rng, repair.place, careful, [])
+                    text, _ = messy.address_text(rng, repair.place, careful, [])
                     repair.add_edit(Edit(at, "property_address", current.get("property_address", ""), text))
                 elif kind == "value" and "order_value" in fields:
                     value = round(rng.uniform(30, 600), 2)
@@ -342,6 +291,69 @@ class RepairLog:
             for repair in rng.sample(earlier, min(3, len(earlier))):
                 at = change.at + timedelta(minutes=rng.randint(1, 30))
                 repair.add_edit(Edit(at, NEW_JUNK, "", rng.choice(vocab.JUNK_SCRIBBLES)))
+
+
+def _location(prop: Property, contractor: Contractor) -> tuple[str, Address | None, int | None, tuple]:
+    """(location kind, gazetteer address, true UPRN, the works that happen there)."""
+    if prop.kind == "Garage":
+        return "garage", None, None, vocab.GARAGE_WORKS
+    if prop.kind == "Block":
+        return "communal", prop.address, prop.uprn, vocab.COMMUNAL_WORKS
+    lifts = contractor.key == "stannah"  # Stannah only does stairlifts; nobody else does
+    return "dwelling", prop.address, prop.uprn, tuple(w for w in vocab.WORKS if (w[0] == "Lifts") == lifts)
+
+
+def _who(rng: random.Random, prop: Property, day: date) -> dict[str, str]:
+    """Name, phones and flags of the household's first member on `day`, if the home was let."""
+    tenancy = prop.tenancy_on(day) if prop.kind == "Dwelling" else None
+    resident = next((m for m in tenancy.members if m.active_on(day)), None) if tenancy else None
+    if resident is None:
+        return {}
+    phone = messy.phone_number(rng)
+    cells = {
+        "name_full": rng.choice((f"{resident.title} {resident.surname}", f"{resident.forename} {resident.surname}")),
+        "phone_1": phone,
+        "contact_information": messy.contact_text(rng, resident.title, resident.surname, resident.forename, phone),
+    }
+    if rng.random() < 0.2:
+        cells["phone_2"] = messy.phone_number(rng)
+    elderly = age_on(resident.date_of_birth, day) >= 70
+    if rng.random() < (0.4 if elderly else 0.05):
+        cells["vulnerability_flag"] = "Yes"
+        cells["vulnerability_notes"] = rng.choice(vocab.VULNERABILITY_NOTES)
+    else:
+        cells["vulnerability_flag"] = rng.choice(("No", "No", ""))
+    if rng.random() < 0.03:
+        cells["alert_regarding_person"] = "Yes"
+        cells["alert_regarding_person_notes"] = "Two officers to attend"
+    return cells
+
+
+def _what(rng: random.Random, work: tuple, contractor: Contractor, cells: dict[str, str],
+          truth: dict[str, Any]) -> float | None:  # fmt: skip
+    """Fill the work cells and their truth; returns the order value when it is only typed in at completion."""
+    trade, description, sor, typical = work
+    code = messy.priority(rng)
+    blank_priority = rng.random() < 0.02
+    cells["work_priority_description"] = "" if blank_priority else messy.priority_text(rng, code)
+    truth["priority_code"] = None if blank_priority else code
+    cells["description_of_work"] = description
+    cells["trade_description"] = trade
+    cells["sor"] = messy.sor_text(rng, sor, description)
+    truth["sor"] = sor
+    truth["description_of_work"] = description
+    value = round(typical * rng.lognormvariate(0.0, 0.35), 2)
+    value_later = contractor.key == "dlo" and rng.random() < 0.5  # DLO often prices the job when it is done
+    if not value_later:
+        cells["order_value"] = messy.money_text(rng, value)
+    truth["order_value"] = None if value_later else value
+    operative = rng.choice(vocab.OPERATIVES)
+    cells["operative"] = operative
+    cells["email_staff"] = f"{operative.replace('. ', '.').lower()}@{contractor.key.replace('_', '')}.example.com"
+    cells["recharge"] = rng.choice(("No", "No", "No", "Yes", ""))
+    cells["form_ref"] = f"{contractor.key[:3].upper()}-{rng.randint(100000, 999999)}"
+    cells["order_status_notes"] = "Awaiting visit"
+    return value if value_later else None
 
 
 def _has_truth(truth_field: str, fields: set[str]) -> bool:
