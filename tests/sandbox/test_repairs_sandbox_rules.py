@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -50,3 +53,31 @@ def test_command_line_writes_files_and_serves(tmp_path):
     thread.join(timeout=10)
     assert not thread.is_alive()
     assert (tmp_path / "landing" / "data-and-insight" / "gazetteer" / "llpg_full_20250106.csv").exists()
+
+
+DIGEST = """
+import hashlib, tempfile
+from datetime import date
+from pathlib import Path
+from sandbox.housing_repairs import HousingRepairsWorld, Landing
+world = HousingRepairsWorld(seed=8, days=6)
+digest = hashlib.sha256()
+for key in sorted(world.contractors):
+    digest.update(repr(world.sheet_values(key, date(2025, 1, 12))).encode())
+root = Path(tempfile.mkdtemp())
+for path in sorted(p for p in Landing(world, root).replay() if p.suffix == ".csv"):
+    digest.update(path.read_bytes())
+digest.update(repr(world.link_work(date(2025, 1, 11))).encode())
+print(digest.hexdigest())
+"""
+
+
+def test_same_seed_same_world_across_processes():
+    """Nothing may depend on Python's per-process string hashing (set order) or on the wall clock."""
+    digests = set()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        result = subprocess.run([sys.executable, "-c", DIGEST], env=env, capture_output=True, text=True, check=True,
+                                cwd=PACKAGE_DIR.parent.parent)  # fmt: skip
+        digests.add(result.stdout.strip())
+    assert len(digests) == 1
