@@ -1,6 +1,8 @@
 # The two commands a newcomer needs:
 #   make demo   set everything up, then run the main job on DuckDB with the sandbox sources
 #   make test   set everything up, then run every check and test (what CI runs)
+# Others: make generate (rewrite the dbt files derived from the contracts), make lint (fix style), make audit
+# (known vulnerabilities in the pinned dependencies; needs the PyPI JSON API or OSV, which CI has).
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,16 +11,24 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RUNTIME__DLTHUB_TELEMETRY := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint setup clean browser
+.PHONY: demo test lint setup clean browser generate audit
 
 demo: $(STAMP)
-	$(VENV)/bin/data-platform run
+	$(VENV)/bin/data-platform demo
 
 test: $(STAMP) browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/data-platform generate --check
 	$(VENV)/bin/sqlfluff lint
 	$(VENV)/bin/pytest
+
+generate: $(STAMP)
+	$(VENV)/bin/data-platform generate
+
+audit: $(STAMP)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip-audit
+	$(VENV)/bin/pip-audit --requirement constraints.txt --no-deps --disable-pip --strict
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
@@ -37,7 +47,8 @@ browser:
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
-	$(PY) -c "from data_platform.dbt import dbt_env; dbt_env()"  # local/ folder and DuckDB extensions
+	$(PY) -c "from data_platform.dbt import install_duckdb_extensions; install_duckdb_extensions()"
+	mkdir -p local  # DuckDB creates its file, not the folder (sqlfluff's dbt templater opens the dev target)
 	touch $(STAMP)
 
 clean:

@@ -28,6 +28,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from core.registry import source_entry
 from tests.athena.athena_sql_check import athena_problems
 
 REPO = Path(__file__).resolve().parents[2]
@@ -67,8 +68,13 @@ def athena_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
         server.stop()
 
 
-def _dbt(env: dict[str, str], out: Path, *args: str) -> str:
-    command = [DBT, *args, "--target", "ci_athena", "--target-path", str(out / "target"), "--log-path", str(out)]
+ATHENA_VARS = {"masking_key_table": "platform_secrets.masking_key"}  # masking reads its key there on Athena
+
+
+def _dbt(env: dict[str, str], out: Path, *args: str, extra_vars: dict | None = None) -> str:
+    variables = json.dumps({**ATHENA_VARS, **(extra_vars or {})})
+    command = [DBT, *args, "--vars", variables, "--target", "ci_athena", "--target-path", str(out / "target")]
+    command += ["--log-path", str(out)]
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
     return result.stdout
@@ -87,9 +93,8 @@ def outputs(athena_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
                 "compile",
                 "--select",
                 "config.materialized:incremental",
-                "--vars",
-                "{compile_incremental: true}",
-            ),  # fmt: skip
+                extra_vars={"compile_incremental": True},
+            ),
             pool.submit(_dbt, athena_env, operation, "--quiet", "run-operation", "print_athena_check_statements"),
         ]
         printed = jobs[2].result()
@@ -135,17 +140,19 @@ def test_every_statement_is_athena_sql(outputs, manifest):
     compiled_models = {name for name in compiled_models if name in models}
     compiled_tests = [n for n in tests if n.get("compiled_code")]
     incremental_sql = {Path(k).stem: v for k, v in _incremental_models(outputs["incremental"]).items()}
-    raw_tables = {n["name"] for n in manifest["sources"].values() if n["source_name"] == "tascomi"}
+    raw_tables = {(n["source_name"], n["name"]) for n in manifest["sources"].values()}
+    sources = {n["source_name"] for n in manifest["sources"].values()}
+    daily = [t for name in sources for t in source_entry(name).contract().tables.values() if t.has_history]
     ddl = [sql for label, sql in operation if label == "register_raw_tables"]
     pre_hooks = [label for label, _ in operation if label.startswith("pre-hook")]
     hooks = [name for name in _compiled(outputs["full"]) if name.startswith("dbt_project.yml/hooks")]
 
     assert compiled_models == models
     assert len(compiled_tests) == len(tests) > 0
-    assert set(incremental_sql) == incremental and len(incremental) == 8
+    assert set(incremental_sql) == incremental and len(incremental) == len(daily)
     for name, sql in incremental_sql.items():
         assert "existing._source_imported_at" in sql, f"{name}: incremental branch not compiled"
-    assert len(ddl) == len(raw_tables) + 1  # one create database, one table each
+    assert len(ddl) == len(raw_tables) + len(sources)  # one create database per source, one table each
     assert sorted(pre_hooks) == sorted(f"pre-hook {name}" for name in incremental)
     assert hooks
     analyses = [name for name in _compiled(outputs["full"]) if name.startswith("analyses/")]
@@ -195,7 +202,7 @@ def test_history_models_are_iceberg_merge_without_snapshots(manifest):
         if node["name"].endswith("_history") and node["name"].startswith("int_"):
             assert node["config"]["materialized"] == "incremental"
             assert node["config"]["incremental_strategy"] == "merge"
-            assert node["config"]["unique_key"] == ["id", "valid_from"]
+            assert node["config"]["unique_key"] == [node["config"]["meta"]["key"], "valid_from"]
             assert any("history_pre_hook" in hook["sql"] for hook in node["config"]["pre-hook"])
         assert any("apply_lf_tags" in hook["sql"] for hook in node["config"]["post-hook"])
     assert not [n for n in manifest["nodes"].values() if n["resource_type"] == "snapshot"]

@@ -1,4 +1,4 @@
-"""generate_schema_name per target: DuckDB main_<custom>, Athena prod <database>, CI ci_<ref>_*, dev dev_<user>_*.
+"""generate_schema_name per target: DuckDB and Athena prod <database>, Athena CI ci_<ref>_*, dev dev_<user>_*.
 
 dbt unit tests cannot call macros, so each case runs `dbt run-operation print_schema_names` (macros/testing/) for a
 target and environment and reads the JSON it prints. Offline: run-operation needs no warehouse connection.
@@ -68,44 +68,27 @@ def names(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
         return {name: future.result() for name, future in futures.items()}
 
 
-def test_duckdb_targets_keep_main_prefix(names):
-    for case in ("dev", "ci"):
-        assert names[case]["schemas"] == {
-            "__none__": "main",
-            "staging": "main_staging",
-            "intermediate": "main_intermediate",
-            "planning": "main_planning",
-            "monitoring": "main_monitoring",
-            "reference": "main_reference",
-            "other": "main_other",
-        }
+DATABASES = ["planning_refined", "planning_trusted", "platform_monitoring", "reference", "housing_trusted"]
 
 
-def test_prod_uses_department_zone_glue_databases(names):
-    assert names["prod"]["schemas"] == {
-        "__none__": "council_data_platform",
-        "staging": "planning_refined",
-        "intermediate": "planning_refined",
-        "planning": "planning_trusted",
-        "monitoring": "planning_refined",
-        "reference": "reference",
-        "other": "other",
-    }
+def test_duckdb_and_prod_use_the_department_zone_database_as_is(names):
+    for case, none in (("dev", "main"), ("ci", "main"), ("prod", "council_data_platform")):
+        assert names[case]["schemas"] == {"__none__": none, **{d: d for d in DATABASES}}, case
 
 
 def test_ci_athena_prefixes_with_sanitised_ref(names):
     schemas = names["ci_athena_ref"]["schemas"]
-    assert schemas["planning"] == "ci_feature_add_fees_planning_trusted"
-    assert schemas["staging"] == "ci_feature_add_fees_planning_refined"
+    assert schemas["planning_trusted"] == "ci_feature_add_fees_planning_trusted"
+    assert schemas["housing_trusted"] == "ci_feature_add_fees_housing_trusted"
     assert schemas["__none__"] == "ci_feature_add_fees"
     # GITHUB_HEAD_REF (pull requests) before GITHUB_REF_NAME (pushes), then a fixed fallback.
-    assert names["ci_athena_pr"]["schemas"]["planning"] == "ci_fix_rejects_table_planning_trusted"
-    assert names["ci_athena_none"]["schemas"]["intermediate"] == "ci_unknown_planning_refined"
+    assert names["ci_athena_pr"]["schemas"]["planning_trusted"] == "ci_fix_rejects_table_planning_trusted"
+    assert names["ci_athena_none"]["schemas"]["planning_refined"] == "ci_unknown_planning_refined"
 
 
 def test_dev_athena_prefixes_with_user(names):
-    assert names["dev_athena"]["schemas"]["planning"] == "dev_alice_smith_planning_trusted"
-    assert names["dev_athena_override"]["schemas"]["planning"] == "dev_bob_planning_trusted"
+    assert names["dev_athena"]["schemas"]["planning_trusted"] == "dev_alice_smith_planning_trusted"
+    assert names["dev_athena_override"]["schemas"]["planning_trusted"] == "dev_bob_planning_trusted"
 
 
 def test_sanitising_odd_names(names):

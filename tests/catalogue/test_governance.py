@@ -3,6 +3,8 @@ and every model has a tested grain."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 CLASSES = {"not_personal", "personal", "special_category"}
 
 
@@ -53,18 +55,25 @@ def test_every_model_has_a_tested_grain(built):
     assert not untested, f"models without a grain test: {untested}"
 
 
-def test_personal_columns_are_masked_outside_production(built):
+def test_personal_columns_are_masked_outside_production_with_a_keyed_hash(built):
+    """Masked values are neither the real values nor a plain hash of them (which a list of likely values reverses)."""
+    import hashlib
+
     import duckdb
 
     database = built["result"].duckdb_file
-    with duckdb.connect(str(database)) as con:
-        forenames = con.execute(
-            "select forename from main_staging.stg_tascomi__users where forename is not null"
+    with duckdb.connect(str(database), read_only=True) as con:
+        masked = con.execute(
+            "select forename, dtf_location_id from planning_refined.stg_tascomi__contacts where forename is not null"
         ).fetchall()
-    raw = built["result"].lake / "raw" / "planning" / "tascomi" / "users"
-    served = {r[0] for r in duckdb.sql(f"select forename from read_parquet('{raw}/**/*.parquet')").fetchall()}
-    assert forenames and served
-    assert not {f[0] for f in forenames} & served, "dev must never show a real forename"
+    raw = Path(built["result"].lake) / "raw" / "planning" / "tascomi" / "contacts"
+    served = duckdb.sql(f"select forename, dtf_location_id from read_parquet('{raw}/**/*.parquet')").fetchall()
+    assert masked and served
+    real = {value for row in served for value in row if value is not None}
+    plain = {hashlib.md5(v.encode()).hexdigest() for v in real} | {hashlib.sha256(v.encode()).hexdigest() for v in real}
+    shown = {value for row in masked for value in row if value is not None}
+    assert not shown & real, "dev must never show a real forename or a contact's address id"
+    assert not shown & plain, "a plain (unkeyed) hash can be reversed from a list of likely values"
 
 
 def test_freshness_is_measured_on_the_import_log_and_passes_right_after_an_import(built):
@@ -72,6 +81,12 @@ def test_freshness_is_measured_on_the_import_log_and_passes_right_after_an_impor
     imports ran, not whether records arrived."""
     from data_platform import dbt
 
-    result = dbt.run_dbt("source", "freshness", quiet=True)
-    statuses = {r.node.name: str(r.status) for r in result.result.results if r.node.resource_type == "source"}
-    assert statuses == {"import_log": "pass"}
+    result = dbt.run_dbt(built["workspace"], "source", "freshness", quiet=True)
+    statuses = {
+        (r.node.source_name, r.node.name): str(r.status)
+        for r in result.result.results
+        if r.node.resource_type == "source"
+    }
+    from core.registry import load_registry
+
+    assert statuses == {(name, "import_log"): "pass" for name in load_registry()}

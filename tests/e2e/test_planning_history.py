@@ -1,7 +1,8 @@
 """End to end: five weeks of sandbox change, ingested day by day, built incrementally on DuckDB.
 
-The rebuilt history must equal the sandbox's ground truth row for row, survive a day delivered twice and a day
-delivered late, and equal a `--full-refresh` rebuild (invariant 2: history is a pure function of raw).
+For EVERY daily Tascomi table, the rebuilt history must equal the sandbox's ground truth row for row, survive a day
+delivered twice and a day delivered late, and equal a `--full-refresh` rebuild (invariant 2: history is a pure
+function of raw).
 """
 
 from __future__ import annotations
@@ -14,58 +15,63 @@ from typing import Any
 import duckdb
 import pytest
 
+from core.contract import Table
+from core.registry import source_entry
+from core.workspace import Workspace
 from data_platform import dbt
-from data_platform.contract import tascomi_tables
-from data_platform.demo import sandbox_settings
-from ingestion.tascomi.pipeline import ingest_tascomi
+from ingestion.tascomi import ingest
+from tests.conftest import tascomi_settings
 
 pytestmark = pytest.mark.slow
 
 FIRST_IMPORT = date(2025, 9, 1)
 DAYS = 35
-DAILY = [t for t in tascomi_tables().values() if t.load == "daily"]
-# Personal columns are masked outside prod, so only the rest can be compared with what the vendor served.
-COMPARABLE = {t.name: [c for c in t.columns if c.classification == "not_personal"] for t in DAILY}
+DAILY = [t for t in source_entry("tascomi").contract().tables.values() if t.load == "daily"]
 
 
-def typed(value: str | None, vendor_type: str) -> Any:
+def comparable(table: Table) -> list:
+    """Personal columns are masked outside prod, so only the rest can be compared with what the vendor served."""
+    return [c for c in table.columns if not c.is_personal and c.name != table.key]
+
+
+def typed(value: str | None, source_type: str) -> Any:
     """The vendor's string as the typed value staging should have produced."""
     if value is None:
         return None
-    if vendor_type in ("integer", "bigint"):
+    if source_type in ("integer", "bigint"):
         return int(value)
-    if vendor_type in ("real", "double precision"):
+    if source_type in ("real", "double precision"):
         return float(value)
-    if vendor_type == "boolean":
+    if source_type == "boolean":
         return value == "t"
-    if vendor_type == "timestamp":
-        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+    if source_type == "timestamp":
+        return datetime.fromisoformat(value)
     return value
 
 
-def expected_history(world: Any, table: str, as_of: date) -> list[tuple]:
+def expected_history(world: Any, table: Table, as_of: date) -> list[tuple]:
     null_day = datetime(1900, 1, 1)
     rows = []
-    for version in world.ground_truth(table, FIRST_IMPORT, as_of):
+    for version in world.ground_truth(table.name, FIRST_IMPORT, as_of, ignore_columns=table.dropped):
         valid_from = typed(version["valid_from"], "timestamp") or null_day
-        valid_to = typed(version["valid_to"], "timestamp")
-        values = [typed(version[c.name], c.vendor_type) for c in COMPARABLE[table]]
-        rows.append((int(version["id"]), valid_from, valid_to, *values))
+        values = [typed(version[c.name], c.type) for c in comparable(table)]
+        rows.append((int(version[table.key]), valid_from, typed(version["valid_to"], "timestamp"), *values))
     return sorted(rows, key=repr)
 
 
-def built_history(database: Path, table: str) -> list[tuple]:
-    columns = ", ".join(["id", "valid_from", "valid_to", *(f'"{c.name}"' for c in COMPARABLE[table])])
-    with duckdb.connect(str(database)) as con:
-        rows = con.execute(f"select {columns} from main_intermediate.int_planning__{table}_history").fetchall()
+def built_history(database: Path, table: Table) -> list[tuple]:
+    key = table.key_column.platform_name
+    columns = ", ".join([key, "valid_from", "valid_to", *(f'"{c.platform_name}"' for c in comparable(table))])
+    with duckdb.connect(str(database), read_only=True) as con:
+        rows = con.execute(f"select {columns} from planning_refined.int_planning__{table.name}_history").fetchall()
     return sorted(rows, key=repr)
 
 
 def all_history(database: Path) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(database)) as con:
+    with duckdb.connect(str(database), read_only=True) as con:
         return {
             t.name: con.execute(
-                f"select * exclude (_source_imported_at) from main_intermediate.int_planning__{t.name}_history "
+                f"select * exclude (_source_imported_at) from planning_refined.int_planning__{t.name}_history "
                 "order by all"
             ).fetchall()
             for t in DAILY
@@ -76,17 +82,10 @@ def import_files(lake: Path, table: str, day: date) -> list[Path]:
     return sorted((lake / "raw" / "planning" / "tascomi" / table).glob(f"**/import_date={day:%Y%m%d}/*.parquet"))
 
 
-def reland(files: list[Path], home: Path, table: str, day: date, tag: str) -> None:
+def reland(files: list[Path], lake: Path, table: str, day: date, tag: str) -> None:
     """Land records again in `day`'s import partition as a new import (new load and record ids, stamped now)."""
-    target = (
-        home
-        / "lake"
-        / "raw"
-        / "planning"
-        / "tascomi"
-        / table
-        / f"import_year={day:%Y}/import_month={day:%m}/import_day={day:%d}/import_date={day:%Y%m%d}"
-    )
+    partition = f"import_year={day:%Y}/import_month={day:%m}/import_day={day:%d}/import_date={day:%Y%m%d}"
+    target = lake / "raw" / "planning" / "tascomi" / table / partition
     target.mkdir(parents=True, exist_ok=True)
     for source in files:
         duckdb.sql(
@@ -96,41 +95,42 @@ def reland(files: list[Path], home: Path, table: str, day: date, tag: str) -> No
         )
 
 
-def test_history_matches_ground_truth_and_full_refresh(home: Path, tmp_path: Path):
+def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp_path: Path):
     from sandbox.tascomi.server import TascomiSandbox
     from sandbox.tascomi.world import TascomiWorld
 
     world = TascomiWorld(seed=11, start_date=FIRST_IMPORT, initial_applications=120, daily_new_applications=8)
-    database = dbt.duckdb_path("ci")
+    lake = Path(workspace.lake)
+    database = workspace.duckdb_path("ci")
     late_day = FIRST_IMPORT + timedelta(days=9)
     held_back = tmp_path / "held-back"
     with TascomiSandbox(world, page_size=50) as server:
         for n in range(DAYS + 1):
             today = FIRST_IMPORT + timedelta(days=n)
             server.set_today(today)
-            ingest_tascomi(sandbox_settings(server, today), progress=lambda _: None)
+            ingest(tascomi_settings(server, today), workspace, progress=lambda _: None)
             if today == late_day:  # hold this import back: it reaches the lake only after later days are built
                 for table in DAILY:
-                    for path in import_files(home / "lake", table.name, today):
-                        destination = held_back / path.relative_to(home / "lake")
+                    for path in import_files(lake, table.name, today):
+                        destination = held_back / path.relative_to(lake)
                         destination.parent.mkdir(parents=True, exist_ok=True)
                         shutil.move(path, destination)
             if n in (3, 15):
-                dbt.build(target="ci", quiet=True)
+                dbt.build(workspace, target="ci", quiet=True)
             if n == 20:
                 for table in DAILY:
-                    reland(import_files(held_back, table.name, late_day), home, table.name, today, "late")
-                    redelivered = import_files(home / "lake", table.name, FIRST_IMPORT + timedelta(days=4))
-                    reland(redelivered, home, table.name, today, "again")
-                dbt.build(target="ci", quiet=True)
-    dbt.build(target="ci", quiet=True)
+                    reland(import_files(held_back, table.name, late_day), lake, table.name, today, "late")
+                    redelivered = import_files(lake, table.name, FIRST_IMPORT + timedelta(days=4))
+                    reland(redelivered, lake, table.name, today, "again")
+                dbt.build(workspace, target="ci", quiet=True)
+    dbt.build(workspace, target="ci", quiet=True)
     as_of = FIRST_IMPORT + timedelta(days=DAYS)
 
     for table in DAILY:
-        expected = expected_history(world, table.name, as_of)
+        expected = expected_history(world, table, as_of)
         assert expected, f"the sandbox served no {table.name}: the comparison would be empty"
-        assert built_history(database, table.name) == expected, table.name
+        assert built_history(database, table) == expected, table.name
 
     incremental = all_history(database)
-    dbt.build(target="ci", full_refresh=True, quiet=True)
+    dbt.build(workspace, target="ci", full_refresh=True, quiet=True)
     assert all_history(database) == incremental
