@@ -94,8 +94,8 @@ class AcademyReplica:
                             sql.Identifier(role.name), sql.Literal(role.password)
                         )
                     )
-            if OWNER.name not in existing:
-                conn.execute(sql.SQL("GRANT pg_signal_backend TO {}").format(sql.Identifier(OWNER.name)))
+            # kill the reader's sessions, and see what they are doing (state and query of other users' sessions)
+            conn.execute(sql.SQL("GRANT pg_signal_backend, pg_read_all_stats TO {}").format(sql.Identifier(OWNER.name)))
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (self.database,)).fetchone():
                 conn.execute(
                     sql.SQL("CREATE DATABASE {} OWNER {}").format(

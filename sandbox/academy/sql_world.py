@@ -22,6 +22,12 @@ CREATE FUNCTION {R}.pick(s integer, tag text, k bigint, n integer) RETURNS integ
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT floor({R}.rnd(s, tag, k) * greatest(n, 1))::integer $$;
 
+-- A cheap draw in [0, 1) for the daily selections (multiplicative hashing; a and b differ per day and purpose),
+-- so picking a few changes from 500k rows does not cost an md5 per row.
+CREATE FUNCTION {R}.draw(a bigint, b bigint, k bigint) RETURNS double precision
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT ((k * a + b) & 4294967295)::float8 / 4294967296 $$;
+
 -- A change's time of day: office hours on the day it happened.
 CREATE FUNCTION {R}.stamp(s integer, d date, k bigint) RETURNS timestamp
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
@@ -92,6 +98,22 @@ CREATE INDEX ON dbo.hbclaim (ctax_ref);
 CREATE INDEX ON dbo.hbrentass (claim_id);
 CREATE INDEX ON dbo.nndraccount (property_ref);
 """
+
+
+DRAW_TAGS = (
+    "move_out",
+    "move_in",
+    "join",
+    "leave",
+    "claim_end",
+    "new_claim",
+    "late_spd",
+    "cash",
+    "band",
+    "nndr_out",
+    "nndr_in",
+    "rv",
+)
 
 
 def temp(name: str, select: str) -> list[str]:
@@ -321,8 +343,10 @@ NEW_ACCOUNTS = [
                 WHEN {R}.rnd(%(seed)s, 'notes', s.hkey) < .09
                 THEN (SELECT n.text FROM {R}.note AS n WHERE n.idx = {R}.pick(%(seed)s, 'note', s.hkey, %(n_notes)s))
            END,
-           {R}.stamp(%(seed)s, least(%(today)s::date, coalesce(s.vacation_date,
-               greatest(s.occupation_date, %(today)s::date - {R}.pick(%(seed)s, 'touched', s.hkey, 60)))), s.account_ref)
+           {R}.stamp(%(seed)s,
+                     least(%(today)s::date, coalesce(s.vacation_date, greatest(s.occupation_date,
+                           %(today)s::date - {R}.pick(%(seed)s, 'touched', s.hkey, 60)))),
+                     s.account_ref)
     FROM hh_shape AS s JOIN np_full AS p ON p.person_id = s.hkey * 8 + 1
     """,
     """
@@ -542,7 +566,7 @@ MOVE_OUTS = [
         f"""
         SELECT o.account_ref, o.property_ref FROM dbo.ctoccupation AS o
         WHERE o.live_ind = 'Y' AND o.occupation_date < %(day)s
-          AND {R}.rnd(%(seed)s, 'move_out:' || %(tag)s, o.account_ref) < %(p_move_out)s
+          AND {R}.draw(%(a_move_out)s, %(b_move_out)s, o.account_ref) < %(p_move_out)s
         """,
     ),
     "INSERT INTO touched SELECT account_ref FROM moving_out",
@@ -565,13 +589,20 @@ MOVE_OUTS = [
     *CLOSE_CLAIMS,
 ]
 
-MOVE_IN_HOUSEHOLDS = temp(
-    "hh",
-    f"""
+# Each daily change first picks its few rows into a small analysed temp table, so the planner joins from there
+# instead of hashing whole tables.
+MOVE_IN_HOUSEHOLDS = [
+    *temp(
+        "move_in_pick",
+        f"""SELECT property_ref FROM dbo.ctproperty
+            WHERE {R}.draw(%(a_move_in)s, %(b_move_in)s, property_ref::bigint) < %(p_move_in)s""",
+    ),
+    *temp(
+        "hh",
+        f"""
     WITH vacant AS (
-        SELECT p.property_ref FROM dbo.ctproperty AS p
-        WHERE {R}.rnd(%(seed)s, 'move_in:' || %(tag)s, p.property_ref::bigint) < %(p_move_in)s
-          AND NOT EXISTS (SELECT 1 FROM dbo.ctoccupation AS o WHERE o.property_ref = p.property_ref
+        SELECT p.property_ref FROM move_in_pick AS p
+        WHERE NOT EXISTS (SELECT 1 FROM dbo.ctoccupation AS o WHERE o.property_ref = p.property_ref
                           AND (o.live_ind = 'Y' OR o.vacation_date >= %(day)s))
     ), numbered AS (
         SELECT property_ref, row_number() OVER (ORDER BY property_ref) AS n FROM vacant
@@ -580,27 +611,32 @@ MOVE_IN_HOUSEHOLDS = temp(
            property_ref, %(day)s::date AS occupation_date, NULL::date AS vacation_date
     FROM numbered CROSS JOIN {R}.world AS w
     """,
-)
+    ),
+]
 
 ADVANCE_HKEY = f"UPDATE {R}.world SET next_hkey = next_hkey + (SELECT count(*) FROM {{table}})"
 
 JOINERS = [
     *temp(
+        "join_pick",
+        f"""
+        SELECT o.account_ref, o.property_ref FROM dbo.ctoccupation AS o
+        WHERE o.live_ind = 'Y' AND o.occupation_date < %(day)s
+          AND {R}.draw(%(a_join)s, %(b_join)s, o.account_ref) < %(p_join)s
+          AND o.account_ref NOT IN (SELECT account_ref FROM touched)
+        """,
+    ),
+    *temp(
         "joining",
         f"""
-        WITH chosen AS (
-            SELECT o.account_ref, o.property_ref FROM dbo.ctoccupation AS o
-            WHERE o.live_ind = 'Y' AND o.occupation_date < %(day)s
-              AND {R}.rnd(%(seed)s, 'join:' || %(tag)s, o.account_ref) < %(p_join)s
-              AND o.account_ref NOT IN (SELECT account_ref FROM touched)
-        ), sized AS (
+        WITH sized AS (
             SELECT c.account_ref, c.property_ref, h.kind,
                    count(*) FILTER (WHERE r.role <> 'child') AS adults,
                    count(*) FILTER (WHERE r.role IN ('lead', 'joint')) AS liable,
                    max(p.gender) FILTER (WHERE r.role = 'lead') AS lead_gender,
                    (max(%(day)s::date - p.birth_date) FILTER (WHERE r.role = 'lead')) / 365 AS lead_age,
                    max(sn.idx) FILTER (WHERE r.role = 'lead') AS lead_surname_idx
-            FROM chosen AS c
+            FROM join_pick AS c
             JOIN {R}.household AS h ON h.account_ref = c.account_ref
             JOIN {R}.residence AS r ON r.account_ref = c.account_ref AND r.to_date IS NULL
             JOIN {R}.person AS p ON p.person_id = r.person_id
@@ -661,7 +697,8 @@ WHERE disc_code = 'SPD' AND end_date IS NULL AND account_ref IN (SELECT account_
 
 BILL_AFTER_SPD_CHANGE = f"""
 UPDATE dbo.ctaccount AS a
-SET balance = a.balance + round(({R}.band_charge(p.band) * .25 * %(sign)s * (1 + {R}.pick(%(seed)s, 'spd_days', a.account_ref, 365)) / 365)::numeric, 2)::money,
+SET balance = a.balance + round(({R}.band_charge(p.band) * .25 * %(sign)s
+                                 * (1 + {R}.pick(%(seed)s, 'spd_days', a.account_ref, 365)) / 365)::numeric, 2)::money,
     last_modified = {stamp("a.account_ref")}
 FROM dbo.ctproperty AS p
 WHERE p.property_ref = a.property_ref AND a.account_ref IN (SELECT account_ref FROM spd_changed)
@@ -669,20 +706,24 @@ WHERE p.property_ref = a.property_ref AND a.account_ref IN (SELECT account_ref F
 
 LEAVERS = [
     *temp(
+        "leave_pick",
+        f"""
+        SELECT o.account_ref FROM dbo.ctoccupation AS o
+        WHERE o.live_ind = 'Y' AND o.occupation_date < %(day)s
+          AND {R}.draw(%(a_leave)s, %(b_leave)s, o.account_ref) < %(p_leave)s
+          AND o.account_ref NOT IN (SELECT account_ref FROM touched)
+        """,
+    ),
+    *temp(
         "leaving",
         f"""
-        WITH chosen AS (
-            SELECT o.account_ref FROM dbo.ctoccupation AS o
-            WHERE o.live_ind = 'Y' AND o.occupation_date < %(day)s
-              AND {R}.rnd(%(seed)s, 'leave:' || %(tag)s, o.account_ref) < %(p_leave)s
-              AND o.account_ref NOT IN (SELECT account_ref FROM touched)
-        ), members AS (
+        WITH members AS (
             SELECT c.account_ref, r.person_id, r.role,
                    count(*) FILTER (WHERE r.role <> 'child') OVER (PARTITION BY c.account_ref) AS adults,
                    count(*) FILTER (WHERE r.role IN ('lead', 'joint')) OVER (PARTITION BY c.account_ref) AS liable,
                    row_number() OVER (PARTITION BY c.account_ref
                                       ORDER BY r.role IN ('joint', 'nonliab') DESC, r.person_id DESC) AS pick_order
-            FROM chosen AS c JOIN {R}.residence AS r ON r.account_ref = c.account_ref AND r.to_date IS NULL
+            FROM leave_pick AS c JOIN {R}.residence AS r ON r.account_ref = c.account_ref AND r.to_date IS NULL
         )
         SELECT m.account_ref, m.person_id, m.role, m.adults, m.liable, h.tenure_code,
                p.forename || ' ' || p.surname AS name
@@ -719,7 +760,7 @@ WHERE l.adults = 2 AND NOT EXISTS (
 HB_CHANGE_OF_HOUSEHOLD = [
     *temp(
         "hb_versions",
-        f"""
+        """
         SELECT c.claim_id, hh.house_id AS old_house, (hh.house_id + 1)::smallint AS new_house, x.add_person_id,
                x.add_role, x.remove_person_id
         FROM hb_change AS x
@@ -795,7 +836,7 @@ CLAIM_ENDS = [
         f"""
         SELECT claim_id, ctax_ref FROM dbo.hbclaim
         WHERE claim_status = 'L' AND from_date < %(day)s
-          AND {R}.rnd(%(seed)s, 'claim_end:' || %(tag)s, claim_id) < %(p_claim_end)s
+          AND {R}.draw(%(a_claim_end)s, %(b_claim_end)s, claim_id) < %(p_claim_end)s
           AND ctax_ref NOT IN (SELECT account_ref FROM touched)
         """,
     ),
@@ -803,31 +844,42 @@ CLAIM_ENDS = [
     *CLOSE_CLAIMS,
 ]
 
-NEW_CLAIMS = temp(
-    "new_claims",
-    f"""
-    SELECT o.account_ref, o.property_ref, h.tenure_code, %(day)s::date AS from_date, NULL::date AS to_date
-    FROM dbo.ctoccupation AS o JOIN {R}.household AS h ON h.account_ref = o.account_ref
-    WHERE o.live_ind = 'Y' AND {R}.rnd(%(seed)s, 'new_claim:' || %(tag)s, o.account_ref) < %(p_new_claim)s
-      AND o.account_ref NOT IN (SELECT account_ref FROM touched)
-      AND NOT EXISTS (SELECT 1 FROM dbo.hbclaim AS c WHERE c.ctax_ref = o.account_ref AND c.claim_status = 'L')
-    """,
-)
+NEW_CLAIMS = [
+    *temp(
+        "claim_pick",
+        f"""
+        SELECT o.account_ref, o.property_ref FROM dbo.ctoccupation AS o
+        WHERE o.live_ind = 'Y' AND {R}.draw(%(a_new_claim)s, %(b_new_claim)s, o.account_ref) < %(p_new_claim)s
+          AND o.account_ref NOT IN (SELECT account_ref FROM touched)
+        """,
+    ),
+    *temp(
+        "new_claims",
+        f"""
+        SELECT o.account_ref, o.property_ref, h.tenure_code, %(day)s::date AS from_date, NULL::date AS to_date
+        FROM claim_pick AS o JOIN {R}.household AS h ON h.account_ref = o.account_ref
+        WHERE NOT EXISTS (SELECT 1 FROM dbo.hbclaim AS c WHERE c.ctax_ref = o.account_ref AND c.claim_status = 'L')
+        """,
+    ),
+]
 
 # Single adults who had not claimed the discount claim it late; it is backdated (start before the change day).
 LATE_SPD = [
     *temp(
+        "late_pick",
+        f"""
+        SELECT o.account_ref,
+               greatest(o.occupation_date,
+                        %(day)s::date - 1 - {R}.pick(%(seed)s, 'spd_back:' || %(tag)s, o.account_ref, 90)) AS start
+        FROM dbo.ctoccupation AS o
+        WHERE o.live_ind = 'Y' AND {R}.draw(%(a_late_spd)s, %(b_late_spd)s, o.account_ref) < %(p_late_spd)s
+          AND o.account_ref NOT IN (SELECT account_ref FROM touched)
+        """,
+    ),
+    *temp(
         "late_spd",
         f"""
-        WITH chosen AS (
-            SELECT o.account_ref,
-                   greatest(o.occupation_date,
-                            %(day)s::date - 1 - {R}.pick(%(seed)s, 'spd_back:' || %(tag)s, o.account_ref, 90)) AS start
-            FROM dbo.ctoccupation AS o
-            WHERE o.live_ind = 'Y' AND {R}.rnd(%(seed)s, 'late_spd:' || %(tag)s, o.account_ref) < %(p_late_spd)s
-              AND o.account_ref NOT IN (SELECT account_ref FROM touched)
-        )
-        SELECT c.* FROM chosen AS c
+        SELECT c.* FROM late_pick AS c
         WHERE (SELECT count(*) FROM {R}.residence AS r
                WHERE r.account_ref = c.account_ref AND r.to_date IS NULL AND r.role <> 'child') = 1
           AND NOT EXISTS (SELECT 1 FROM dbo.ctdiscount AS d WHERE d.account_ref = c.account_ref
@@ -839,21 +891,31 @@ LATE_SPD = [
     "INSERT INTO touched SELECT account_ref FROM late_spd",
 ]
 
-PAYMENTS = f"""
-UPDATE dbo.ctaccount AS a
-SET balance = a.balance - round({R}.band_charge(p.band) / 10, 2)::money, last_modified = {stamp("a.account_ref")}
-FROM dbo.ctproperty AS p
-WHERE p.property_ref = a.property_ref AND a.account_status = 'L' AND a.created_date < %(day)s
-  AND ((a.paymeth_code = 'DD' AND a.instal_day = extract(day FROM %(day)s::date))
-       OR (a.paymeth_code = 'CASH' AND {R}.rnd(%(seed)s, 'cash:' || %(tag)s, a.account_ref) < 1 / 30.0))
-"""
+PAYMENTS = [
+    *temp(
+        "paying",
+        f"""
+        SELECT a.account_ref, a.property_ref FROM dbo.ctaccount AS a
+        WHERE a.account_status = 'L' AND a.created_date < %(day)s
+          AND ((a.paymeth_code = 'DD' AND a.instal_day = extract(day FROM %(day)s::date))
+               OR (a.paymeth_code = 'CASH' AND {R}.draw(%(a_cash)s, %(b_cash)s, a.account_ref) < 1 / 30.0))
+        """,
+    ),
+    f"""
+    UPDATE dbo.ctaccount AS a
+    SET balance = a.balance - round({R}.band_charge(p.band) / 10, 2)::money, last_modified = {stamp("a.account_ref")}
+    FROM paying AS x JOIN dbo.ctproperty AS p ON p.property_ref = x.property_ref
+    WHERE a.account_ref = x.account_ref
+    """,
+]
 
 # 1 April: every live account is billed for the year (most of ctaccount changes in one day).
 ANNUAL_BILLING = f"""
 UPDATE dbo.ctaccount AS a
 SET balance = a.balance + round({R}.band_charge(p.band)
-                                * CASE WHEN EXISTS (SELECT 1 FROM dbo.ctdiscount AS d WHERE d.account_ref = a.account_ref
-                                                    AND d.disc_code = 'SPD' AND d.end_date IS NULL)
+                                * CASE WHEN EXISTS (SELECT 1 FROM dbo.ctdiscount AS d
+                                                    WHERE d.account_ref = a.account_ref
+                                                      AND d.disc_code = 'SPD' AND d.end_date IS NULL)
                                        THEN .75 ELSE 1 END, 2)::money,
     last_modified = {stamp("a.account_ref")}
 FROM dbo.ctproperty AS p
@@ -862,10 +924,11 @@ WHERE p.property_ref = a.property_ref AND a.account_status = 'L'
 
 BAND_CHANGES = f"""
 UPDATE dbo.ctproperty
-SET band = chr(ascii(band) + CASE WHEN band = 'A' OR (band < 'H' AND {R}.rnd(%(seed)s, 'band_up', property_ref::bigint) < .5)
+SET band = chr(ascii(band) + CASE WHEN band = 'A'
+                                       OR (band < 'H' AND {R}.rnd(%(seed)s, 'band_up', property_ref::bigint) < .5)
                                   THEN 1 ELSE -1 END),
     band_effective_date = %(day)s, last_modified = {stamp("property_ref::bigint")}
-WHERE {R}.rnd(%(seed)s, 'band:' || %(tag)s, property_ref::bigint) < %(p_band_change)s
+WHERE {R}.draw(%(a_band)s, %(b_band)s, property_ref::bigint) < %(p_band_change)s
 """
 
 NNDR_VACATIONS = [
@@ -874,7 +937,7 @@ NNDR_VACATIONS = [
         f"""
         SELECT account_ref, property_ref FROM dbo.nndraccount
         WHERE vacation_date IS NULL AND occupation_date < %(day)s
-          AND {R}.rnd(%(seed)s, 'nndr_out:' || %(tag)s, account_ref) < %(p_nndr_change)s
+          AND {R}.draw(%(a_nndr_out)s, %(b_nndr_out)s, account_ref) < %(p_nndr_change)s
         """,
     ),
     "UPDATE dbo.nndraccount SET vacation_date = %(day)s WHERE account_ref IN (SELECT account_ref FROM nn_out)",
@@ -887,7 +950,7 @@ NNDR_RELETS = temp(
             SELECT property_ref FROM nn_out WHERE {R}.rnd(%(seed)s, 'nndr_relet', account_ref) < .8
             UNION
             SELECT p.property_ref FROM dbo.nndrproperty AS p
-            WHERE {R}.rnd(%(seed)s, 'nndr_in:' || %(tag)s, substr(p.property_ref, 2)::bigint) < 1 / 60.0
+            WHERE {R}.draw(%(a_nndr_in)s, %(b_nndr_in)s, substr(p.property_ref, 2)::bigint) < 1 / 60.0
               AND NOT EXISTS (SELECT 1 FROM dbo.nndraccount AS a WHERE a.property_ref = p.property_ref
                               AND (a.vacation_date IS NULL OR a.vacation_date >= %(day)s))
         )
@@ -908,9 +971,10 @@ NNDR_CHANGES = [
     f"""
     UPDATE dbo.nndrproperty
     SET rateable_value = (round(rateable_value::numeric
-                                * (.8 + .4 * {R}.rnd(%(seed)s, 'rv_change', substr(property_ref, 2)::bigint))::numeric / 100)
+                                * (.8 + .4 * {R}.rnd(%(seed)s, 'rv_change', substr(property_ref, 2)::bigint))::numeric
+                                / 100)
                           * 100)::money,
         rv_effective_date = %(day)s, last_modified = {stamp("substr(property_ref, 2)::bigint")}
-    WHERE {R}.rnd(%(seed)s, 'rv:' || %(tag)s, substr(property_ref, 2)::bigint) < %(p_rv_change)s
+    WHERE {R}.draw(%(a_rv)s, %(b_rv)s, substr(property_ref, 2)::bigint) < %(p_rv_change)s
     """,
 ]

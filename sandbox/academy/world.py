@@ -5,6 +5,7 @@ Everything runs as the owner role in one transaction per call, so a reader never
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -62,6 +63,16 @@ def _lookup_sizes() -> dict[str, int]:
         "n_suffixes": len(names.COMPANY_SUFFIXES),
         "n_real_streets": len(names.STREETS),
     }
+
+
+def _draw_salts(seed: int, day: date) -> dict[str, int]:
+    """Per day and purpose, the two constants of the cheap selection draw (an odd multiplier and an offset)."""
+    salts: dict[str, int] = {}
+    for tag in q.DRAW_TAGS:
+        digest = hashlib.sha256(f"{seed}/{tag}/{day.isoformat()}".encode()).digest()
+        salts[f"a_{tag}"] = int.from_bytes(digest[:4], "big") | 1
+        salts[f"b_{tag}"] = int.from_bytes(digest[4:8], "big")
+    return salts
 
 
 def _run(cur: psycopg.ClientCursor, statements: str | list[str], params: dict[str, object]) -> int:
@@ -196,6 +207,7 @@ def _spd_changes(cur: psycopg.ClientCursor, update_sql: str, params: dict[str, o
         params,
     )
     changed = cur.rowcount
+    cur.execute("ANALYZE spd_changed")
     _run(cur, q.BILL_AFTER_SPD_CHANGE, {**params, "sign": sign})
     return changed
 
@@ -211,6 +223,7 @@ def advance_day(conn: psycopg.Connection) -> Report:
         "day": day,
         "today": day,
         "tag": day.isoformat(),
+        **_draw_salts(state.seed, day),
         **rates,
         **_lookup_sizes(),
     }
@@ -220,7 +233,7 @@ def advance_day(conn: psycopg.Connection) -> Report:
         _run(cur, q.MOVE_OUTS, params)
         counts["move_outs"] = _count(cur, "moving_out")
         counts["claims_ended"] = _count(cur, "closing_claims")
-        cur.execute(f"SELECT count(*) FROM dbo.ctdiscount WHERE disc_code = 'SPD' AND end_date = %(day)s", params)
+        cur.execute("SELECT count(*) FROM dbo.ctdiscount WHERE disc_code = 'SPD' AND end_date = %(day)s", params)
         counts["spd_ended"] = int(cur.fetchone()[0])  # type: ignore[index]
 
         _run(cur, q.MOVE_IN_HOUSEHOLDS, params)
