@@ -78,6 +78,11 @@ class AcademyReplica:
             self.stop()
 
     @property
+    def started_here(self) -> bool:
+        """Whether `start()` found the server stopped and started it (so leaving the block stops it)."""
+        return self._started_here
+
+    @property
     def port(self) -> int:
         if self._port is None:
             self._port = self.cluster.port

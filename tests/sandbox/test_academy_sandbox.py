@@ -31,7 +31,7 @@ def replica():
     except PostgresUnavailable as missing:
         pytest.skip(str(missing))
     yield server
-    if server._started_here:
+    if server.started_here:
         server.stop()
 
 
@@ -52,8 +52,9 @@ def dump(conn: psycopg.Connection, table: str) -> list[dict]:
 def fingerprint(replica: AcademyReplica) -> dict[str, str]:
     with replica.connect() as conn:
         return {
-            t.name: conn.execute(f"SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) FROM dbo.{t.name} AS x")
-            .fetchone()[0]
+            t.name: conn.execute(
+                f"SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) FROM dbo.{t.name} AS x"
+            ).fetchone()[0]
             for t in TABLES
         }
 
@@ -69,6 +70,19 @@ def test_start_is_idempotent_and_reuses_the_running_server(replica):
         assert again.cluster.status().pid == before.pid
     assert time.monotonic() - began < 2, "reusing a running server should not re-create anything"
     assert replica.cluster.status().running, "a block that reused the server must not stop it"
+
+
+def test_install_is_a_quick_no_op_when_present_and_says_what_to_do_when_not(replica, monkeypatch):
+    from sandbox.academy import server
+
+    began = time.monotonic()
+    bindir = server.ensure_installed()
+    assert time.monotonic() - began < 0.5
+    assert (bindir / "initdb").exists() and (bindir / "pg_ctl").exists()
+    monkeypatch.setattr(server, "find_bindir", lambda: None)
+    monkeypatch.setattr(server, "_is_root", lambda: False)
+    with pytest.raises(PostgresUnavailable, match="apt-get install -y postgresql"):
+        server.ensure_installed()
 
 
 def test_a_running_server_is_not_restarted_on_another_port(replica):
@@ -256,6 +270,7 @@ def test_reader_role_can_read_dbo_and_nothing_else(replica):
             "DELETE FROM dbo.hbclaim",
             "TRUNCATE dbo.ctproperty",
             "CREATE TABLE dbo.mine (x int)",
+            "CREATE TEMP TABLE mine (x int)",
             "SELECT * FROM academy_sandbox.person",
         ):
             with pytest.raises(errors.InsufficientPrivilege):
