@@ -52,7 +52,7 @@ def _status(replica: AcademyReplica) -> int:
         return 3
     replica.start()  # reuse: bootstrap is idempotent
     _print_connection(replica)
-    print(f"  PostgreSQL {status.version}, pid {status.pid}, folder {status.folder}")
+    print(f"  PostgreSQL {status.version}, pid {status.pid}, data {status.data_dir}")
     if replica.seeded:
         state = replica.state()
         print(

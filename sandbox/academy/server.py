@@ -9,6 +9,7 @@ commands run as that user. The cluster listens on 127.0.0.1 only, with no Unix s
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import pwd
@@ -16,6 +17,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +63,7 @@ class ClusterError(RuntimeError):
 @dataclass(frozen=True)
 class ClusterStatus:
     folder: Path
+    data_dir: Path
     initialised: bool
     running: bool
     port: int | None
@@ -135,10 +138,28 @@ class PostgresCluster:
     def __init__(self, folder: Path | str, port: int | None = None) -> None:
         self.folder = Path(folder).resolve()
         self.requested_port = port
-        self.data_dir = self.folder / "data"
-        self.log_file = self.folder / "server.log"
         self.state_file = self.folder / "cluster.json"
         self._bindir: Path | None = None
+        self.server_dir = self._existing_server_dir()
+
+    @property
+    def data_dir(self) -> Path:
+        return self.server_dir / "data"
+
+    @property
+    def log_file(self) -> Path:
+        return self.server_dir / "server.log"
+
+    @property
+    def fallback_dir(self) -> Path:
+        """Where the server's files go when its OS user cannot reach `folder` (e.g. a checkout under a 0700 home)."""
+        digest = hashlib.sha1(str(self.folder).encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"academy-pg-{digest}"
+
+    def _existing_server_dir(self) -> Path:
+        if not (self.folder / "data" / "PG_VERSION").exists() and (self.fallback_dir / "data" / "PG_VERSION").exists():
+            return self.fallback_dir
+        return self.folder
 
     # -- commands ---------------------------------------------------------------------------------------------
 
@@ -199,6 +220,7 @@ class PostgresCluster:
         version = (self.data_dir / "PG_VERSION").read_text().strip() if self.initialised else None
         return ClusterStatus(
             folder=self.folder,
+            data_dir=self.data_dir,
             initialised=self.initialised,
             running=running is not None,
             port=running[1] if running else None,
@@ -209,24 +231,29 @@ class PostgresCluster:
     # -- lifecycle --------------------------------------------------------------------------------------------
 
     def _prepare_folder(self) -> None:
+        """Create the folder; as root, hand the server's files to the server's OS user, wherever it can reach."""
         self.folder.mkdir(parents=True, exist_ok=True)
         if not _is_root():
             return
         server_user = pwd.getpwnam(SERVER_OS_USER)
-        os.chown(self.folder, server_user.pw_uid, server_user.pw_gid)
-        reachable = subprocess.run(self._as_server_user(["test", "-w", str(self.folder)]), capture_output=True)
-        if reachable.returncode != 0:
-            raise ClusterError(
-                f"PostgreSQL runs as the '{SERVER_OS_USER}' user, which cannot reach {self.folder}. Choose a folder "
-                "whose parent folders are world-searchable (chmod o+x), e.g. local/academy-pg in the repository."
-            )
+        for candidate in (self.folder, self.fallback_dir):
+            candidate.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chown(candidate, server_user.pw_uid, server_user.pw_gid)
+            reachable = subprocess.run(self._as_server_user(["test", "-w", str(candidate)]), capture_output=True)
+            if reachable.returncode == 0:
+                self.server_dir = candidate
+                return
+        raise ClusterError(
+            f"PostgreSQL runs as the '{SERVER_OS_USER}' user, which can reach neither {self.folder} nor "
+            f"{self.fallback_dir}: choose a folder whose parent folders are world-searchable (chmod o+x)."
+        )
 
     def init(self) -> None:
         """Create the cluster (initdb) with our settings; no-op when it exists."""
         if self.initialised:
             return
         self._prepare_folder()
-        password_file = self.folder / ".superuser-password"
+        password_file = self.server_dir / ".superuser-password"
         password_file.write_text(SUPERUSER_PASSWORD + "\n")
         if _is_root():
             server_user = pwd.getpwnam(SERVER_OS_USER)
@@ -274,7 +301,8 @@ class PostgresCluster:
             return running[1]
         port = self._choose_port()
         self._pg_ctl("start", "-w", "-t", str(START_TIMEOUT_S), "-l", str(self.log_file), "-o", f"-p {port}")
-        self.state_file.write_text(json.dumps({"port": port, "bindir": str(self.bindir)}) + "\n")
+        state = {"port": port, "bindir": str(self.bindir), "data_dir": str(self.data_dir)}
+        self.state_file.write_text(json.dumps(state) + "\n")
         self._wait_for_connections(port)
         return port
 

@@ -3,7 +3,9 @@ the read-only role and the faults. Worlds are small so the whole file runs in we
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import threading
 import time
 from datetime import date, timedelta
@@ -14,7 +16,7 @@ import pytest
 from psycopg import errors
 from psycopg.rows import dict_row
 
-from sandbox.academy import AcademyReplica, PostgresUnavailable
+from sandbox.academy import AcademyReplica, PostgresCluster, PostgresUnavailable
 from sandbox.academy.schema import TABLES, schema_markdown
 from sandbox.academy.server import ClusterError
 
@@ -83,6 +85,24 @@ def test_install_is_a_quick_no_op_when_present_and_says_what_to_do_when_not(repl
     monkeypatch.setattr(server, "_is_root", lambda: False)
     with pytest.raises(PostgresUnavailable, match="apt-get install -y postgresql"):
         server.ensure_installed()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root hands the data directory to the postgres user")
+def test_a_folder_the_server_user_cannot_reach_falls_back_to_a_reachable_one(replica):
+    private = REPO / "local" / "academy-pg-private"
+    shutil.rmtree(private, ignore_errors=True)
+    private.mkdir(mode=0o700, parents=True)
+    private.chmod(0o700)
+    cluster = PostgresCluster(private / "cluster")
+    shutil.rmtree(cluster.fallback_dir, ignore_errors=True)
+    try:
+        port = cluster.start()
+        assert cluster.status().running and cluster.status().data_dir == cluster.fallback_dir / "data"
+        assert PostgresCluster(private / "cluster").start() == port  # found again, reused
+    finally:
+        cluster.stop()
+        shutil.rmtree(cluster.fallback_dir, ignore_errors=True)
+        shutil.rmtree(private, ignore_errors=True)
 
 
 def test_a_running_server_is_not_restarted_on_another_port(replica):
