@@ -297,7 +297,8 @@ PEOPLE = temp(
                 WHEN np.couple AND np.surname_idx = np.family_surname_idx THEN 'Mrs'
                 ELSE (ARRAY['Ms', 'Ms', 'Ms', 'Miss', 'Mrs'])[1 + {R}.pick(%(seed)s, 'title', np.person_id, 5)] END
                AS title,
-           np.ref_date - (np.age * 365 + {R}.pick(%(seed)s, 'dob', np.person_id, 365)) AS birth_date,
+           (np.ref_date - make_interval(years => np.age))::date - {R}.pick(%(seed)s, 'dob', np.person_id, 365)
+               AS birth_date,
            CASE WHEN np.role <> 'child' AND {R}.rnd(%(seed)s, 'nino', np.person_id) >= .06
                 THEN pf.prefix || lpad({R}.pick(%(seed)s, 'nino_digits', np.person_id, 1000000)::text, 6, '0')
                      || substr('ABCD', 1 + {R}.pick(%(seed)s, 'nino_suffix', np.person_id, 4), 1) END AS nino

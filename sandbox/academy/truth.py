@@ -17,7 +17,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from sandbox.academy import schema
-from sandbox.academy.history import META_COLUMNS, SANDBOX_SCHEMA, history_table, live_columns
+from sandbox.academy.history import SANDBOX_SCHEMA, history_table, live_columns
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,3 @@ class GroundTruth:
             return cur.execute(
                 f"SELECT day, table_name, ddl FROM {SANDBOX_SCHEMA}.schema_change ORDER BY changed_at"
             ).fetchall()
-
-
-__all__ = ["META_COLUMNS", "GroundTruth", "Resident", "RowVersion"]

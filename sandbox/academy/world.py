@@ -279,8 +279,3 @@ def advance_day(conn: psycopg.Connection) -> Report:
             f"INSERT INTO {q.R}.day_log VALUES (%s, %s, %s)", [(day, event, n) for event, n in sorted(counts.items())]
         )
     return Report(day, counts, time.monotonic() - began)
-
-
-def day_log(conn: psycopg.Connection, day: date) -> dict[str, int]:
-    rows = conn.execute(f"SELECT event, n FROM {q.R}.day_log WHERE day = %s", (day,)).fetchall()
-    return {event: int(n) for event, n in rows}

@@ -127,7 +127,7 @@ def test_stop_then_start_comes_back_on_the_same_port_with_the_data(replica):
 def test_same_seed_gives_the_same_rows_and_another_seed_does_not(replica):
     def world(seed: int) -> dict[str, str]:
         replica.seed(n_accounts=200, seed=seed, start_date=START, activity=30)
-        replica.advance_to(START + timedelta(days=3))
+        replica.advance_to(START + timedelta(days=2))
         return fingerprint(replica)
 
     first = world(3)
@@ -137,8 +137,8 @@ def test_same_seed_gives_the_same_rows_and_another_seed_does_not(replica):
 
 
 def test_the_seeded_world_looks_like_a_borough(replica):
-    report = replica.seed(n_accounts=3000, seed=5, start_date=START)
-    assert report.counts["ctaccount"] == 3000
+    report = replica.seed(n_accounts=2000, seed=5, start_date=START)
+    assert report.counts["ctaccount"] == 2000
     truth = replica.truth
     homes = truth.households(START)
     live = [h for h in homes.values() if h]
@@ -148,7 +148,7 @@ def test_the_seeded_world_looks_like_a_borough(replica):
     assert 0.9 < sum(h[0].account_ref in spd for h in single) / len(single) <= 1
     adults = [r for h in live for r in h if r.adult]
     ages = [r.age_on(START) for r in adults]
-    assert min(ages) >= 18 and max(ages) <= 101
+    assert min(ages) == 18 and max(ages) == 100
     assert sum(a >= 70 for a in ages) / len(ages) > 0.10
     assert sum(len(h) >= 3 for h in live) / len(live) > 0.15  # families
     with replica.connect() as conn:
@@ -194,7 +194,7 @@ def test_advance_changes_what_it_says(busy):
         )
     changed = busy.truth.changed_tables(day)
     assert changed["ctaccount"] > 0 and changed["ctoccupation"] > 0
-    assert changed["nndrproperty"] == 0 or report.counts["nndr_new_ratepayers"] >= 0
+    assert changed["ctproperty"] == 2 * report.counts["band_changes"], "a band change closes a version, opens one"
 
 
 def test_every_change_to_a_table_with_a_change_column_is_stamped_that_day(busy):
