@@ -13,10 +13,13 @@ export DO_NOT_TRACK := 1
 
 .PHONY: demo test lint setup clean browser generate audit
 
-demo: $(STAMP)
+# PostgreSQL (Debian's package) for the Academy replica sandbox: targets postgres, academy-replica.
+include sandbox/postgres.mk
+
+demo: $(STAMP) postgres
 	$(VENV)/bin/data-platform demo
 
-test: $(STAMP) browser
+test: $(STAMP) browser postgres
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/data-platform generate --check
