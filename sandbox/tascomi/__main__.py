@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--today", type=date.fromisoformat, default=None, help="simulated day to serve (>= start)")
     parser.add_argument("--initial-applications", type=int, default=300)
     parser.add_argument("--daily-new-applications", type=int, default=12)
-    parser.add_argument("--sparse-columns", type=int, default=300)
+    parser.add_argument("--fill-rate", type=float, default=1.0, help="how fully applications' forms are answered")
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--public-key", default="sandbox-public")
     parser.add_argument("--private-key", default="sandbox-private")
@@ -38,7 +38,7 @@ def serve(argv: list[str] | None = None, stop: threading.Event | None = None) ->
         start_date=args.start_date,
         initial_applications=args.initial_applications,
         daily_new_applications=args.daily_new_applications,
-        sparse_columns=args.sparse_columns,
+        fill_rate=args.fill_rate,
     )
     if args.today is not None:
         world.advance_to(args.today)

@@ -1,0 +1,228 @@
+"""Every version of every record of one table, kept compactly, and how one version is served.
+
+A version is one flat tuple: `(change time, *fields, extras)`. `fields` are the columns the simulation sets on most
+records of the table; `extras` holds the rarely set ones (most of `applications`' ~750 columns) as
+`(column positions packed as uint16, values)`, or None. Values are native Python objects (int, float, bool,
+datetime, str), mostly shared, and only turned into the vendor's all-strings form when served. Columns nothing set
+are served as their default, or null.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from sandbox.tascomi.schema import wire
+
+Version = tuple[Any, ...]  # (change time, *field values, extras)
+Extras = tuple[bytes, tuple[Any, ...]] | None
+Derive = Callable[[int, datetime, Version], Any]  # (record id, creation time, version) -> native value
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a table is stored: slotted fields, served defaults, and columns derived from immutable facts.
+
+    A field whose name starts with "_" is private: stored but not served (a derived column may use it).
+    """
+
+    fields: tuple[str, ...] = ()
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    derived: Mapping[str, Derive] = field(default_factory=dict)
+
+
+class Store:
+    """The versions of one table's records, indexed by id (ids are small and dense)."""
+
+    def __init__(self, name: str, columns: Mapping[str, str], layout: Layout) -> None:
+        self.name = name
+        self.columns = tuple(columns)
+        self.types = dict(columns)
+        self.position = {c: i for i, c in enumerate(self.columns)}
+        # What `make` may put in the extras: every column but the id, last_updated and slotted ones.
+        self._extra_position = {c: i for c, i in self.position.items() if c not in ("id", "last_updated")}
+        self._extra_key = {i: array("H", [i]).tobytes() for i in self.position.values()}
+        self.fields = layout.fields
+        self.slot = {f: i + 1 for i, f in enumerate(self.fields)}
+        self._check(layout)
+        self.derived = tuple(layout.derived.items())
+        self.served_fields = tuple((f, self.slot[f]) for f in self.fields if not f.startswith("_"))
+        self.template: dict[str, str | None] = dict.fromkeys(self.columns)
+        for name_, value in layout.defaults.items():
+            self.template[name_] = wire(value)
+        self._slot_names = frozenset(self.fields)
+        self._slot_defaults = {f: layout.defaults[f] for f in self.fields if f in layout.defaults}
+        self.has_last_updated = "last_updated" in self.position
+        self.audited = "creation_user_id" in self.position and "last_updated_by" in self.position
+        # Index = id (0 unused): a record's only version, or the list of its versions, oldest first.
+        self.versions: list[Version | list[Version] | None] = [None]
+        self.by_day: dict[date, list[int]] = defaultdict(list)  # served-last_updated day -> ids (may repeat)
+        self.null_lu: set[int] = set()  # ids whose pre-start versions are served with last_updated null
+
+    def _check(self, layout: Layout) -> None:
+        for name in (*layout.fields, *layout.defaults, *layout.derived):
+            if not name.startswith("_") and name not in self.position:
+                raise KeyError(f"{self.name}.{name} is not a vendor column")
+        for name in layout.derived:
+            if name in self.slot:
+                raise ValueError(f"{self.name}.{name} is both stored and derived")
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def next_id(self) -> int:
+        return len(self.versions)
+
+    def ids(self) -> Iterator[int]:
+        """Every record id, ascending."""
+        return (i for i, versions in enumerate(self.versions) if versions is not None)
+
+    def history(self, record_id: int) -> Sequence[Version]:
+        """The record's versions, oldest first."""
+        entry = self.versions[record_id]
+        if entry.__class__ is list:
+            return entry  # type: ignore[return-value]
+        if entry is None:
+            raise KeyError(f"{self.name} {record_id}")
+        return (entry,)  # type: ignore[return-value]
+
+    def latest(self, record_id: int) -> Version:
+        entry = self.versions[record_id]
+        if entry.__class__ is list:
+            return entry[-1]  # type: ignore[index]
+        if entry is None:
+            raise KeyError(f"{self.name} {record_id}")
+        return entry  # type: ignore[return-value]
+
+    def created(self, record_id: int) -> datetime:
+        entry = self.versions[record_id]
+        if entry.__class__ is list:
+            return entry[0][0]  # type: ignore[index]
+        if entry is None:
+            raise KeyError(f"{self.name} {record_id}")
+        return entry[0]  # type: ignore[index]
+
+    def get(self, record_id: int, name: str) -> Any:
+        """A column's value in the record's latest version."""
+        entry = self.versions[record_id]
+        version = entry[-1] if entry.__class__ is list else entry  # type: ignore[index]
+        slot = self.slot.get(name)
+        if slot is not None:
+            return version[slot]  # type: ignore[index]
+        return self._extra(version, name)  # type: ignore[arg-type]
+
+    def value(self, version: Version, name: str) -> Any:
+        slot = self.slot.get(name)
+        if slot is not None:
+            return version[slot]
+        return self._extra(version, name)
+
+    def _extra(self, version: Version, name: str) -> Any:
+        extras = version[-1]
+        if extras is None:
+            return None
+        # Find the packed position in C: a match must start on a 2-byte boundary.
+        packed, key = extras[0], self._extra_key[self.position[name]]
+        at = packed.find(key)
+        while at > 0 and at % 2:
+            at = packed.find(key, at + 1)
+        return None if at < 0 else extras[1][at // 2]
+
+    def extras(self, version: Version) -> dict[str, Any]:
+        """The rarely set columns of a version, by name."""
+        extras = version[-1]
+        if extras is None:
+            return {}
+        return {self.columns[p]: v for p, v in zip(memoryview(extras[0]).cast("H"), extras[1], strict=True)}
+
+    # ------------------------------------------------------------------ writing
+
+    def add(self, record_id: int, version: Version) -> None:
+        """A new record's first version (a record with one version is kept without a list around it)."""
+        while len(self.versions) <= record_id:
+            self.versions.append(None)
+        if self.versions[record_id] is not None:
+            raise ValueError(f"{self.name} {record_id} exists")
+        self.versions[record_id] = version
+
+    def append(self, record_id: int, version: Version) -> None:
+        entry = self.versions[record_id]
+        if entry.__class__ is list:
+            entry.append(version)  # type: ignore[union-attr]
+        elif entry is None:
+            raise KeyError(f"{self.name} {record_id}")
+        else:
+            self.versions[record_id] = [entry, version]  # type: ignore[list-item]
+
+    def make(self, t: datetime, base: Version | None, changes: Mapping[str, Any]) -> Version:
+        """A new version at t: `base` (or a blank record) with `changes` applied."""
+        if base is None:
+            merged = {**self._slot_defaults, **changes} if self._slot_defaults else changes
+            row = [t, *map(merged.get, self.fields), None]
+        else:
+            row = list(base)
+            row[0] = t
+            slots = self.slot
+            for name in changes.keys() & self._slot_names:
+                row[slots[name]] = changes[name]
+        extra_names = changes.keys() - self._slot_names
+        if extra_names:
+            positions = self._extra_position
+            unknown = extra_names - positions.keys()
+            if unknown:
+                raise KeyError(f"{self.name}: {sorted(unknown)} cannot be set")
+            row[-1] = _merge_extras(row[-1], {positions[n]: changes[n] for n in extra_names})
+        return tuple(row)
+
+    # ------------------------------------------------------------------ serving
+
+    def serve(self, record_id: int, version: Version, last_updated: datetime | None) -> dict[str, str | None]:
+        """One record in the vendor's wire form: every column present (schema order), all strings or null."""
+        out = self.template.copy()
+        out["id"] = str(record_id)
+        if self.has_last_updated:
+            out["last_updated"] = wire(last_updated)
+        for name, slot in self.served_fields:
+            out[name] = wire(version[slot])
+        extras = version[-1]
+        if extras is not None:
+            columns = self.columns
+            for position, value in zip(memoryview(extras[0]).cast("H"), extras[1], strict=True):
+                out[columns[position]] = wire(value)
+        if self.derived:
+            created = self.created(record_id)
+            for name, derive in self.derived:
+                out[name] = wire(derive(record_id, created, version))
+        return out
+
+
+def _merge_extras(extras: Extras, changes: dict[int, Any]) -> Extras:
+    if extras is None:
+        merged = changes
+    else:
+        merged = dict(zip(memoryview(extras[0]).cast("H"), extras[1], strict=True))
+        merged.update(changes)
+    positions = sorted(p for p, v in merged.items() if v is not None)
+    if not positions:
+        return None
+    return array("H", positions).tobytes(), tuple(merged[p] for p in positions)
+
+
+_MIDNIGHTS: dict[date, datetime] = {}
+
+
+def midnight(day: date) -> datetime:
+    """Date-only timestamps, shared: thousands of records carry the same day and need not own a copy."""
+    moment = _MIDNIGHTS.get(day)
+    if moment is None:
+        moment = _MIDNIGHTS[day] = datetime.combine(day, time())
+    return moment
+
+
+def pack_extras(values: Mapping[int, Any]) -> Extras:
+    """Extras from {column position: value}; None values are left out."""
+    return _merge_extras(None, dict(values))
