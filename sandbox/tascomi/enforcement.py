@@ -19,6 +19,10 @@ ACTION_DETAILS = {PCN: "Planning contravention notice", ENFORCEMENT_NOTICE: "Enf
 class Enforcement(Planning):
     """Enforcement cases, their breaches, actions and outcomes."""
 
+    # Open cases' working state (dropped when a case closes): its breach details, and appealed notices.
+    _case_details: dict[int, list[int]]
+    _appealed_notice: dict[int, int]  # appeal id -> enforcement action id
+
     def _new_complaint(self, t: datetime) -> None:
         rng = self._rng
         source = rng.choices((1, 2, 3, 4, 5), cum_weights=(55, 65, 80, 95, 100))[0]
@@ -75,16 +79,18 @@ class Enforcement(Planning):
         officer = self._case_officer(enforcement_id)
         breach_id = self._create("enforcement_breaches", t, officer, enforcement_id=enforcement_id,
                                  breach_description=rng.choice(text.BREACHES))  # fmt: skip
+        details = self._case_details.setdefault(enforcement_id, [])
         for _ in range(rng.choice((1, 1, 1, 2))):
             breach_type = rng.randint(1, 7)
             offence = midnight((t - timedelta(days=rng.randint(20, 1500))).date())
             weeks = rng.choice((4, 8, 12))
-            self._create(
+            detail_id = self._create(
                 "enforcement_breach_details", t, officer, enforcement_breach_id=breach_id, breach_type_id=breach_type,
                 breach_details=text.BREACHES[breach_type - 1], breach_offence_date=offence,
                 date_of_immunity=offence.replace(year=offence.year + (4 if breach_type == 1 else 10), day=1),
                 target_date_for_resolution=self._day(t, weeks * 7), targets_for_resolution_weeks=weeks,
             )  # fmt: skip
+            details.append(detail_id)
         self._update("enforcements", enforcement_id, t, officer, enforcement_case_status_id=L.ENF_BREACH)
         route = rng.random()
         if route < 0.35:
@@ -100,24 +106,12 @@ class Enforcement(Planning):
         if rng.random() < 0.25:
             self._at(self._later(t, 10, 40), self._extend_breach_target, enforcement_id)
 
-    def _breach_details(self, enforcement_id: int) -> list[int]:
-        """The enforcement's breach details (ids follow creation time, and they were created after the case)."""
-        details, breaches = self._stores["enforcement_breach_details"], self._stores["enforcement_breaches"]
-        opened = self._stores["enforcements"].created(enforcement_id)
-        found = []
-        for detail_id in range(details.next_id - 1, 0, -1):
-            if details.created(detail_id) < opened:
-                break
-            if breaches.get(details.get(detail_id, "enforcement_breach_id"), "enforcement_id") == enforcement_id:
-                found.append(detail_id)
-        return found
-
     def _extend_breach_target(self, t: datetime, enforcement_id: int) -> None:
         """More time is given to put things right: the breach details' target dates move."""
         if self._closed(enforcement_id):
             return
         officer = self._case_officer(enforcement_id)
-        for detail_id in self._breach_details(enforcement_id):
+        for detail_id in self._case_details.get(enforcement_id, ()):
             weeks = self._get("enforcement_breach_details", detail_id, "targets_for_resolution_weeks") + 4
             self._update("enforcement_breach_details", detail_id, t, officer, targets_for_resolution_weeks=weeks,
                          target_date_for_resolution=self._day(t, 28))  # fmt: skip
@@ -137,7 +131,7 @@ class Enforcement(Planning):
         )  # fmt: skip
         self._update("enforcements", enforcement_id, t, officer, enforcement_case_status_id=L.ENF_FORMAL_ACTION)
         if action != PCN:  # the notice sets the date the breach must be put right by
-            for detail_id in self._breach_details(enforcement_id):
+            for detail_id in self._case_details.get(enforcement_id, ()):
                 self._update("enforcement_breach_details", detail_id, t, officer,
                              target_date_for_resolution=self._day(t, 29 + 56))  # fmt: skip
         self._new_document(t, officer, L.DOC_ENFORCEMENT_NOTICE, None, enforcement_id=enforcement_id)
@@ -180,15 +174,17 @@ class Enforcement(Planning):
                                                                                               "user_team_id"),
         )  # fmt: skip
         self._update("enforcement_actions_taken", action_id, t, officer, appeal_received=True, appeal_id=appeal_id)
+        self._appealed_notice[appeal_id] = action_id
         self._schedule_appeal(t, appeal_id)
 
     def _decide_appeal(self, t: datetime, appeal_id: int) -> None:
         super()._decide_appeal(t, appeal_id)
-        enforcement_id = self._get("appeals", appeal_id, "enforcement_id")
-        if enforcement_id is None or self._closed(enforcement_id):
+        action_id = self._appealed_notice.pop(appeal_id, None)
+        if action_id is None:
             return
-        actions = self._stores["enforcement_actions_taken"]
-        action_id = next(i for i in range(actions.next_id - 1, 0, -1) if actions.get(i, "appeal_id") == appeal_id)
+        enforcement_id = self._get("enforcement_actions_taken", action_id, "enforcement_id")
+        if self._closed(enforcement_id):
+            return
         decision = self._get("appeals", appeal_id, "appeal_decision_id")
         officer = self._case_officer(enforcement_id)
         self._update("enforcement_actions_taken", action_id, t, officer, appeal_decision_id=decision,
@@ -210,6 +206,7 @@ class Enforcement(Planning):
         """The case's outcome is recorded and the file closed; the complainant is told."""
         if self._closed(enforcement_id):
             return
+        self._case_details.pop(enforcement_id, None)
         officer = self._case_officer(enforcement_id)
         self._create("enforcement_outcomes", t, officer, enforcement_id=enforcement_id,
                      enforcement_outcome_type_id=outcome, outcome_notes=text.OUTCOME_NOTES[outcome - 1])  # fmt: skip

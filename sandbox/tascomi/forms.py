@@ -145,7 +145,7 @@ def _certificate_group(column: str) -> str | None:
 class ApplicationForm:
     """The form columns of `applications`, their sections, and a generator of plausible answers."""
 
-    def __init__(self, fill_rate: float = 1.0) -> None:
+    def __init__(self, fill_rate: float = 1.0, seed: int = 0) -> None:
         columns = vendor_schema()["applications"]
         self.fill_rate = fill_rate
         self.sections: dict[str, list[FormColumn]] = {}
@@ -156,6 +156,16 @@ class ApplicationForm:
             column = FormColumn(name, value_maker(name, vendor_type), _certificate_group(name))
             self.sections.setdefault(section_of(name), []).append(column)
             self.by_name[name] = column
+        # Which columns of a section a form answers: a window of a few fixed shuffles of the section (doubled so a
+        # window can wrap). Two random draws per section instead of one per column: forms are made 100k times.
+        order_rng = random.Random(f"tascomi:{seed}:form-orders")
+        self._orders: dict[str, list[list[FormColumn]]] = {}
+        for section, members in self.sections.items():
+            self._orders[section] = []
+            for _ in range(_ORDERS):
+                shuffled = list(members)
+                order_rng.shuffle(shuffled)
+                self._orders[section].append(shuffled + shuffled)
 
     def answer(self, rng: random.Random, type_code: str, t: datetime, refs: References) -> dict[str, Any]:
         """A new application's form answers: {column: native value}."""
@@ -182,12 +192,15 @@ class ApplicationForm:
         return {name: value for name, value in answers.items() if value is not None}
 
     def _fill(self, rng: random.Random, section: str, share: float, chosen: dict[str, FormColumn]) -> None:
-        columns = self.sections.get(section, [])
-        if not columns:
+        orders = self._orders.get(section)
+        if not orders:
             return
-        wanted = max(1, round(len(columns) * min(1.0, share * self.fill_rate)))
-        certificate = rng.choice("abcd")
-        for column in rng.sample(columns, min(wanted, len(columns))):
+        size = len(orders[0]) // 2
+        wanted = min(size, max(1, round(size * share * self.fill_rate)))
+        order = orders[int(rng.random() * _ORDERS)]
+        start = int(rng.random() * size)
+        certificate = "abcd"[int(rng.random() * 4)]
+        for column in order[start : start + wanted]:
             if column.certificate is None or column.certificate == certificate:
                 chosen[column.name] = column
 
@@ -209,6 +222,8 @@ class ApplicationForm:
         return changes
 
 
+_ORDERS = 8
+
 # ---------------------------------------------------------------------------------------------- values
 
 
@@ -225,6 +240,9 @@ def value_maker(name: str, vendor_type: str) -> Maker:
     return _string(name)
 
 
+# Makers draw with rng.random() (implemented in C) rather than randint/choice: they run millions of times.
+
+
 def _boolean(false_share: float) -> Maker:
     def make(rng: random.Random, t: datetime, refs: References) -> bool:
         return rng.random() >= false_share
@@ -239,9 +257,11 @@ def _timestamp(name: str) -> Maker:
     """Dates near the application's time: signatures and history before it, plans and deadlines after."""
     future = bool(_FUTURE.search(name))
 
+    span = 400 if future else 90 if "signed" in name else 2000
+
     def make(rng: random.Random, t: datetime, refs: References) -> datetime:
-        days = rng.randint(1, 400) if future else -rng.randint(0, 90 if "signed" in name else 2000)
-        return midnight((t + timedelta(days=days)).date())
+        days = int(rng.random() * span)
+        return midnight((t + timedelta(days=days + 1 if future else -days)).date())
 
     return make
 
@@ -269,8 +289,10 @@ def _integer(name: str, vendor_type: str) -> Maker:
 
 
 def _int_between(low: int, high: int) -> Maker:
+    span = high - low + 1
+
     def make(rng: random.Random, t: datetime, refs: References) -> int:
-        return rng.randint(low, high)
+        return low + int(rng.random() * span)
 
     return make
 
@@ -293,8 +315,10 @@ _FLOATS: dict[float, float] = {}  # one shared object per value: rounded values 
 
 
 def _real_between(low: float, high: float, digits: int) -> Maker:
+    span = high - low
+
     def make(rng: random.Random, t: datetime, refs: References) -> float:
-        value = round(rng.uniform(low, high), digits)
+        value = round(low + span * rng.random(), digits)
         return _FLOATS.setdefault(value, float(value))
 
     return make
@@ -320,7 +344,9 @@ _STRING_VOCABULARIES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def _choice(vocabulary: tuple[str, ...]) -> Maker:
+    size = len(vocabulary)
+
     def make(rng: random.Random, t: datetime, refs: References) -> str:
-        return vocabulary[rng.randrange(len(vocabulary))]
+        return vocabulary[int(rng.random() * size)]
 
     return make

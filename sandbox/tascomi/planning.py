@@ -168,13 +168,13 @@ class Planning(People):
         )  # fmt: skip
         if type_id == L.TREES_TYPE:
             self._recent_tree_applications = [*self._recent_tree_applications[-20:], app_id]
-        self._new_fee_and_documents(t, by, app_id, type_id, amount)
+        submitted = self._new_fee_and_documents(t, by, app_id, type_id, amount)
         self._at(self._soon(t), self._acknowledge, app_id)
         self._at(self._later(t, 2, 21), self._validate, app_id)
         if rng.random() < 0.04:
             self._at(self._later(t, 10, 80), self._withdraw, app_id)
         if rng.random() < 0.006:
-            self._at(self._later(t, 0.01, 3), self._cease_application, app_id)
+            self._at(self._later(t, 0.01, 3), self._cease_application, app_id, submitted)
         for _ in range(self._count(0.6)):
             self._at(self._later(t, 1, 120), self._amend_form, app_id)
 
@@ -188,7 +188,10 @@ class Planning(People):
         rng = self._rng
         return fee * (rng.randint(2, 40) if ps_code == L.MAJOR else 1) * rng.choice((1, 1, 1, 0.5))
 
-    def _new_fee_and_documents(self, t: datetime, by: int, app_id: int, type_id: int, amount: float | None) -> None:
+    def _new_fee_and_documents(
+        self, t: datetime, by: int, app_id: int, type_id: int, amount: float | None
+    ) -> tuple[int, ...]:
+        """The fee and the submitted documents (form and plans); returns the documents' ids."""
         rng = self._rng
         if amount is not None:
             exempt = rng.random() < 0.05
@@ -199,9 +202,9 @@ class Planning(People):
             )  # fmt: skip
             if not exempt and rng.random() < 0.92:
                 self._at(self._later(t, 0, 10), self._pay_fee, fee_id)
-        self._new_document(t, by, L.DOC_APPLICATION_FORM, app_id)
-        for _ in range(rng.randint(1, 3)):
-            self._new_document(t, by, L.DOC_PLANS, app_id)
+        form = self._new_document(t, by, L.DOC_APPLICATION_FORM, app_id)
+        plans = [self._new_document(t, by, L.DOC_PLANS, app_id) for _ in range(rng.randint(1, 3))]
+        return (form, *plans)
 
     def _open(self, app_id: int) -> bool:
         store = self._stores["applications"]
@@ -291,19 +294,15 @@ class Planning(People):
             self._update("applications", app_id, t, self._clerk(), decision_type_id=L.WITHDRAWN,
                          decision_issued_date=t, application_stage=WITHDRAWN_STAGE)  # fmt: skip
 
-    def _cease_application(self, t: datetime, app_id: int) -> None:
-        """Soft delete: the vendor never hard-deletes, it flags ceased (and the case's documents with it)."""
+    def _cease_application(self, t: datetime, app_id: int, submitted: tuple[int, ...]) -> None:
+        """Soft delete of a submission made in error: the vendor never hard-deletes, it flags the application
+        ceased, and the documents submitted with it."""
         if self._get("applications", app_id, "ceased"):
             return
         by = self._clerk()
         self._update("applications", app_id, t, by, ceased=True, ceased_date=t)
-        documents = self._stores["documents"]
-        created = self._stores["applications"].created(app_id)
-        # Ids follow creation time, so the application's documents are among those created since it was.
-        for doc_id in range(documents.next_id - 1, 0, -1):
-            if documents.created(doc_id) < created:
-                break
-            if documents.get(doc_id, "application_id") == app_id and not documents.get(doc_id, "ceased"):
+        for doc_id in submitted:
+            if not self._get("documents", doc_id, "ceased"):
                 self._update("documents", doc_id, t, by, ceased=True, ceased_date=t)
 
     def _amend_form(self, t: datetime, app_id: int) -> None:

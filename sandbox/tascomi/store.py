@@ -169,13 +169,14 @@ class Store:
             slots = self.slot
             for name in changes.keys() & self._slot_names:
                 row[slots[name]] = changes[name]
-        extra_names = changes.keys() - self._slot_names
+        extra_names = list(changes.keys() - self._slot_names)
         if extra_names:
-            positions = self._extra_position
-            unknown = extra_names - positions.keys()
-            if unknown:
+            found = list(map(self._extra_position.get, extra_names))
+            if None in found:
+                unknown = [n for n, p in zip(extra_names, found, strict=True) if p is None]
                 raise KeyError(f"{self.name}: {sorted(unknown)} cannot be set")
-            row[-1] = _merge_extras(row[-1], {positions[n]: changes[n] for n in extra_names})
+            values = map(changes.__getitem__, extra_names)
+            row[-1] = _merge_extras(row[-1], dict(zip(found, values, strict=True)))
         return tuple(row)
 
     # ------------------------------------------------------------------ serving
@@ -206,10 +207,14 @@ def _merge_extras(extras: Extras, changes: dict[int, Any]) -> Extras:
     else:
         merged = dict(zip(memoryview(extras[0]).cast("H"), extras[1], strict=True))
         merged.update(changes)
-    positions = sorted(p for p, v in merged.items() if v is not None)
+    positions = sorted(merged)
+    values = tuple(map(merged.__getitem__, positions))
+    if None in values:  # a column set back to null leaves the extras
+        positions = [p for p, v in zip(positions, values, strict=True) if v is not None]
+        values = tuple(v for v in values if v is not None)
     if not positions:
         return None
-    return array("H", positions).tobytes(), tuple(merged[p] for p in positions)
+    return array("H", positions).tobytes(), values
 
 
 _MIDNIGHTS: dict[date, datetime] = {}

@@ -82,7 +82,7 @@ class TascomiWorld(Enforcement):
         self._daily = frozenset(self.daily_tables)
         table_layouts = layouts(self._gis_image_of)
         self._stores = {t: Store(t, self.schema[t], table_layouts[t]) for t in self.tables}
-        self._form = ApplicationForm(fill_rate)
+        self._form = ApplicationForm(fill_rate, seed)
         self._start_dt = datetime.combine(start_date, time())
         self._rng = random.Random(f"tascomi:{seed}:simulation")
         self._events = []
@@ -93,6 +93,7 @@ class TascomiWorld(Enforcement):
         self._reference_seq = defaultdict(int)
         self._meetings, self._agenda, self._names = [], {}, {}
         self._recent_tree_applications = []
+        self._case_details, self._appealed_notice = {}, {}
         self._simulated_through = start_date - timedelta(days=backlog_days + 1)
         self.today = start_date
         self._seed_static(initial_users)

@@ -11,7 +11,7 @@ from sandbox.tascomi.server import TascomiSandbox
 from sandbox.tascomi.world import TascomiWorld
 
 START = date(2025, 1, 6)
-SMALL = {"seed": 11, "start_date": START, "initial_applications": 80, "daily_new_applications": 6}
+SMALL = {"seed": 11, "start_date": START, "initial_applications": 150, "daily_new_applications": 6}
 # A world four weeks past its start, big enough that every table and life event shows up: shared, read-only.
 SERVED_AS_OF = date(2025, 2, 3)
 

@@ -19,7 +19,8 @@ from tests.sandbox.conftest import START
 
 FIRST_IMPORT = date(2025, 1, 9)
 AS_OF = date(2025, 1, 30)
-WORLD = {"seed": 5, "start_date": START, "initial_applications": 150, "daily_new_applications": 8}
+# A busy backlog (five applications a day for four months): committees sit with cases on their agenda.
+WORLD = {"seed": 5, "start_date": START, "initial_applications": 600, "daily_new_applications": 8, "backlog_days": 120}
 LOOKUPS_CHECKED = ("wards", "application_types", "committees")
 # What the platform does: it drops the map image at ingestion, so its history cannot see it change.
 PLATFORM_IGNORES = {"applications": ("gis_map_image_base64",)}
