@@ -9,11 +9,13 @@ are served as their default, or null.
 
 from __future__ import annotations
 
+import bisect
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from json.encoder import encode_basestring_ascii as encode_json_string  # what json.dumps uses (C)
 from typing import Any
 
 from sandbox.tascomi.schema import wire
@@ -49,11 +51,18 @@ class Store:
         self.fields = layout.fields
         self.slot = {f: i + 1 for i, f in enumerate(self.fields)}
         self._check(layout)
-        self.derived = tuple(layout.derived.items())
-        self.served_fields = tuple((f, self.slot[f]) for f in self.fields if not f.startswith("_"))
+        self.derived = tuple((self.position[name], derive) for name, derive in layout.derived.items())
+        self._id_position = self.position["id"]
+        self._served_slots = tuple((self.position[f], self.slot[f]) for f in self.fields if not f.startswith("_"))
         self.template: dict[str, str | None] = dict.fromkeys(self.columns)
         for name_, value in layout.defaults.items():
             self.template[name_] = wire(value)
+        # The same record as JSON text, built from pre-encoded pieces: applications are ~750 keys wide and mostly
+        # null, and json.dumps of such dicts would dominate the cost of serving a page.
+        self._json_prefixes = [(", " if i else "") + encode_json_string(c) + ": " for i, c in enumerate(self.columns)]
+        self._json_template = [
+            prefix + _json_value(self.template[c]) for prefix, c in zip(self._json_prefixes, self.columns, strict=True)
+        ]
         self._slot_names = frozenset(self.fields)
         self._slot_defaults = {f: layout.defaults[f] for f in self.fields if f in layout.defaults}
         self.has_last_updated = "last_updated" in self.position
@@ -62,6 +71,7 @@ class Store:
         self.versions: list[Version | list[Version] | None] = [None]
         self.by_day: dict[date, list[int]] = defaultdict(list)  # served-last_updated day -> ids (may repeat)
         self.null_lu: set[int] = set()  # ids whose pre-start versions are served with last_updated null
+        self._dense_and_ordered = True  # ids 1..n with creation times in id order: counts can bisect
 
     def _check(self, layout: Layout) -> None:
         for name in (*layout.fields, *layout.defaults, *layout.derived):
@@ -143,11 +153,18 @@ class Store:
 
     def add(self, record_id: int, version: Version) -> None:
         """A new record's first version (a record with one version is kept without a list around it)."""
+        if record_id != len(self.versions) or (record_id > 1 and version[0] < self.created(record_id - 1)):
+            self._dense_and_ordered = False
         while len(self.versions) <= record_id:
             self.versions.append(None)
         if self.versions[record_id] is not None:
             raise ValueError(f"{self.name} {record_id} exists")
         self.versions[record_id] = version
+
+    def count_created_before(self, moment: datetime) -> int:
+        if self._dense_and_ordered:
+            return bisect.bisect_left(range(1, len(self.versions)), moment, key=self.created)
+        return sum(1 for i in self.ids() if self.created(i) < moment)
 
     def append(self, record_id: int, version: Version) -> None:
         entry = self.versions[record_id]
@@ -181,24 +198,40 @@ class Store:
 
     # ------------------------------------------------------------------ serving
 
+    def _set_values(self, record_id: int, version: Version, last_updated: datetime | None) -> Iterator[tuple[int, Any]]:
+        """(column position, native value) for every column the version sets; the others serve their default."""
+        yield self._id_position, record_id
+        if self.has_last_updated:
+            yield self.position["last_updated"], last_updated
+        for position, slot in self._served_slots:
+            yield position, version[slot]
+        extras = version[-1]
+        if extras is not None:
+            yield from zip(memoryview(extras[0]).cast("H"), extras[1], strict=True)
+        if self.derived:
+            created = self.created(record_id)
+            for position, derive in self.derived:
+                yield position, derive(record_id, created, version)
+
     def serve(self, record_id: int, version: Version, last_updated: datetime | None) -> dict[str, str | None]:
         """One record in the vendor's wire form: every column present (schema order), all strings or null."""
         out = self.template.copy()
-        out["id"] = str(record_id)
-        if self.has_last_updated:
-            out["last_updated"] = wire(last_updated)
-        for name, slot in self.served_fields:
-            out[name] = wire(version[slot])
-        extras = version[-1]
-        if extras is not None:
-            columns = self.columns
-            for position, value in zip(memoryview(extras[0]).cast("H"), extras[1], strict=True):
-                out[columns[position]] = wire(value)
-        if self.derived:
-            created = self.created(record_id)
-            for name, derive in self.derived:
-                out[name] = wire(derive(record_id, created, version))
+        columns = self.columns
+        for position, value in self._set_values(record_id, version, last_updated):
+            out[columns[position]] = wire(value)
         return out
+
+    def serve_json(self, record_id: int, version: Version, last_updated: datetime | None) -> str:
+        """`serve` as JSON text, exactly as json.dumps would write it."""
+        parts = self._json_template.copy()
+        prefixes = self._json_prefixes
+        for position, value in self._set_values(record_id, version, last_updated):
+            parts[position] = prefixes[position] + _json_value(wire(value))
+        return "{" + "".join(parts) + "}"
+
+
+def _json_value(text: str | None) -> str:
+    return "null" if text is None else encode_json_string(text)
 
 
 def _merge_extras(extras: Extras, changes: dict[int, Any]) -> Extras:

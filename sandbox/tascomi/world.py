@@ -19,8 +19,9 @@ import hashlib
 import heapq
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sandbox.tascomi import lookups as L
 from sandbox.tascomi import text
@@ -167,9 +168,10 @@ class TascomiWorld(Enforcement):
             t, _, handler, args = heapq.heappop(events)
             handler(t, *args)
 
-    def _schedule(self, day: date, rate: float, handler: object, *args: object) -> None:
+    def _schedule(self, day: date, rate: float, handler: Callable[..., None], *args: Any) -> None:
+        """Events of one kind on `day`, `rate` of them on average, at plausible times."""
         for _ in range(self._count(rate)):
-            self._at(self._time_of_day(day), handler, *args)  # type: ignore[arg-type]
+            self._at(self._time_of_day(day), handler, *args)
 
     # ------------------------------------------------------------------ static data and small events
 
@@ -268,6 +270,11 @@ class TascomiWorld(Enforcement):
         record_id, version, last_updated = row
         return self._stores[table].serve(record_id, version, last_updated)
 
+    def serialise_json(self, table: str, row: Row) -> str:
+        """`serialise` as JSON text, byte for byte what json.dumps would write (and much faster on wide tables)."""
+        record_id, version, last_updated = row
+        return self._stores[table].serve_json(record_id, version, last_updated)
+
     def _gis_image_of(self, record_id: int, created: datetime, version: Version) -> str | None:
         """A deterministic stand-in for the vendor's base64 map image, made on demand to spare memory: which
         applications carry one follows from the seed and the id."""
@@ -289,7 +296,7 @@ class TascomiWorld(Enforcement):
     def counts(self) -> dict[str, int]:
         """Records visible now per table."""
         now = self.now
-        return {t: sum(1 for i in store.ids() if store.created(i) < now) for t, store in self._stores.items()}
+        return {t: store.count_created_before(now) for t, store in self._stores.items()}
 
     # ------------------------------------------------------------------ ground truth
 

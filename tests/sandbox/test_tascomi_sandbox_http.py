@@ -198,3 +198,16 @@ def test_command_line_serve_prints_the_base_url(capsys):
     thread.join(timeout=10)
     assert not thread.is_alive()
     assert "http://127.0.0.1:" in out and "/rest/v1" in out and "sandbox-public" in out
+
+
+def test_pages_are_exactly_what_json_dumps_writes(server):
+    """The server writes pages from pre-encoded pieces for speed; the bytes must not differ from json.dumps."""
+    for table in server.world.tables:
+        for query in ("page=1", "page=2", "last_updated=2025-01-17&page=1"):
+            status, _, body = signed_get(server, f"{table}?{query}")
+            if status == 202:
+                continue
+            day = date(2025, 1, 17) if "last_updated" in query else None
+            page = int(query[-1])
+            expected = server.world.records(table, day)[(page - 1) * 20 : page * 20]
+            assert body == json.dumps(expected).encode(), (table, query)

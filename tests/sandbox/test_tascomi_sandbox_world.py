@@ -162,6 +162,12 @@ def test_the_world_does_not_depend_on_string_hashing(make_world):
     assert len(digests) == 1
 
 
+def test_counts_are_the_records_a_full_load_serves(world):
+    counts = world.counts()
+    assert set(counts) == set(world.tables)
+    assert all(counts[t] == len(world.records(t)) for t in world.tables)
+
+
 def test_world_only_moves_forward(make_world):
     w = make_world()
     w.advance_to(date(2025, 1, 10))
