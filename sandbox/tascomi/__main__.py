@@ -6,6 +6,7 @@ python -m sandbox.tascomi --port 8765 --seed 42 --start-date 2025-01-06 --today 
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import threading
 from datetime import date
@@ -42,6 +43,9 @@ def serve(argv: list[str] | None = None, stop: threading.Event | None = None) ->
     )
     if args.today is not None:
         world.advance_to(args.today)
+    # This process exists to serve the world: its millions of long-lived objects need never be scanned by the
+    # cyclic garbage collector again (a full scan of a 100k-application world takes seconds).
+    gc.freeze()
     sandbox = TascomiSandbox(world, args.public_key, args.private_key, args.host, args.port, args.page_size)
     with sandbox:
         print(f"Tascomi sandbox serving {sandbox.base_url} (today {world.today}, seed {world.seed})")
