@@ -333,9 +333,12 @@ def _string(name: str) -> Maker:
 
 _STRING_VOCABULARIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"signed_by|_name$|^site_visit_please_contact$", text.SIGNATORIES),
+    (r"portal_reference$", text.PORTAL_REFERENCES),
+    (r"application_reference|planning_reference$|s73_reference|reference_for_|reference_number_5rm|^la_ref$",
+     text.CASE_REFERENCES),
     (r"_json$", text.GEOJSON_POINTS),
     (r"geom$", text.WKT_POINTS),
-    (r"references?$|refs|_reference_number$|^reference$|^la_ref$|plan_references", text.DRAWING_REFERENCES),
+    (r"references?$|refs|^reference$", text.DRAWING_REFERENCES),
     (r"(existing|proposed)$|materials|colours", text.MATERIALS),
     (r"newspaper", text.NEWSPAPERS),
     (r"description|details|justification|explanation|reason|summary|proposal|notes|steps|grounds|_uses?$|"

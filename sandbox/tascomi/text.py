@@ -58,6 +58,8 @@ WKT_POINTS = tuple(f"POINT({531_000 + 250 * i} {182_000 + 230 * i})" for i in ra
 DRAWING_REFERENCES = tuple(
     f"{prefix}-{n:03d} Rev {rev}" for prefix in ("PL", "GA", "EX", "SK") for n in range(1, 13) for rev in "ABC"
 )
+CASE_REFERENCES = tuple(f"{year}/{n:04d}" for year in range(2012, 2025) for n in range(7, 3000, 97))
+PORTAL_REFERENCES = tuple(f"PP-{13_000_000 + 7919 * n}" for n in range(64))
 MATERIALS = (
     "London stock brick to match existing", "Red multi brick", "Natural slate", "Clay plain tiles",
     "Painted timber sash windows", "Double glazed uPVC", "Powder coated aluminium", "Render, white",
