@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sandbox.tascomi.draws import between, uniform
 from sandbox.tascomi.store import Store, midnight
 
 SYSTEM_USER, PORTAL_USER = 1, 2  # the vendor's own accounts: batch jobs and the public access portal
@@ -94,18 +95,18 @@ class WorldCore:
         rng = self._rng
         overnight = rng.random() < 0.15
         # Overnight jobs run 02:00-06:00 local: after the 01:00-02:00 hour that clocks skip or repeat at DST changes.
-        seconds = rng.randrange(2 * 3600, 6 * 3600 - 1) if overnight else rng.randrange(7 * 3600 + 1800, 19 * 3600)
+        seconds = between(rng, 2 * 3600, 6 * 3600 - 2) if overnight else between(rng, 7 * 3600 + 1800, 19 * 3600 - 1)
         return datetime.combine(day, time()) + timedelta(seconds=seconds)
 
     def _later(self, t: datetime, lo_days: float, hi_days: float) -> datetime:
         """A change time lo..hi days after t, at a plausible time of day, strictly after t."""
-        target = (t + timedelta(days=self._rng.uniform(lo_days, hi_days))).date()
+        target = (t + timedelta(days=uniform(self._rng, lo_days, hi_days))).date()
         when = self._time_of_day(target)
-        return when if when > t else t + timedelta(seconds=self._rng.randint(60, 3 * 3600))
+        return when if when > t else t + timedelta(seconds=between(self._rng, 60, 3 * 3600))
 
     def _soon(self, t: datetime, max_minutes: int = 90) -> datetime:
         """Moments after t: the next step of one sitting (a letter printed, an email delivered)."""
-        return t + timedelta(seconds=self._rng.randint(30, max_minutes * 60))
+        return t + timedelta(seconds=between(self._rng, 30, max_minutes * 60))
 
     def _count(self, rate: float) -> int:
         """An integer count with the given mean (floor plus a Bernoulli for the remainder)."""

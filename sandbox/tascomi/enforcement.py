@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sandbox.tascomi import lookups as L
 from sandbox.tascomi import text
 from sandbox.tascomi.core import PORTAL_USER
+from sandbox.tascomi.draws import between, pick
 from sandbox.tascomi.people import ENFORCEMENT_TEAM
 from sandbox.tascomi.planning import Planning
 from sandbox.tascomi.store import midnight
@@ -29,7 +30,7 @@ class Enforcement(Planning):
         by = PORTAL_USER if source in (1, 4) and rng.random() < 0.5 else self._clerk()
         locations = self._stores["dtf_locations"]
         # Half the complaints are about a site the council already knows (an application's address).
-        site = rng.randint(1, locations.next_id - 1) if locations.next_id > 1 and rng.random() < 0.5 else None
+        site = between(rng, 1, locations.next_id - 1) if locations.next_id > 1 and rng.random() < 0.5 else None
         if site is None:
             site = self._new_location(t, by)
         complainant = None if source in (4, 5) else self._new_contact(t, L.COMPLAINANT, None, by)
@@ -41,9 +42,9 @@ class Enforcement(Planning):
             "enforcements", t, by, enforcement_reference=self._reference("ENF", t),
             complaint_received_date=midnight(t.date()), complaint_source_id=source, complaint_source=source,
             case_officer_id=officer, enforcement_case_status_id=L.ENF_RECEIVED, priority_status_id=priority,
-            ward_id=rng.randint(1, 20), complaint_location_id=site, complainant_id=complainant, offender_id=offender,
+            ward_id=between(rng, 1, 20), complaint_location_id=site, complainant_id=complainant, offender_id=offender,
             user_team_id=self._team_of(officer), site_address=self._address_of(site),
-            complaint_description=rng.choice(text.COMPLAINTS), complaint_received=t,
+            complaint_description=pick(rng, text.COMPLAINTS), complaint_received=t,
             complaint_location_x=int(locations.get(site, "x_coordinate")),
             complaint_location_y=int(locations.get(site, "y_coordinate")),
             enforcement_protocol_id=1 if priority == 3 else 2, site_visit_target_date=self._day(t, visit_days),
@@ -78,12 +79,12 @@ class Enforcement(Planning):
         rng = self._rng
         officer = self._case_officer(enforcement_id)
         breach_id = self._create("enforcement_breaches", t, officer, enforcement_id=enforcement_id,
-                                 breach_description=rng.choice(text.BREACHES))  # fmt: skip
+                                 breach_description=pick(rng, text.BREACHES))  # fmt: skip
         details = self._case_details.setdefault(enforcement_id, [])
-        for _ in range(rng.choice((1, 1, 1, 2))):
-            breach_type = rng.randint(1, 7)
-            offence = midnight((t - timedelta(days=rng.randint(20, 1500))).date())
-            weeks = rng.choice((4, 8, 12))
+        for _ in range(pick(rng, (1, 1, 1, 2))):
+            breach_type = between(rng, 1, 7)
+            offence = midnight((t - timedelta(days=between(rng, 20, 1500))).date())
+            weeks = pick(rng, (4, 8, 12))
             detail_id = self._create(
                 "enforcement_breach_details", t, officer, enforcement_breach_id=breach_id, breach_type_id=breach_type,
                 breach_details=text.BREACHES[breach_type - 1], breach_offence_date=offence,

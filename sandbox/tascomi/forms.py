@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sandbox.tascomi import text
+from sandbox.tascomi.draws import between, pick
 from sandbox.tascomi.schema import vendor_schema
 from sandbox.tascomi.store import midnight
 
@@ -176,15 +177,15 @@ class ApplicationForm:
             if rng.random() < chance:
                 self._fill(rng, section, share, chosen)
         general = self.sections.get("general", [])
-        for _ in range(rng.randint(*STRAY_COLUMNS)):
-            column = general[rng.randrange(len(general))]
+        for _ in range(between(rng, *STRAY_COLUMNS)):
+            column = pick(rng, general)
             chosen[column.name] = column
         lo, hi = FORM_COLUMNS
         picked = list(chosen.values())
         if len(picked) > hi:
             picked = rng.sample(picked, hi)
         while len(picked) < lo:
-            column = general[rng.randrange(len(general))]
+            column = pick(rng, general)
             if column.name not in chosen:
                 chosen[column.name] = column
                 picked.append(column)
@@ -210,12 +211,12 @@ class ApplicationForm:
         `answers` are the record's current extras; life-cycle columns among them are left alone."""
         changes: dict[str, Any] = {}
         answered = [self.by_name[name] for name in answers if name in self.by_name]
-        for _ in range(rng.randint(1, 2)):
+        for _ in range(between(rng, 1, 2)):
             if answered and rng.random() < 0.8:
-                column = answered[rng.randrange(len(answered))]
+                column = pick(rng, answered)
             else:
                 general = self.sections["general"]
-                column = general[rng.randrange(len(general))]
+                column = pick(rng, general)
             value = column.make(rng, t, refs)
             if value is not None and value != answers.get(column.name):
                 changes[column.name] = value

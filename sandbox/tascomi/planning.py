@@ -10,6 +10,7 @@ from typing import Any
 from sandbox.tascomi import lookups as L
 from sandbox.tascomi import text
 from sandbox.tascomi.core import PORTAL_USER, SYSTEM_USER
+from sandbox.tascomi.draws import between, pick, uniform
 from sandbox.tascomi.forms import ApplicationForm
 from sandbox.tascomi.people import TREES_TEAM, People
 from sandbox.tascomi.store import midnight
@@ -77,13 +78,13 @@ class Planning(People):
         if table == "users":
             return self._officer()
         if table == "user_teams":
-            return rng.randint(1, self._stores["user_teams"].next_id - 1)
+            return between(rng, 1, self._stores["user_teams"].next_id - 1)
         if table == "committees":
-            return rng.randint(1, len(self._meetings)) if self._meetings else None
+            return between(rng, 1, len(self._meetings)) if self._meetings else None
         if table == "application_types":
-            return rng.randint(1, len(L.APPLICATION_TYPES))
+            return between(rng, 1, len(L.APPLICATION_TYPES))
         store = self._stores[table]
-        return rng.randint(1, store.next_id - 1) if store.next_id > 1 else None
+        return between(rng, 1, store.next_id - 1) if store.next_id > 1 else None
 
     def _new_document(self, t: datetime, by: int, doc_type: int, application_id: int | None, **links: Any) -> int:
         return self._create("documents", t, by, application_id=application_id, document_type_id=doc_type, **links)
@@ -144,12 +145,12 @@ class Planning(People):
         agent = None
         if rng.random() < 0.65:
             if self._agents and rng.random() < 0.7:
-                agent = rng.choice(self._agents)  # agents act on many applications
+                agent = pick(rng, self._agents)  # agents act on many applications
             else:
                 agent_type = L.AGENT_COMPANY if rng.random() < 0.6 else L.AGENT
                 agent = self._new_contact(t, agent_type, None, by)
                 self._agents.append(agent)
-        team = TREES_TEAM if type_id == L.TREES_TYPE else 3 if ps_code == L.MAJOR else rng.choice((1, 2))
+        team = TREES_TEAM if type_id == L.TREES_TYPE else 3 if ps_code == L.MAJOR else pick(rng, (1, 2))
         officer = self._officer(team)
         amount = self._fee_amount(fee, ps_code)
         locations = self._stores["dtf_locations"]
@@ -161,9 +162,9 @@ class Planning(People):
         app_id = self._create(
             "applications", t, by, application_reference_number=self._reference("", t), application_type_id=type_id,
             ps_development_code_id=ps_code, officer_id=officer, user_team_id=self._team_of(officer),
-            ward_id=rng.randint(1, 20), dtf_location_id=site, applicant_id=applicant, agent_id=agent,
+            ward_id=between(rng, 1, 20), dtf_location_id=site, applicant_id=applicant, agent_id=agent,
             proposal=text.proposal(rng), site_address_description=self._address_of(site),
-            submit_date=t - timedelta(hours=rng.randint(1, 96), minutes=rng.randint(0, 59)),
+            submit_date=t - timedelta(hours=between(rng, 1, 96), minutes=between(rng, 0, 59)),
             received_date=midnight(t.date()), application_stage=RECEIVED, **answers,
         )  # fmt: skip
         if type_id == L.TREES_TYPE:
@@ -186,7 +187,7 @@ class Planning(People):
         if fee is None:
             return None
         rng = self._rng
-        return fee * (rng.randint(2, 40) if ps_code == L.MAJOR else 1) * rng.choice((1, 1, 1, 0.5))
+        return fee * (between(rng, 2, 40) if ps_code == L.MAJOR else 1) * pick(rng, (1, 1, 1, 0.5))
 
     def _new_fee_and_documents(
         self, t: datetime, by: int, app_id: int, type_id: int, amount: float | None
@@ -197,13 +198,13 @@ class Planning(People):
             exempt = rng.random() < 0.05
             fee_id = self._create(
                 "fees", t, by, application_id=app_id, fee_type_id=type_id, fee=0.0 if exempt else amount, paid=exempt,
-                fee_exempt=exempt, exemption_reason_id=rng.randint(1, 4) if exempt else None,
+                fee_exempt=exempt, exemption_reason_id=between(rng, 1, 4) if exempt else None,
                 half_fee_concession=True if amount and rng.random() < 0.1 else None,
             )  # fmt: skip
             if not exempt and rng.random() < 0.92:
                 self._at(self._later(t, 0, 10), self._pay_fee, fee_id)
         form = self._new_document(t, by, L.DOC_APPLICATION_FORM, app_id)
-        plans = [self._new_document(t, by, L.DOC_PLANS, app_id) for _ in range(rng.randint(1, 3))]
+        plans = [self._new_document(t, by, L.DOC_PLANS, app_id) for _ in range(between(rng, 1, 3))]
         return (form, *plans)
 
     def _open(self, app_id: int) -> bool:
@@ -241,11 +242,11 @@ class Planning(People):
 
     def _plan_decision(self, t: datetime, app_id: int, valid: datetime, expiry: datetime, expiry_days: int) -> None:
         rng = self._rng
-        decide_after = expiry_days * rng.uniform(0.4, 1.35)
+        decide_after = expiry_days * uniform(rng, 0.4, 1.35)
         if rng.random() < 0.12:
-            eot = expiry + timedelta(days=rng.randint(14, 56))
+            eot = expiry + timedelta(days=between(rng, 14, 56))
             self._at(self._later(t, expiry_days * 0.6, expiry_days * 0.95), self._extend, app_id, eot)
-            decide_after = (eot - valid).days - rng.uniform(0, 10)
+            decide_after = (eot - valid).days - uniform(rng, 0, 10)
         major = self._get("applications", app_id, "ps_development_code_id") == L.MAJOR
         if rng.random() < (0.6 if major else 0.04) and decide_after > 30:
             self._at(self._later(t, decide_after - 35, decide_after - 28), self._refer_to_committee, app_id)
@@ -324,7 +325,7 @@ class Planning(People):
         if fees.get(fee_id, "paid") or fees.get(fee_id, "ceased"):
             return
         rng = self._rng
-        method = rng.randint(1, 4)
+        method = between(rng, 1, 4)
         app_id = fees.get(fee_id, "application_id")
         payer = self._correspondent(app_id) if app_id is not None else None
         by = PORTAL_USER if method == 1 else self._clerk()
@@ -361,10 +362,10 @@ class Planning(People):
         stance = rng.choices(("Object", "Support", "Neutral"), cum_weights=(65, 90, 100))[0]
         comment_id = self._create(
             "public_comments", t, PORTAL_USER if online else self._clerk(), application_id=app_id, stance=stance,
-            commenter_name=self._full_name(forename, surname), comment=rng.choice(text.COMMENTS[stance]),
+            commenter_name=self._full_name(forename, surname), comment=pick(rng, text.COMMENTS[stance]),
             commenter_address=text.street_address(rng),
             commenter_email=text.email(forename, surname, "mail.example.com") if online else None,
-            public_record_user_id=rng.randint(1, 5000) if online else None,
+            public_record_user_id=between(rng, 1, 5000) if online else None,
         )  # fmt: skip
         if rng.random() < 0.3:
             self._new_document(t, PORTAL_USER, L.DOC_PUBLIC_COMMENT, app_id, public_comment_id=comment_id)
@@ -433,7 +434,7 @@ class Planning(People):
         report = self._new_communication(t, officer, L.COMM_COMMITTEE_REPORT, None, done=True, application_id=app_id,
                                           internal=True)  # fmt: skip
         self._new_document(t, officer, L.DOC_COMMITTEE_REPORT, app_id, communication_id=report)
-        decided = datetime.combine(day, time(19)) + timedelta(minutes=rng.randint(0, 150))
+        decided = datetime.combine(day, time(19)) + timedelta(minutes=between(rng, 0, 150))
         self._at(decided, self._committee_decides, app_id, map_id, recommendation)
 
     def _committee_decides(self, t: datetime, app_id: int, map_id: int, recommendation: str) -> None:
@@ -504,7 +505,7 @@ class Planning(People):
     def _decide_appeal(self, t: datetime, appeal_id: int) -> None:
         rng = self._rng
         decision = L.APPEAL_ALLOWED if rng.random() < 0.3 else L.APPEAL_DISMISSED
-        costs = round(rng.uniform(500, 9000), 0) if rng.random() < 0.05 else None
+        costs = round(uniform(rng, 500, 9000), 0) if rng.random() < 0.05 else None
         officer = self._get("appeals", appeal_id, "officer_id")
         self._update("appeals", appeal_id, t, officer, appeal_status_id=L.APPEAL_DECIDED, appeal_decision_id=decision,
                      appeal_decision_date=midnight(t.date()), appeal_costs_awarded=costs)  # fmt: skip
@@ -523,7 +524,7 @@ class Planning(People):
         pre_id = self._create(
             "pre_applications", t, by, reference=self._reference("PRE", t), applicant_name=self._full_name(forename,
             surname), applicant_email=text.email(forename, surname, "mail.example.com"), dtf_location_id=site,
-            site_address=self._address_of(site), ward_id=rng.randint(1, 20), proposal=text.proposal(rng),
+            site_address=self._address_of(site), ward_id=between(rng, 1, 20), proposal=text.proposal(rng),
             received_date=midnight(t.date()), pre_application_category_id=category, nature_of_enquiry_id=nature,
             enquiry_stage_id=L.STAGE_RECEIVED, fee=fee,
         )  # fmt: skip
@@ -537,7 +538,7 @@ class Planning(People):
         rng = self._rng
         pre = self._stores["pre_applications"]
         officer = self._officer(3 if pre.get(pre_id, "pre_application_category_id") == 3 else 1)
-        meeting = self._day(t, rng.randint(7, 21)) if pre.get(pre_id, "nature_of_enquiry_id") == 2 else None
+        meeting = self._day(t, between(rng, 7, 21)) if pre.get(pre_id, "nature_of_enquiry_id") == 2 else None
         self._update("pre_applications", pre_id, t, officer, enquiry_stage_id=L.STAGE_ASSESSING, officer_id=officer,
                      meeting_date=meeting)  # fmt: skip
         if rng.random() < 0.15:
@@ -570,7 +571,7 @@ class Planning(People):
         """Designations made long ago: conservation areas, listed buildings, tree preservation orders."""
         rng = self._rng
         for n, street in enumerate(text.STREETS[:12], start=1):
-            designated = datetime(rng.randint(1969, 2012), rng.randint(1, 12), 1)
+            designated = datetime(between(rng, 1969, 2012), between(rng, 1, 12), 1)
             self._create("asset_constraints", epoch, SYSTEM_USER, asset_constraint_type_id=L.CONSERVATION_AREA,
                          name=f"{street} Conservation Area", reference=f"CA{n:02d}", designation_date=designated,
                          description="Designated conservation area")  # fmt: skip
@@ -578,12 +579,12 @@ class Planning(People):
             grade = rng.choices(("I", "II*", "II"), cum_weights=(3, 10, 100))[0]
             self._create("asset_constraints", epoch, SYSTEM_USER, asset_constraint_type_id=L.LISTED_BUILDING,
                          name=f"{text.street_address(rng)}", reference=f"LB{1_080_000 + n}",
-                         designation_date=datetime(rng.randint(1950, 2010), rng.randint(1, 12), 1),
+                         designation_date=datetime(between(rng, 1950, 2010), between(rng, 1, 12), 1),
                          description=f"Grade {grade} listed building")  # fmt: skip
         for n in range(1, 21):
             self._create("asset_constraints", epoch, SYSTEM_USER, asset_constraint_type_id=L.TREE_PRESERVATION_ORDER,
-                         name=f"TPO {n:03d}: {rng.choice(TREE_SPECIES)}", reference=f"TPO/{n:03d}",
-                         designation_date=datetime(rng.randint(1985, 2014), rng.randint(1, 12), 1),
+                         name=f"TPO {n:03d}: {pick(rng, TREE_SPECIES)}", reference=f"TPO/{n:03d}",
+                         designation_date=datetime(between(rng, 1985, 2014), between(rng, 1, 12), 1),
                          description="Confirmed tree preservation order")  # fmt: skip
 
     def _provisional(self, constraint_id: int) -> bool:
@@ -618,11 +619,11 @@ class Planning(People):
                          name=text.street_address(rng), reference=f"LB{1_080_000 + store.next_id}",
                          designation_date=midnight(t.date()), description="Grade II listed building")  # fmt: skip
             return
-        application = rng.choice(self._recent_tree_applications) if self._recent_tree_applications else None
+        application = pick(rng, self._recent_tree_applications) if self._recent_tree_applications else None
         number = store.next_id
         constraint_id = self._create(
             "asset_constraints", t, officer, asset_constraint_type_id=L.TREE_PRESERVATION_ORDER,
-            name=f"TPO {number:03d}: {rng.choice(TREE_SPECIES)}", reference=f"TPO/{number:03d}",
+            name=f"TPO {number:03d}: {pick(rng, TREE_SPECIES)}", reference=f"TPO/{number:03d}",
             designation_date=midnight(t.date()), description=PROVISIONAL_TPO,
             application_id=application,
         )  # fmt: skip

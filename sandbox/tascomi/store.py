@@ -177,23 +177,27 @@ class Store:
 
     def make(self, t: datetime, base: Version | None, changes: Mapping[str, Any]) -> Version:
         """A new version at t: `base` (or a blank record) with `changes` applied."""
+        slotted_only = self._slot_names.issuperset(changes)
         if base is None:
             merged = {**self._slot_defaults, **changes} if self._slot_defaults else changes
             row = [t, *map(merged.get, self.fields), None]
+            if slotted_only:
+                return tuple(row)
         else:
             row = list(base)
             row[0] = t
-            slots = self.slot
-            for name in changes.keys() & self._slot_names:
-                row[slots[name]] = changes[name]
-        extra_names = list(changes.keys() - self._slot_names)
-        if extra_names:
-            found = list(map(self._extra_position.get, extra_names))
-            if None in found:
-                unknown = [n for n, p in zip(extra_names, found, strict=True) if p is None]
-                raise KeyError(f"{self.name}: {sorted(unknown)} cannot be set")
-            values = map(changes.__getitem__, extra_names)
-            row[-1] = _merge_extras(row[-1], dict(zip(found, values, strict=True)))
+        slots, positions = self.slot, self._extra_position
+        extra_changes: dict[int, Any] = {}
+        for name, value in changes.items():
+            slot = slots.get(name)
+            if slot is not None:
+                row[slot] = value
+            elif name in positions:
+                extra_changes[positions[name]] = value
+            else:
+                raise KeyError(f"{self.name}.{name} cannot be set")
+        if extra_changes:
+            row[-1] = _merge_extras(row[-1], extra_changes)
         return tuple(row)
 
     # ------------------------------------------------------------------ serving

@@ -9,6 +9,8 @@ import random
 import sys
 from datetime import date
 
+from sandbox.tascomi.draws import between, pick
+
 FORENAMES = (
     "Amara", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Hassan", "Isla", "Jon", "Kemi", "Liam",
     "Maya", "Nikhil", "Olu", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Viktor", "Wen", "Yusuf", "Zoe",
@@ -129,7 +131,7 @@ TEAM_DESCRIPTIONS = (
 
 
 def person(rng: random.Random) -> tuple[str, str]:
-    return rng.choice(FORENAMES), rng.choice(SURNAMES)
+    return pick(rng, FORENAMES), pick(rng, SURNAMES)
 
 
 # Generated strings repeat across many records (a few thousand addresses, a few hundred emails): they are interned
@@ -141,16 +143,16 @@ def email(forename: str, surname: str, domain: str) -> str:
 
 
 def street_address(rng: random.Random) -> str:
-    return sys.intern(f"{rng.randint(1, 250)} {rng.choice(STREETS)} {rng.choice(STREET_KINDS)}")
+    return sys.intern(f"{between(rng, 1, 250)} {pick(rng, STREETS)} {pick(rng, STREET_KINDS)}")
 
 
 def postcode(rng: random.Random) -> str:
     letters = "ABDEFGHJLNPQRSTUWXYZ"
-    return sys.intern(f"E{rng.randint(1, 20)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}")
+    return sys.intern(f"E{between(rng, 1, 20)} {between(rng, 1, 9)}{pick(rng, letters)}{pick(rng, letters)}")
 
 
 def company(rng: random.Random) -> str:
-    return sys.intern(f"{rng.choice(SURNAMES)} {rng.choice(COMPANIES)} Ltd")
+    return sys.intern(f"{pick(rng, SURNAMES)} {pick(rng, COMPANIES)} Ltd")
 
 
 def long_date(day: date) -> str:
@@ -159,4 +161,4 @@ def long_date(day: date) -> str:
 
 
 def proposal(rng: random.Random) -> str:
-    return sys.intern(rng.choice(PROPOSALS).format(n=rng.randint(2, 60)))
+    return sys.intern(pick(rng, PROPOSALS).format(n=between(rng, 2, 60)))

@@ -25,6 +25,7 @@ from typing import Any
 
 from sandbox.tascomi import lookups as L
 from sandbox.tascomi import text
+from sandbox.tascomi.draws import between, pick
 from sandbox.tascomi.enforcement import Enforcement
 from sandbox.tascomi.forms import ApplicationForm
 from sandbox.tascomi.schema import DAILY_TABLES, lookup_tables, vendor_schema, wire
@@ -190,24 +191,24 @@ class TascomiWorld(Enforcement):
     def _touch_random(self, t: datetime, table: str) -> None:
         store = self._stores[table]
         if store.next_id > 1:
-            record_id = self._rng.randint(1, store.next_id - 1)
+            record_id = between(self._rng, 1, store.next_id - 1)
             if store.created(record_id) < t:
                 self._touch(table, record_id, t)
 
     def _move_random_officer(self, t: datetime) -> None:
         if len(self._officers) > 1:
-            self._move_team(t, self._rng.choice(self._officers))
+            self._move_team(t, pick(self._rng, self._officers))
 
     def _lookup_change(self, t: datetime) -> None:
         """Lookups change rarely: a ward renamed after a boundary review, a type switched off or on."""
         rng = self._rng
         if rng.random() < 0.7:
-            ward_id = rng.randint(1, 20)
+            ward_id = between(rng, 1, 20)
             name = self._get("wards", ward_id, "name")
             renamed = name[:-6] if name.endswith(" North") else f"{name} North"
             self._lookup_update("wards", ward_id, t, name=renamed)
         else:
-            type_id = rng.choice((3, 6, 8))  # never switch off a type new applications rely on
+            type_id = pick(rng, (3, 6, 8))  # never switch off a type new applications rely on
             enabled = self._get("application_types", type_id, "enabled")
             self._lookup_update("application_types", type_id, t, enabled=not enabled)
 
