@@ -10,7 +10,7 @@ from sandbox.tascomi.core import PORTAL_USER
 from sandbox.tascomi.draws import between, pick
 from sandbox.tascomi.people import ENFORCEMENT_TEAM
 from sandbox.tascomi.planning import Planning
-from sandbox.tascomi.store import midnight
+from sandbox.tascomi.store import midnight, years_after
 
 PCN, ENFORCEMENT_NOTICE, BREACH_OF_CONDITION_NOTICE = 1, 2, 3  # action_type_id (a vendor list not pulled)
 ACTION_DETAILS = {PCN: "Planning contravention notice", ENFORCEMENT_NOTICE: "Enforcement notice",
@@ -88,7 +88,7 @@ class Enforcement(Planning):
             detail_id = self._create(
                 "enforcement_breach_details", t, officer, enforcement_breach_id=breach_id, breach_type_id=breach_type,
                 breach_details=text.BREACHES[breach_type - 1], breach_offence_date=offence,
-                date_of_immunity=offence.replace(year=offence.year + (4 if breach_type == 1 else 10), day=1),
+                date_of_immunity=years_after(offence.date(), 4 if breach_type == 1 else 10),
                 target_date_for_resolution=self._day(t, weeks * 7), targets_for_resolution_weeks=weeks,
             )  # fmt: skip
             details.append(detail_id)

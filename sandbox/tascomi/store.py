@@ -265,6 +265,9 @@ def midnight(day: date) -> datetime:
     return moment
 
 
-def pack_extras(values: Mapping[int, Any]) -> Extras:
-    """Extras from {column position: value}; None values are left out."""
-    return _merge_extras(None, dict(values))
+def years_after(day: date, years: int) -> datetime:
+    """The date-only timestamp `years` after day (29 February falls back to the 28th)."""
+    try:
+        return midnight(day.replace(year=day.year + years))
+    except ValueError:
+        return midnight(day.replace(year=day.year + years, day=28))

@@ -14,7 +14,7 @@ from typing import Any
 from sandbox.tascomi import text
 from sandbox.tascomi.lookups import COMMUNICATION_TYPES, DOCUMENT_TYPES, GRANT, WITHDRAWN
 from sandbox.tascomi.schema import DAILY_TABLES, vendor_schema
-from sandbox.tascomi.store import Derive, Layout, Version, midnight
+from sandbox.tascomi.store import Derive, Layout, Version, midnight, years_after
 
 AUDIT = ("creation_user_id", "last_updated_by")
 NOT_CEASED = {"ceased": False}
@@ -167,8 +167,7 @@ def _decision_derivations() -> dict[str, Derive]:
     def permission_expires(record_id: int, created: datetime, version: Version) -> datetime | None:
         if version[decision] != GRANT:
             return None
-        granted = version[issued].date()
-        return midnight(granted.replace(year=granted.year + 3, day=min(granted.day, 28)))
+        return years_after(version[issued].date(), 3)
 
     def expiry_years(record_id: int, created: datetime, version: Version) -> int | None:
         return 3 if version[decision] == GRANT else None
