@@ -1,4 +1,4 @@
-"""Vocabulary for the simulated Tascomi world: names, addresses, proposals, sparse vendor columns.
+"""Vocabulary for the simulated Tascomi world: names, addresses, proposals, form answers, letters.
 
 Everything here is drawn from a caller-supplied `random.Random`, so the world stays deterministic.
 """
@@ -6,7 +6,10 @@ Everything here is drawn from a caller-supplied `random.Random`, so the world st
 from __future__ import annotations
 
 import random
-from datetime import datetime
+import sys
+from datetime import date
+
+from sandbox.tascomi.draws import between, pick
 
 FORENAMES = (
     "Amara", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Hassan", "Isla", "Jon", "Kemi", "Liam",
@@ -50,87 +53,112 @@ WARD_NAMES = (
     "Riverside", "Springfield", "Stamford", "Victoria", "Woodberry",
 )  # fmt: skip
 
-# Pieces of vendor-style column names for the sparse columns of `applications`.
-_SPARSE_PREFIXES = (
-    "pa", "cil", "s106", "tpo", "lbc", "eia", "bng", "hmo", "cond", "cons", "enf", "gla", "tfl", "flood",
-    "heritage", "highways", "noise", "arch", "committee", "neighbour", "site_notice", "press", "ppa", "nma",
+# Answers on the application form, shared by every record that gives them.
+SIGNATORIES = tuple(f"{f} {s}" for f in FORENAMES for s in SURNAMES[:8])
+GEOJSON_POINTS = tuple(f'{{"type":"Point","coordinates":[{531_000 + 250 * i},{182_000 + 230 * i}]}}' for i in range(24))
+WKT_POINTS = tuple(f"POINT({531_000 + 250 * i} {182_000 + 230 * i})" for i in range(24))
+DRAWING_REFERENCES = tuple(
+    f"{prefix}-{n:03d} Rev {rev}" for prefix in ("PL", "GA", "EX", "SK") for n in range(1, 13) for rev in "ABC"
+)
+CASE_REFERENCES = tuple(f"{year}/{n:04d}" for year in range(2012, 2025) for n in range(7, 3000, 97))
+PORTAL_REFERENCES = tuple(f"PP-{13_000_000 + 7919 * n}" for n in range(64))
+MATERIALS = (
+    "London stock brick to match existing", "Red multi brick", "Natural slate", "Clay plain tiles",
+    "Painted timber sash windows", "Double glazed uPVC", "Powder coated aluminium", "Render, white",
+    "Zinc standing seam", "Timber cladding", "Cast iron rainwater goods", "Close boarded timber fence 1.8m",
+    "Permeable block paving", "Not applicable", "As existing",
 )  # fmt: skip
-_SPARSE_STEMS = (
-    "consultation", "notification", "liable", "exempt", "amount", "reference", "expiry", "received", "start",
-    "end", "officer", "comments", "status", "check", "response", "levy", "zone", "area", "units", "storeys",
-    "parking", "affordable", "review", "objection", "support", "screening", "category", "lead",
+NEWSPAPERS = ("Hackney Gazette", "East London Advertiser", "Evening Standard")
+FORM_PHRASES = (
+    "See design and access statement", "As shown on the submitted drawings", "Details to follow under condition",
+    "Existing rear extension to be demolished", "No change to the existing use", "Works are minor in scale",
+    "Replacement like for like", "Refer to the planning statement", "The site is not within a flood zone",
+    "The proposal accords with the development plan", "Pre-application advice was followed",
+    "Works required for structural safety", "Owner notified by recorded delivery", "Survey report attached",
+    "Part of the wider estate regeneration", "Temporary use for a period of two years",
 )  # fmt: skip
-_SPARSE_SUFFIXES = ("_date", "_flag", "_id", "_text", "")
+FORM_ANSWERS = ("Yes", "No", "Pending", "See file", "Not required", "Consulted", "Not applicable", "Unknown")
 
-# Sparse columns that must exist whatever the seed: the vendor names the brief quotes.
-FIXED_SPARSE = ("cil_liable", "pa_consultation_expiry_date", "s106_agreement_date", "eia_screening_flag")
-
-
-def sparse_column_names(rng: random.Random, count: int, taken: set[str]) -> list[str]:
-    """`count` unique vendor-looking column names, none of them in `taken` (contract columns)."""
-    names: list[str] = [n for n in FIXED_SPARSE if n not in taken][:count]
-    seen = set(names) | taken
-    attempts = 0
-    while len(names) < count:
-        attempts += 1
-        parts = [rng.choice(_SPARSE_PREFIXES), rng.choice(_SPARSE_STEMS)]
-        if rng.random() < 0.4:
-            parts.append(rng.choice(_SPARSE_STEMS))
-        name = "_".join(parts) + rng.choice(_SPARSE_SUFFIXES)
-        if attempts > 50 * count:  # vocabulary exhausted: number the rest so any count works
-            name = f"{name}_{len(names)}"
-        if name not in seen and name.isascii():
-            seen.add(name)
-            names.append(name)
-    return names
-
-
-def sparse_kind(name: str) -> str:
-    """The vendor type a sparse column's name suggests; decides what values it gets."""
-    if name.endswith("_date"):
-        return "timestamp"
-    if name.endswith("_id") or name.endswith("_units") or name.endswith("_storeys"):
-        return "integer"
-    if name.endswith("_flag") or name.endswith("liable") or name.endswith("exempt"):
-        return "boolean"
-    if "amount" in name or "levy" in name or "area" in name:
-        return "real"
-    return "text"
-
-
-def sparse_value(rng: random.Random, kind: str, when: datetime) -> str:
-    """A served (string) value for a sparse column of the given kind."""
-    if kind == "timestamp":
-        return f"{when:%Y-%m-%d} 00:00:00"
-    if kind == "integer":
-        return str(rng.randint(1, 400))
-    if kind == "boolean":
-        return rng.choice("tf")
-    if kind == "real":
-        return str(round(rng.uniform(10, 50_000), 1))
-    return rng.choice(("Yes", "No", "Pending", "See file", "Not required", "Consulted"))
+COMMENTS = {  # by stance
+    "Object": (
+        "I object: the extension will overshadow my garden.", "Loss of privacy to neighbouring properties.",
+        "Out of keeping with the conservation area.", "Concerned about parking pressure on the street.",
+        "The design is too bulky for the terrace.", "Noise and disturbance during construction.",
+    ),
+    "Support": ("I support this application.", "A welcome improvement to a derelict site.",
+                "Much needed family housing."),
+    "Neutral": ("Please ensure the trees are protected.", "No objection subject to conditions.",
+                "Please consider the hours of construction."),
+}  # fmt: skip
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+COMPLAINTS = (
+    "Extension being built without permission", "Change of use to a car wash", "Unauthorised advertisement hoarding",
+    "Works to a listed building without consent", "Tree felled in a conservation area", "Untidy land and fly-tipping",
+    "Construction hours not being complied with", "Flats being created without permission",
+    "Roof terrace erected at the rear", "Shopfront replaced with roller shutters",
+)  # fmt: skip
+BREACHES = (
+    "Erection of a rear extension without planning permission",
+    "Material change of use without planning permission",
+    "Failure to comply with condition 3 (hours of construction)",
+    "Display of advertisements without consent",
+    "Unauthorised works to a listed building",
+    "Works to a protected tree without consent",
+    "Condition of land adversely affecting the amenity of the area (s215)",
+)  # fmt: skip
+OUTCOME_NOTES = (
+    "Site visited; no breach of planning control found.", "Owner removed the structure voluntarily.",
+    "Retrospective application received and registered.", "Notice complied with on re-inspection.",
+    "Not expedient to pursue formal action.", "Matter referred to legal services for prosecution.",
+)  # fmt: skip
+EMAIL_SUBJECTS = (
+    "Planning application received", "Decision on your planning application", "Your pre-application enquiry",
+    "Your comments have been received", "Appeal started",
+)  # fmt: skip
+EMAIL_BODIES = (  # one per subject, in the same order
+    "Your application has been received and will be checked for validity.",
+    "The decision notice for your application is attached.",
+    "We write regarding your enquiry; please see the attached letter.",
+    "Thank you for your comments, which have been recorded.",
+    "Please find attached correspondence regarding the above appeal.",
+)  # fmt: skip
+TEAM_DESCRIPTIONS = (
+    "Householder and minor applications", "Major and strategic applications", "Planning enforcement and appeals",
+    "Validation, registration and technical support", "Tree and landscape casework",
+    "Development management: applications in the northern wards", "Development management: southern wards",
+)  # fmt: skip
 
 
 def person(rng: random.Random) -> tuple[str, str]:
-    return rng.choice(FORENAMES), rng.choice(SURNAMES)
+    return pick(rng, FORENAMES), pick(rng, SURNAMES)
+
+
+# Generated strings repeat across many records (a few thousand addresses, a few hundred emails): they are interned
+# so that a 100k-application world keeps one copy of each.
 
 
 def email(forename: str, surname: str, domain: str) -> str:
-    return f"{forename}.{surname}@{domain}".lower()
+    return sys.intern(f"{forename}.{surname}@{domain}".lower())
 
 
 def street_address(rng: random.Random) -> str:
-    return f"{rng.randint(1, 250)} {rng.choice(STREETS)} {rng.choice(STREET_KINDS)}"
+    return sys.intern(f"{between(rng, 1, 250)} {pick(rng, STREETS)} {pick(rng, STREET_KINDS)}")
 
 
 def postcode(rng: random.Random) -> str:
     letters = "ABDEFGHJLNPQRSTUWXYZ"
-    return f"E{rng.randint(1, 20)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+    return sys.intern(f"E{between(rng, 1, 20)} {between(rng, 1, 9)}{pick(rng, letters)}{pick(rng, letters)}")
 
 
 def company(rng: random.Random) -> str:
-    return f"{rng.choice(SURNAMES)} {rng.choice(COMPANIES)} Ltd"
+    return sys.intern(f"{pick(rng, SURNAMES)} {pick(rng, COMPANIES)} Ltd")
+
+
+def long_date(day: date) -> str:
+    """'6 January 2025', whatever the process locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def proposal(rng: random.Random) -> str:
-    return rng.choice(PROPOSALS).format(n=rng.randint(2, 60))
+    return sys.intern(pick(rng, PROPOSALS).format(n=between(rng, 2, 60)))
