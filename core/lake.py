@@ -137,10 +137,18 @@ def raw_schema(source: str, tables: Mapping[str, Mapping[str, dict[str, str]]]) 
     return schema
 
 
+_ARROW = {"text": pa.string(), "bigint": pa.int64()}
+
+
+def empty_columns(columns: tuple[MetadataColumn, ...]) -> pa.Table:
+    """A zero-row table of these typed columns plus the metadata (a raw table exists before its first row)."""
+    every = (*columns, *RAW_METADATA_COLUMNS, *DLT_COLUMNS)
+    return pa.table({c.name: pa.array([], _ARROW[c.data_type]) for c in every})
+
+
 def empty_raw_table(columns: list[str]) -> pa.Table:
-    """A zero-row table with these columns and the metadata: an empty source table still exists in raw."""
-    names = [*columns, *(c.name for c in RAW_METADATA_COLUMNS), *(c.name for c in DLT_COLUMNS)]
-    return pa.table({n: pa.array([], pa.int64() if n == "_record_index" else pa.string()) for n in names})
+    """A zero-row table with these text columns and the metadata: an empty source table still exists in raw."""
+    return empty_columns(tuple(MetadataColumn(name, "text", "") for name in columns))
 
 
 def zone_url(workspace: Workspace, zone: str, department: str) -> str:

@@ -26,12 +26,22 @@ from core.errors import LakeUnwritable, find_cause
 from core.import_log import (
     IMPORT_LOG,
     IMPORT_LOG_COLUMNS,
+    REJECTED_RECORD_COLUMNS,
     REJECTED_RECORDS,
     TableLanded,
     rejected_record,
     rejected_records_hints,
 )
-from core.lake import Delivery, UnlandableValue, empty_raw_table, metadata_hints, raw_column_name, raw_value, text_hints
+from core.lake import (
+    Delivery,
+    UnlandableValue,
+    empty_columns,
+    empty_raw_table,
+    metadata_hints,
+    raw_column_name,
+    raw_value,
+    text_hints,
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,9 @@ class StepLanding:
             yield from self._table_items(feed, rejected)
         for row in rejected:
             yield dlt.mark.with_table_name(row, REJECTED_RECORDS)
+        if not rejected and any(feed.write_empty for feed in self.feeds):
+            # a full pull also leaves an empty rejects file, so readers find the table before the first reject
+            yield dlt.mark.with_table_name(empty_columns(REJECTED_RECORD_COLUMNS), REJECTED_RECORDS)
         for report in self.landed:
             yield dlt.mark.with_table_name(report.row(self.delivery), IMPORT_LOG)
         self.on_done()

@@ -109,7 +109,7 @@ def _build_and_document(result: JobResult, progress: Progress) -> None:
 def trusted_relation_rows(database: Path) -> dict[str, int]:
     """Row counts of the history models and the trusted tables (schemas ending _refined / _trusted)."""
     counts: dict[str, int] = {}
-    with duckdb.connect(str(database), read_only=True) as con:
+    with duckdb.connect(str(database)) as con:
         found = con.execute(
             "select table_schema, table_name from information_schema.tables "
             "where (ends_with(table_schema, '_trusted') and table_type = 'BASE TABLE') "

@@ -60,6 +60,7 @@ def test_a_model_column_without_a_classification_fails_the_build(tmp_path):
     end = text.index("      - name:", start + len(marker))
     block = text[start:end].replace("            classification: not_personal\n", "            owner: planning\n")
     models.write_text(text[:start] + block + text[end:])
+    (tmp_path / "home").mkdir()  # DuckDB creates its file, not the folder
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DATA_PLATFORM_HOME": str(tmp_path / "home")}
     result = subprocess.run(
         [DBT, "run-operation", "require_classifications", "--project-dir", str(project), "--profiles-dir", str(project)],
@@ -97,7 +98,7 @@ def test_a_column_the_vendor_adds_lands_is_reported_and_breaks_nothing(tascomi_s
     values = duckdb.sql(f"select distinct biodiversity_net_gain_units from read_parquet('{raw}/**/*.parquet')")
     assert values.fetchall() == [("4",)], "the new column lands in raw as received"
     dbt.build(workspace, target="ci", select="stg_tascomi__applications source_schema_drift", quiet=True)
-    with duckdb.connect(str(workspace.duckdb_path("ci")), read_only=True) as con:
+    with duckdb.connect(str(workspace.duckdb_path("ci"))) as con:
         drift = con.execute(
             "select source_table, column_name, drift from platform_monitoring.source_schema_drift "
             "where drift = 'in raw, not in the contract'"

@@ -62,7 +62,7 @@ def test_personal_columns_are_masked_outside_production_with_a_keyed_hash(built)
     import duckdb
 
     database = built["result"].duckdb_file
-    with duckdb.connect(str(database), read_only=True) as con:
+    with duckdb.connect(str(database)) as con:
         masked = con.execute(
             "select forename, dtf_location_id from planning_refined.stg_tascomi__contacts where forename is not null"
         ).fetchall()

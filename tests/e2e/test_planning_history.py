@@ -62,13 +62,13 @@ def expected_history(world: Any, table: Table, as_of: date) -> list[tuple]:
 def built_history(database: Path, table: Table) -> list[tuple]:
     key = table.key_column.platform_name
     columns = ", ".join([key, "valid_from", "valid_to", *(f'"{c.platform_name}"' for c in comparable(table))])
-    with duckdb.connect(str(database), read_only=True) as con:
+    with duckdb.connect(str(database)) as con:
         rows = con.execute(f"select {columns} from planning_refined.int_planning__{table.name}_history").fetchall()
     return sorted(rows, key=repr)
 
 
 def all_history(database: Path) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(database), read_only=True) as con:
+    with duckdb.connect(str(database)) as con:
         return {
             t.name: con.execute(
                 f"select * exclude (_source_imported_at) from planning_refined.int_planning__{t.name}_history "

@@ -36,7 +36,7 @@ def read_csv(path) -> list[list[str]]:
 
 
 def read_xlsx(path) -> list[list[str]]:
-    book = openpyxl.load_workbook(path, read_only=True)
+    book = openpyxl.load_workbook(path)
     sheet = book.worksheets[0]
     assert sheet.title == "Form responses 1"
     return [["" if c is None else c for c in row] for row in sheet.iter_rows(values_only=True)]
