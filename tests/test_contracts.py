@@ -62,8 +62,9 @@ def test_a_model_column_without_a_classification_fails_the_build(tmp_path):
     models.write_text(text[:start] + block + text[end:])
     (tmp_path / "home").mkdir()  # DuckDB creates its file, not the folder
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DATA_PLATFORM_HOME": str(tmp_path / "home")}
+    command = [DBT, "run-operation", "require_classifications", "--project-dir", str(project)]
     result = subprocess.run(
-        [DBT, "run-operation", "require_classifications", "--project-dir", str(project), "--profiles-dir", str(project)],
+        [*command, "--profiles-dir", str(project)],
         capture_output=True,
         text=True,
         timeout=300,
