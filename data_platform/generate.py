@@ -7,6 +7,7 @@ From each registered source's contract (ingestion/<source>/contract/*.yml) and t
   models/intermediate/<dept>/int_<dept>__<table>_history.sql + _<source>__history.yml   SCD2 per change-only table
   macros/generated/platform_sources.sql               every source's tables, for the macros that span sources
   models/staging/_raw_metadata__docs.md               doc blocks for the metadata columns every raw row carries
+  models/_overview__docs.md                           the catalogue's front page, listing every registered source
 Hand-written files live beside them (doc blocks in _<source>__docs.md, unit tests, marts). `make test` runs
 `data-platform generate --check`, so a contract edit without regeneration fails CI.
 """
@@ -319,6 +320,33 @@ def platform_sources_sql(entries: list[SourceEntry]) -> str:
     )
 
 
+def overview_docs(entries: list[SourceEntry]) -> str:
+    """The catalogue's front page: what the platform holds, source by source (from the registry)."""
+    rows = []
+    for entry in entries:
+        tables = list(entry.contract().tables.values())
+        histories = sum(1 for t in tables if t.has_history)
+        departments = ", ".join(sorted({t.department for t in tables}))
+        rows.append(
+            f"| {entry.title} (`{entry.name}`) | {departments} | {entry.owner} | {len(tables)} tables, "
+            f"{sum(len(t.columns) for t in tables)} columns | {histories} | `ingestion/{entry.name}/contract/` |"
+        )
+    return (
+        f"{{# {HEADER.format(origin='ingestion/registry.yml and the contracts')} #}}\n"
+        "{% docs __overview__ %}\n"
+        "# The council's data catalogue\n\n"
+        "One governed place for the council's data: every table, every column described and classified, lineage "
+        "from each source to the dashboards and lists that use it.\n\n"
+        "**Where to look:** `<department>_trusted` holds the tables analysts use (current state and history); "
+        "`<department>_refined` the typed staging and full histories; `reference` shared reference data; "
+        "`platform_monitoring` what the platform could not use (`source_rejects`) and schema drift. Personal "
+        "columns are masked outside production. The Playbook (`docs/` in the repository) explains each area.\n\n"
+        "## Sources\n\n"
+        "| source | departments | owner | contract | tables with history | where the contract lives |\n"
+        "|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n{% enddocs %}\n"
+    )
+
+
 # ----------------------------------------------------------------------------------------------------- driver
 
 
@@ -328,6 +356,7 @@ def rendered(project_dir: Path) -> dict[Path, str]:
     files: dict[Path, str] = {
         Path("macros/generated/platform_sources.sql"): platform_sources_sql(entries),
         Path("models/staging/_raw_metadata__docs.md"): metadata_docs(),
+        Path("models/_overview__docs.md"): overview_docs(entries),
     }
     for entry in entries:
         tables = list(entry.contract().tables.values())

@@ -1,4 +1,4 @@
-"""The vendor's request signing, as documented in sources.md, implemented independently of the ingestion code.
+"""The vendor's request signing, as the vendor documents it, implemented independently of the ingestion code.
 
 t = London local time as YYYYMMDDHHMM; token = hex SHA-256(public_key + t);
 X-Hash = base64(hex HMAC-SHA256(key=private_key, msg=token)).

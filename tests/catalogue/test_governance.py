@@ -90,3 +90,24 @@ def test_freshness_is_measured_on_the_import_log_and_passes_right_after_an_impor
     from core.registry import load_registry
 
     assert statuses == {(name, "import_log"): "pass" for name in load_registry()}
+
+
+def test_the_catalogue_front_page_lists_every_registered_source(built):
+    from core.registry import load_registry
+
+    overview = built["manifest"]["docs"]["doc.council_data_platform.__overview__"]["block_contents"]
+    for entry in load_registry().values():
+        assert entry.title in overview and f"ingestion/{entry.name}/contract/" in overview, entry.name
+
+
+def test_every_model_lands_in_its_departments_database(built):
+    """Schemas are per department and zone: a model's schema starts with its department (invariant of the layout:
+    a housing model can never land in a planning database)."""
+    wrong = []
+    for node in built["manifest"]["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        department = (node["config"].get("meta") or {}).get("department")
+        if not department or not node["schema"].startswith(f"{department}_"):
+            wrong.append(f"{node['name']}: department {department}, schema {node['schema']}")
+    assert not wrong, "\n".join(wrong)

@@ -252,3 +252,29 @@ def test_a_day_long_retry_after_is_capped_and_said(vendor, proxy, workspace):
     settings = tascomi_settings(Endpoint(proxy, vendor), FIRST_IMPORT, max_retry_after_s=0.05)
     ingest(settings, workspace, progress=said.append)
     assert any("asked to wait 86400 s" in line and "waiting 0 s" in line for line in said), said
+
+
+def test_each_step_of_a_run_is_a_later_delivery_than_the_one_before(vendor, proxy, workspace):
+    """The same (id, last_updated) can come in two day series of one catch-up run; the later series must win.
+    Deliveries are ordered by (_imported_at, _record_index) (the history unit test
+    history_same_id_and_last_updated_latest_import_wins), so every step of a run, and every run, needs its own,
+    strictly later _imported_at: a later series' copy then wins even from a lower position in its series."""
+    import duckdb
+
+    run(vendor, proxy, workspace, FIRST_IMPORT)
+    run(vendor, proxy, workspace, FIRST_IMPORT + timedelta(days=4))  # a catch-up: four day series in one run
+    folder = workspace.home / "lake" / "raw" / "planning" / "tascomi" / "import_log"
+    steps = duckdb.sql(
+        f"select _import_step, min(_imported_at), max(_imported_at) from read_parquet('{folder}/**/*.parquet') "
+        "group by _import_step order by min(_imported_at)"
+    ).fetchall()
+    days = [(FIRST_IMPORT + timedelta(days=n)).isoformat() for n in range(4)]
+    assert [s[0] for s in steps] == ["full", "lookups", *days]
+    assert all(first == last for _, first, last in steps), "one delivery time per step"
+    times = [first for _, first, _ in steps]
+    assert times == sorted(times) and len(set(times)) == len(times), "strictly increasing across steps and runs"
+    applications = workspace.home / "lake" / "raw" / "planning" / "tascomi" / "applications"
+    per_step = duckdb.sql(
+        f"select _import_step, count(distinct _imported_at) from read_parquet('{applications}/**/*.parquet') group by 1"
+    ).fetchall()
+    assert all(n == 1 for _, n in per_step)

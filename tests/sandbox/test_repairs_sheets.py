@@ -16,8 +16,8 @@ START = date(2025, 1, 6)
 DAYS = 40
 AFTER = START + timedelta(days=DAYS)  # the morning after the last simulated day
 
-# Normalised header names per contractor, as the borough's cleaners saw them (sources.md section 2 names the
-# contractor-specific ones: the names marked there must be exactly these).
+# Normalised header names per contractor, as the borough's cleaners saw them (their published job names the
+# contractor-specific ones: these must be exactly those).
 EXPECTED = {
     "dlo": ["timestamp", "email_address", "name_of_resident", "address_of_repair", "postcode_of_property",
             "uh_property_reference", "phone_1", "phone_2", "phone_3", "description_of_work", "trade", "priority",

@@ -17,7 +17,7 @@ from sandbox.tascomi.world import TascomiWorld
 from tests.sandbox.conftest import SERVED_AS_OF, START
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "sandbox" / "tascomi" / "vendor_schema.json").read_text())
-# The council's own lists (sources.md): pulled daily by last_updated, and lookups pulled in full.
+# The council's own lists: pulled daily by last_updated, and lookups pulled in full.
 DAILY = {
     "appeals", "applications", "asset_constraints", "communications", "contacts", "documents", "dtf_locations",
     "emails", "enforcements", "fee_payments", "fees", "public_comments", "users", "committee_application_map",
