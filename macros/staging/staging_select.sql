@@ -72,20 +72,17 @@ from typed
 {%- endmacro %}
 
 
-{% macro latest_full_pull(source_name, table_name, key, updated_at, columns) %}
+{% macro lookup_staging(source_name, table_name, key, updated_at, columns) %}
     {#-
-        Current state of a table pulled in full on a schedule (a lookup): the records of its latest landed pull
-        (per the import log, so a pull that returned nothing is still the latest), one row per key (the last
-        record of the pull wins). Rejected records are left out and listed by monitoring.source_rejects.
+        A table pulled in full on a schedule (a lookup): every received record of every pull, like any staging
+        model, plus is_current: true for the record that is the table's current state, i.e. in its latest landed
+        pull (per the import log, so a pull that returned nothing is still the latest), not rejected, and the last
+        record of that pull for its key. Marts read `where is_current`.
     -#}
     {%- set found = namespace(key_name=none) -%}
     {%- for name, source_type, classification, platform_name in columns if name == key -%}
         {%- set found.key_name = platform_name -%}
     {%- endfor -%}
-    {{ return(_latest_full_pull(source_name, table_name, key, updated_at, columns, found.key_name)) }}
-{% endmacro %}
-
-{% macro _latest_full_pull(source_name, table_name, key, updated_at, columns, key_name) %}
 with received as (
 
     {{ staging_select(source_name, table_name, key, updated_at, columns) }}
@@ -104,14 +101,15 @@ ranked as (
 
     select
         received.*,
+        received._imported_at = latest_pull._imported_at and received._reject_reason is null as is_in_latest_pull,
         row_number() over (
-            partition by received.{{ key_name }}
+            partition by
+                received.{{ found.key_name }},
+                received._imported_at = latest_pull._imported_at and received._reject_reason is null
             order by received._record_index desc, received._dlt_id desc
         ) as record_rank
     from received
-    inner join latest_pull
-        on received._imported_at = latest_pull._imported_at
-    where received._reject_reason is null
+    cross join latest_pull
 
 )
 
@@ -119,6 +117,7 @@ select
     {%- for name, source_type, classification, platform_name in columns %}
     {{ platform_name }},
     {%- endfor %}
+    is_in_latest_pull and record_rank = 1 as is_current,
     _cast_failures,
     _reject_reason,
     _imported_at,
@@ -129,5 +128,4 @@ select
     _dlt_load_id,
     _dlt_id
 from ranked
-where record_rank = 1
 {%- endmacro %}

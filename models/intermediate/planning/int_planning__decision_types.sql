@@ -7,6 +7,7 @@ with decision_types as (
         name,
         code
     from {{ ref('stg_tascomi__decision_types') }}
+    where is_current
 
 ),
 

@@ -6,12 +6,7 @@
 {%- set parts = [] %}
 {%- for source_name, source in sources.items() %}
     {%- for table_name, table in source.tables.items() %}
-        {%- if table.load == 'lookup' %}
-            {%- set relation = '(' ~ staging_select(source_name, table_name, table.key, table.updated_at, table.columns) ~ ') as typed_' ~ table_name %}
-        {%- else %}
-            {%- set relation = ref(table.staging) %}
-        {%- endif %}
-        {%- do parts.append((source_name, table_name, relation)) %}
+        {%- do parts.append((source_name, table_name, ref(table.staging))) %}
     {%- endfor %}
 {%- endfor %}
 

@@ -16,7 +16,7 @@ with received_columns as (
         from {{ source(source_name, 'import_log') }} as import_log
         {{ split_to_rows('import_log.columns_received', ',', 'received', 'column_name') }}
         where import_log.columns_received <> ''
-        group by 1, 2, 3
+        group by import_log.table_name, received.column_name
         {%- if not loop.last %}
         union all
         {%- endif %}
@@ -35,10 +35,11 @@ contract_columns as (
         {%- endfor %}
     {%- endfor %}
     select
-        source_name,
-        source_table,
-        column_name
-    from (values
+        contract.source_name,
+        contract.source_table,
+        contract.column_name
+    from (
+        values
         {{ rows | join(',\n        ') }}
     ) as contract (source_name, source_table, column_name)
 
@@ -66,7 +67,8 @@ left join contract_columns
         received_columns.source_name = contract_columns.source_name
         and received_columns.source_table = contract_columns.source_table
         and received_columns.column_name = contract_columns.column_name
-where contract_columns.column_name is null
+where
+    contract_columns.column_name is null
     and received_columns.column_name not in ({{ "'" ~ (raw_metadata_columns() | map('first') | join("', '")) ~ "'" }})
 
 union all

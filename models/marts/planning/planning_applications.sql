@@ -16,6 +16,7 @@ application_types as (
         name,
         code
     from {{ ref('stg_tascomi__application_types') }}
+    where is_current
 
 ),
 
@@ -27,6 +28,7 @@ development_codes as (
         code,
         expiry_days
     from {{ ref('stg_tascomi__ps_development_codes') }}
+    where is_current
 
 ),
 
@@ -46,6 +48,7 @@ wards as (
         ward_id,
         name
     from {{ ref('stg_tascomi__wards') }}
+    where is_current
 
 ),
 
