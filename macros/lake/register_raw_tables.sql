@@ -84,7 +84,7 @@
     {#- table_columns: [[name, dlt data type]]; the raw metadata columns are added. -#}
     {%- set columns = [] -%}
     {%- for name, data_type in table_columns + raw_metadata_columns() -%}
-        {%- do columns.append('`' ~ name ~ '` ' ~ ('bigint' if data_type == 'bigint' else 'string')) -%}
+        {%- do columns.append('`' ~ name ~ '` ' ~ ({'bigint': 'bigint', 'double': 'double'}.get(data_type, 'string'))) -%}
     {%- endfor -%}
     {%- set first_year = var('raw_projection_first_year', 2020) | int -%}
 create external table if not exists {{ table }} (
