@@ -2,7 +2,7 @@
 
 Gentle on the source: every session is read-only with a statement timeout and a short lock wait; the pool holds at
 most `concurrency` connections; each chunk is one short statement in its own short transaction (no snapshot, no lock
-held between chunks). Rows are read by dlt's `sql_table` (pyarrow backend); only the WHERE / ORDER BY of each chunk
+held between chunks). Rows are read by dlt's sql_database reader (pyarrow backend); only the WHERE / ORDER BY of each chunk
 and the money casts are ours (query_adapter_callback).
 
 A chunk is a range of one ordered column, whole groups of equal values at a time: `after < col <= upper`, where
@@ -23,7 +23,7 @@ from typing import Any
 
 import pyarrow as pa
 import sqlalchemy as sa
-from dlt.sources.sql_database import sql_table
+from dlt.sources.sql_database.helpers import table_rows
 
 from core.contract import Table
 
@@ -208,7 +208,7 @@ def read_chunk(
     chunk_range: Range,
     batch_size: int,
 ) -> Chunk:
-    """Count the range, read it through dlt's sql_table, and check the two agree (else ChunkMismatch)."""
+    """Count the range, read it through dlt's sql_database reader, and check the two agree (else ChunkMismatch)."""
     column = range_column(contract)
     started = time.monotonic()
     chunk = Chunk(chunk_range, expected=count_rows(engine, table, column, chunk_range))
@@ -220,17 +220,25 @@ def read_chunk(
         keys = [source_table.c[c.name] for c in order]
         return query.with_only_columns(*selected).where(*conditions).order_by(*keys)
 
-    resource = sql_table(
-        credentials=engine,
-        table=table.name,
-        schema=table.schema,
-        backend="pyarrow",
+    # dlt's sql_database reader (the generator behind sql_table), given the table already reflected: no reflection
+    # or configuration resolution per chunk, which a resource per chunk would repeat
+    rows = table_rows(
+        engine,
+        table,
+        table.metadata,
         chunk_size=min(batch_size, 10_000),  # arrow batches within the chunk; the chunk itself is one statement
+        backend="pyarrow",
+        incremental=None,
+        table_adapter_callback=None,
         reflection_level="full_with_precision",
-        query_adapter_callback=adapt,
+        backend_kwargs={},
         type_adapter_callback=_money_as_numeric,
+        included_columns=None,
+        excluded_columns=None,
+        query_adapter_callback=adapt,
+        resolve_foreign_keys=False,
     )
-    chunk.batches = [batch for batch in resource if batch.num_rows]
+    chunk.batches = [batch for batch in rows if isinstance(batch, pa.Table) and batch.num_rows]
     chunk.seconds = time.monotonic() - started
     if chunk.rows != chunk.expected:
         raise ChunkMismatch(
