@@ -2,8 +2,8 @@
 
 Gentle on the source: every session is read-only with a statement timeout and a short lock wait; the pool holds at
 most `concurrency` connections; each chunk is one short statement in its own short transaction (no snapshot, no lock
-held between chunks). Rows are read by dlt's sql_database reader (pyarrow backend); only the WHERE / ORDER BY of each chunk
-and the money casts are ours (query_adapter_callback).
+held between chunks). Rows are read by dlt's sql_database reader (`table_rows`, the generator behind `sql_table`,
+pyarrow backend); only the WHERE / ORDER BY of each chunk and the money casts are ours (query_adapter_callback).
 
 A chunk is a range of one ordered column, whole groups of equal values at a time: `after < col <= upper`, where
 `upper` is the batch_size-th value after `after`. The change column for change-only tables, the key's first column
