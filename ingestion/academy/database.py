@@ -24,6 +24,7 @@ from typing import Any
 import pyarrow as pa
 import sqlalchemy as sa
 from dlt.sources.sql_database.helpers import table_rows
+from dlt.sources.sql_database.schema_types import default_table_adapter
 
 from core.contract import Table
 
@@ -130,8 +131,12 @@ def source_tables(engine: sa.Engine, schema: str) -> list[str]:
     return sorted(sa.inspect(engine).get_table_names(schema=schema))
 
 
-def reflect(engine: sa.Engine, schema: str, name: str) -> sa.Table:
-    return sa.Table(name, sa.MetaData(), schema=schema, autoload_with=engine)
+def reflect(engine: sa.Engine, schema: str, name: str, dropped: tuple[str, ...] = ()) -> sa.Table:
+    """The table as the database declares it, adapted as dlt's sql_table adapts it (uuids read as text), without
+    the contract's dropped columns (never read at all)."""
+    table = sa.Table(name, sa.MetaData(), schema=schema, autoload_with=engine)
+    default_table_adapter(table, None, list(dropped) or None)
+    return table
 
 
 def column_types(table: sa.Table) -> dict[str, str]:

@@ -136,8 +136,9 @@ class Step:
         column = db.range_column(job.contract)
 
         def attempt() -> db.Chunk:
-            next_range = db.next_range(self.engine, job.source_table, column, job.after, self.settings.batch_size)
-            if job.first_chunk and job.label != CHANGES:
+            after = job.after
+            next_range = db.next_range(self.engine, job.source_table, column, after, self.settings.batch_size)
+            if after is None and job.label != CHANGES:  # the first chunk of a whole pull also takes the nulls
                 next_range = db.Range(nulls=True, after=None, upper=next_range.upper)
             return db.read_chunk(self.engine, job.source_table, job.contract, next_range, self.settings.batch_size)
 
@@ -257,7 +258,7 @@ def _plan(
         if table.load == "snapshot" and cursor.get("last_complete") == today.isoformat():
             continue  # today's snapshot already landed: a re-run of the day adds nothing
         try:
-            source_table = db.reflect(engine, settings.db_schema, table.name)
+            source_table = db.reflect(engine, settings.db_schema, table.name, table.dropped)
         except (sa.exc.NoSuchTableError, sa.exc.SQLAlchemyError) as error:
             report.steps.append(StepReport(f"plan {table.name}", {table.name: _failed(table, error)}))
             progress(f"academy: {table.name}: cannot read its definition ({db.describe_error(error)})")
