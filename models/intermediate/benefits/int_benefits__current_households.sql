@@ -49,4 +49,9 @@ inner join household
     on live_claim.claim_id = household.claim_id and household.household_rank = 1
 left join member
     on household.claim_id = member.claim_id and household.house_id = member.house_id
-group by 1, 2, 3, 4, 5
+group by
+    live_claim.claim_id,
+    live_claim.ctax_ref,
+    live_claim.from_date,
+    household.house_id,
+    household.uprn

@@ -30,7 +30,7 @@ occupation as (
         occupation_date,
         vacation_date,
         live_ind,
-        row_number() over (partition by account_ref order by occupation_date desc, property_ref) as occupation_rank
+        row_number() over (partition by account_ref order by occupation_date desc, property_ref asc) as occupation_rank
     from {{ ref('int_revenues__ctoccupation_history') }}
     where is_current
 
@@ -49,7 +49,7 @@ discount_in_force as (
         discount.is_current
         and discount.start_date <= as_of.as_of_date
         and (discount.end_date is null or discount.end_date > as_of.as_of_date)
-    group by 1
+    group by discount.account_ref
 
 )
 

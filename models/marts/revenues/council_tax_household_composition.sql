@@ -21,7 +21,7 @@ occupants as (
         sum(case when occupant_role = 'liable' and not is_occupying then 1 else 0 end) as liable_not_occupying,
         sum(case when occupant_role = 'non_liable' and is_occupying then 1 else 0 end) as non_liable_adults
     from {{ ref('int_revenues__account_occupants') }}
-    group by 1
+    group by account_ref
 
 ),
 
