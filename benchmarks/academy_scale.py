@@ -146,8 +146,7 @@ def markdown(accounts: int, seeded_s: float, baseline: dict, runs: list[tuple[in
         "chunk, asks the server for the chunk's upper bound and its count(*), reads the rows through dlt's",
         "sql_database reader (pyarrow backend) in one statement, converts every column to raw text, and lands the",
         "chunk as parquet through a dlt load package with the import log and the cursor move (extract, normalize,",
-        "load). rows/s and the ratio",
-        "use the time of the `ingest` call; wall adds the child process start (imports of dlt, dbt-free).",
+        "load). rows/s and the ratio use the time of the `ingest` call; wall adds the child process start.",
         MARK_END,
     ]
     return "\n".join(lines) + "\n"
