@@ -131,12 +131,18 @@ def source_tables(engine: sa.Engine, schema: str) -> list[str]:
     return sorted(sa.inspect(engine).get_table_names(schema=schema))
 
 
-def reflect(engine: sa.Engine, schema: str, name: str, dropped: tuple[str, ...] = ()) -> sa.Table:
-    """The table as the database declares it, adapted as dlt's sql_table adapts it (uuids read as text), without
-    the contract's dropped columns (never read at all)."""
-    table = sa.Table(name, sa.MetaData(), schema=schema, autoload_with=engine)
-    default_table_adapter(table, None, list(dropped) or None)
-    return table
+def reflect(engine: sa.Engine, schema: str, dropped: dict[str, tuple[str, ...]]) -> dict[str, sa.Table]:
+    """Each named table as the database declares it (one batch of catalogue queries for all of them), adapted as
+    dlt's sql_table adapts it (uuids read as text), without the contract's dropped columns (never read at all).
+    A name the schema does not hold is left out."""
+    present = set(source_tables(engine, schema))
+    metadata = sa.MetaData()
+    metadata.reflect(bind=engine, schema=schema, only=[name for name in dropped if name in present])
+    tables = {}
+    for table in metadata.tables.values():
+        default_table_adapter(table, None, list(dropped[table.name]) or None)
+        tables[table.name] = table
+    return tables
 
 
 def column_types(table: sa.Table) -> dict[str, str]:

@@ -252,16 +252,28 @@ def _plan(
     progress: Progress,
 ) -> list[TableJob]:
     """What each table does this run; a table whose columns changed since the last run is reported."""
+    due = [
+        table
+        for table in tables  # today's snapshot already landed: a re-run of the day adds nothing
+        if not (table.load == "snapshot" and (cursors.get(table.name) or {}).get("last_complete") == today.isoformat())
+    ]
+    try:
+        reflected = db.reflect(engine, settings.db_schema, {t.name: t.dropped for t in due})
+    except sa.exc.SQLAlchemyError as error:
+        raise SourceUnavailable(
+            f"academy: cannot read the definitions of the tables in {settings.db_schema!r} "
+            f"({db.describe_error(error)}). Check the replica is up and the login's rights."
+        ) from error
     jobs = []
-    for table in tables:
+    for table in due:
         cursor = dict(cursors.get(table.name) or {})
-        if table.load == "snapshot" and cursor.get("last_complete") == today.isoformat():
-            continue  # today's snapshot already landed: a re-run of the day adds nothing
-        try:
-            source_table = db.reflect(engine, settings.db_schema, table.name, table.dropped)
-        except (sa.exc.NoSuchTableError, sa.exc.SQLAlchemyError) as error:
-            report.steps.append(StepReport(f"plan {table.name}", {table.name: _failed(table, error)}))
-            progress(f"academy: {table.name}: cannot read its definition ({db.describe_error(error)})")
+        source_table = reflected.get(table.name)
+        if source_table is None:
+            missing = f"no table {settings.db_schema}.{table.name} in the source"
+            report.steps.append(
+                StepReport(f"plan {table.name}", {table.name: TableLanded(table.name, outcome=FAILED, error=missing)})
+            )
+            progress(f"academy: {table.name}: {missing} (its contract expects it)")
             continue
         changes = db.schema_changes(cursor.get("columns") or {}, db.column_types(source_table))
         if cursor.get("columns") and changes:
@@ -279,10 +291,6 @@ def _label(table: Table, cursor: dict[str, Any], today: date) -> str:
         cursor.pop("current", None)  # an older unfinished snapshot is abandoned (history only uses complete ones)
         return SNAPSHOT
     return cursor.get("pull") or FULL
-
-
-def _failed(table: Table, error: BaseException) -> TableLanded:
-    return TableLanded(table.name, outcome=FAILED, error=db.describe_error(error))
 
 
 def _source_ref(engine: sa.Engine, settings: AcademySettings) -> str:

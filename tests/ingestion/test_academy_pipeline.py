@@ -215,3 +215,16 @@ def test_the_reader_cannot_write(replica):
             connection.exec_driver_sql("CREATE TABLE dbo.nope (id integer)")
     finally:
         engine.dispose()
+
+
+def test_a_contract_table_missing_from_the_source_fails_alone(replica, workspace):
+    with replica.connect() as conn:
+        conn.execute("ALTER TABLE dbo.nndraccount RENAME TO nndraccount_moved")
+    try:
+        with pytest.raises(SourceIncomplete, match="nndraccount") as failed:
+            ingest(settings(replica, START, tables=["^nndr"]), workspace, quiet)
+        assert failed.value.report.failed_tables() == {"nndraccount": "no table dbo.nndraccount in the source"}
+        assert raw_keys(workspace.home, "nndrproperty") == truth_keys(replica, "nndrproperty", START)
+    finally:
+        with replica.connect() as conn:
+            conn.execute("ALTER TABLE dbo.nndraccount_moved RENAME TO nndraccount")
