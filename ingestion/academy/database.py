@@ -85,6 +85,9 @@ def make_engine(url: str, concurrency: int, statement_timeout_s: float) -> sa.En
     return engine
 
 
+TIMEOUT_DIALECTS = ("postgresql", "mssql")  # the dialects whose sessions get a statement timeout here
+
+
 def _session_settings(dialect: str, timeout_s: float, dbapi_connection: Any, _record: Any) -> None:
     """Read-only, a statement timeout and a lock wait limit for every session, in the dialect's words."""
     timeout_ms = max(1, int(timeout_s * 1000))

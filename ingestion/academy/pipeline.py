@@ -151,6 +151,11 @@ def ingest(settings: AcademySettings, workspace: Workspace, progress: Progress =
     today = settings.business_day()
     report = IngestReport(SOURCE, today)
     engine = db.make_engine(settings.connection_url, settings.concurrency, settings.statement_timeout_s)
+    if engine.dialect.name not in db.TIMEOUT_DIALECTS:
+        progress(
+            f"academy: no statement timeout is set for dialect {engine.dialect.name!r}: set one on the login at "
+            "the server, or a slow table holds its connection until it finishes"
+        )
     try:
         with source_lock(workspace.locks_dir, SOURCE):
             tables = _selected_tables(engine, settings, entry.contract().tables.values(), progress)
