@@ -144,3 +144,23 @@ def test_the_report_knows_which_tables_failed_last():
     report.steps.append(StepReport("s3", {"b": TableLanded("b", rows_landed=3, outcome=COMPLETE, seconds=1.5)}))
     assert report.failed_tables() == {"a": "timeout"}
     assert report.seconds_by_table() == {"a": 0.0, "b": 1.5}
+
+
+def test_settings_come_from_dlt_configuration_and_bad_values_are_refused(monkeypatch):
+    from core.errors import SourceNotConfigured
+    from ingestion.academy import load_settings
+
+    monkeypatch.setenv("SOURCES__ACADEMY__CONNECTION_URL", "postgresql+psycopg://reader:secret@127.0.0.1:1/x")
+    monkeypatch.setenv("SOURCES__ACADEMY__BATCH_SIZE", "1234")
+    monkeypatch.setenv("SOURCES__ACADEMY__DEPARTMENT_ROUTES", '{"benefits": ["^hb"], "revenues": ["^c"]}')
+    settings = load_settings()
+    assert settings.batch_size == 1234 and settings.department_of("ctaccount") == "revenues"
+    assert settings.department_of("nndrproperty") is None  # no route: check_routes then refuses it
+    with pytest.raises(SourceNotConfigured, match="regular expression"):
+        load_settings(tables=["^ct("])
+    with pytest.raises(SourceNotConfigured, match="at least 1"):
+        load_settings(concurrency=0)
+    monkeypatch.delenv("SOURCES__ACADEMY__CONNECTION_URL")
+    if not (Path(__file__).resolve().parents[2] / ".dlt" / "secrets.toml").exists():  # a developer's own secrets
+        with pytest.raises(SourceNotConfigured, match="SOURCES__ACADEMY__CONNECTION_URL"):
+            load_settings()
