@@ -120,7 +120,7 @@ class Step:
                         raw_batch(batch, job.contract, delivery, index, load_id, report), job.name
                     )
                     index += batch.num_rows
-                if job.first_chunk and chunk.rows == 0:  # an empty table still exists in raw
+                if job.first_chunk and job.label != CHANGES and chunk.rows == 0:  # an empty table still exists
                     yield dlt.mark.with_table_name(empty_raw_table(job.contract.column_names), job.name)
                 report.rows_expected, report.seconds = chunk.expected, chunk.seconds
                 report.outcome = COMPLETE if chunk.last else report.outcome

@@ -8,6 +8,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -161,10 +163,33 @@ def test_a_kill_mid_table_resumes_without_gap_or_duplicate(replica, workspace, p
         assert raw_keys(workspace.home, name) == truth_keys(replica, name, START), name
 
 
+def strike_when_reading(replica, table: str, timeout: float = 30) -> threading.Thread:
+    """A thread that waits until the reader is scanning `table`, then kills every reader session (as a failover
+    would). Waiting for that table, not any statement, keeps the strike inside a chunk read, whatever the load."""
+
+    def strike() -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with replica.connect() as conn:
+                busy = conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE usename = 'academy_reader' AND state = 'active' "
+                    "AND query ILIKE %s",
+                    (f"%dbo.{table}%",),
+                ).fetchone()[0]
+            if busy:
+                replica.faults.terminate_reader_connections()
+                return
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=strike, daemon=True)
+    thread.start()
+    return thread
+
+
 def test_a_connection_dropped_mid_read_is_retried_and_loses_nothing(replica, workspace):
     said: list[str] = []
     with replica.faults.slow_reads("ctliab_person", seconds_per_row=0.004):
-        striker = replica.faults.terminate_reader_connections_when_reading(timeout=20)
+        striker = strike_when_reading(replica, "ctliab_person")
         ingest(settings(replica, START, tables=["^ctliab"], batch_size=200, attempts=3), workspace, said.append)
         striker.join(timeout=5)
     assert any("trying again" in line for line in said), said
