@@ -10,14 +10,19 @@ import pytest
 from core.registry import source_entry
 from data_platform.sources import connector, sandbox
 from sandbox.academy import PostgresUnavailable
+from tests.ingestion.academy_lake import REPO
+
+# A stable folder (reused run after run), under the repo: PostgreSQL's OS user cannot enter pytest's tmp dirs, and a
+# new folder each run would leave a new cluster behind each time.
+WORKDIR = REPO / "local" / "academy-demo-test"
 
 
-def test_the_demo_stand_in_drives_the_connector_day_by_day(workspace, tmp_path):
+def test_the_demo_stand_in_drives_the_connector_day_by_day(workspace):
     entry = source_entry("academy")
     source, stand_in_package = connector(entry), sandbox(entry)
     first = date(2025, 2, 3)
     try:
-        context = stand_in_package.demo(7, first, tmp_path / "sandbox")
+        context = stand_in_package.demo(7, first, WORKDIR)
         stand_in = context.__enter__()
     except PostgresUnavailable as missing:
         pytest.skip(str(missing))
