@@ -4,8 +4,10 @@ One YAML file per table in ingestion/<source>/contract/ (hand-maintained; see do
 
     name: users                 # the source's table name
     entity: user                # singular: staging renames the key to <entity>_id
-    load: daily                 # daily (change-only by updated_at day) | lookup (pulled in full) | snapshot | file
-    key: id                     # the record id
+    load: daily                 # daily (change-only by updated_at) | lookup (pulled in full) | snapshot (a dated full
+                                #   copy per run: history from consecutive snapshots) | file
+    key: id                     # the record id, or a list of columns for a composite key ([account_ref, party_ref]):
+                                #   staging then adds one text column <entity>_key joining the parts
     updated_at: last_updated    # the source's own change time (null for sources without one)
     department: planning        # optional: overrides the source's department (raw path, databases)
     description: "..."
@@ -64,6 +66,7 @@ class Table:
     columns: tuple[Column, ...]
     dropped: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)
+    key_columns: tuple[str, ...] = ()  # the source columns of the key (one, or several for a composite key)
 
     @property
     def column_names(self) -> list[str]:
@@ -76,13 +79,25 @@ class Table:
         raise KeyError(f"{self.source}.{self.name} has no column {name!r}")
 
     @property
+    def is_composite_key(self) -> bool:
+        return len(self.key_columns) > 1
+
+    @property
     def key_column(self) -> Column:
-        return self.column(self.key)
+        """The key as staging and history name it: the source column, or for a composite key the text column
+        staging builds from its parts (as personal as its most personal part)."""
+        if not self.is_composite_key:
+            return self.column(self.key)
+        parts = [self.column(name) for name in self.key_columns]
+        classification = max((p.classification for p in parts), key=CLASSIFICATIONS.index)
+        joined = " | ".join(p.platform_name for p in parts)
+        return Column(self.key, "text", classification, self.key, f"Composite key of the record: {joined}.")
 
     @property
     def has_history(self) -> bool:
-        """Change-only tables get an SCD2 history rebuilt from their change log."""
-        return self.load == "daily"
+        """Change-only tables get an SCD2 history rebuilt from their change log, snapshot tables one rebuilt from
+        their dated full snapshots."""
+        return self.load in ("daily", "snapshot")
 
 
 @dataclass(frozen=True)
@@ -155,9 +170,14 @@ def load_table(path: Path, source: str, department: str) -> Table:
                 raise _fail(path, f"two columns named {value!r} ({attribute})")
             seen.add(value)
     names = {c.name for c in columns}
-    key, updated_at = doc.get("key"), doc.get("updated_at")
-    if key not in names:
-        raise _fail(path, f"key {key!r} is not a column")
+    key_columns, updated_at = _key_columns(path, doc.get("key")), doc.get("updated_at")
+    missing = [k for k in key_columns if k not in names]
+    if missing:
+        raise _fail(path, f"key column(s) {missing} are not columns")
+    entity = str(doc.get("entity") or name)
+    key = key_columns[0] if len(key_columns) == 1 else f"{entity}_key"
+    if key not in key_columns and key in {c.platform_name for c in columns}:
+        raise _fail(path, f"a column is already called {key!r}, the name of the composite key staging adds")
     if updated_at is not None and updated_at not in names:
         raise _fail(path, f"updated_at {updated_at!r} is not a column")
     if doc["load"] == "daily" and updated_at is None:
@@ -169,7 +189,7 @@ def load_table(path: Path, source: str, department: str) -> Table:
     return Table(
         source=source,
         name=name,
-        entity=str(doc.get("entity") or name),
+        entity=entity,
         load=doc["load"],
         key=key,
         updated_at=updated_at,
@@ -178,7 +198,16 @@ def load_table(path: Path, source: str, department: str) -> Table:
         columns=columns,
         dropped=dropped,
         path=path,
+        key_columns=key_columns,
     )
+
+
+def _key_columns(path: Path, key: Any) -> tuple[str, ...]:
+    if isinstance(key, str) and key:
+        return (key,)
+    if isinstance(key, list) and key and all(isinstance(k, str) and k for k in key) and len(set(key)) == len(key):
+        return tuple(key)
+    raise _fail(path, f"key must be a column name or a list of distinct column names, got {key!r}")
 
 
 @cache

@@ -19,6 +19,8 @@ from core.lake import Delivery, MetadataColumn, metadata_hints
 
 IMPORT_LOG = "import_log"
 REJECTED_RECORDS = "rejected_records"
+# A table's outcome in one step (import_log.outcome)
+LANDED, COMPLETE, FAILED = "landed", "complete", "failed"
 
 IMPORT_LOG_COLUMNS: tuple[MetadataColumn, ...] = (
     MetadataColumn("table_name", "text", "The source table this row reports on."),
@@ -31,6 +33,15 @@ IMPORT_LOG_COLUMNS: tuple[MetadataColumn, ...] = (
     MetadataColumn(
         "columns_renamed", "text", "JSON object: vendor column names that landed under a safe name, and that name."
     ),
+    MetadataColumn(
+        "outcome",
+        "text",
+        "What this step did for the table: `landed` (its records landed; more may follow in later steps), "
+        "`complete` (the table's pull finished with this step: a snapshot is whole), or `failed` (nothing of the "
+        "table landed in this step and its cursor did not move: see error). Null in logs written before it existed.",
+    ),
+    MetadataColumn("seconds", "double", "Seconds the step spent reading this table from the source."),
+    MetadataColumn("error", "text", "Why the table failed in this step (null unless outcome is failed)."),
 )
 REJECTED_RECORD_COLUMNS: tuple[MetadataColumn, ...] = (
     MetadataColumn("table_name", "text", "The source table the record was received for."),
@@ -49,6 +60,9 @@ class TableLanded:
     rows_rejected: int = 0
     columns_received: set[str] = field(default_factory=set)
     columns_renamed: dict[str, str] = field(default_factory=dict)
+    outcome: str = LANDED
+    seconds: float | None = None
+    error: str | None = None
 
     def row(self, delivery: Delivery) -> dict[str, Any]:
         return {
@@ -58,6 +72,9 @@ class TableLanded:
             "rows_rejected": self.rows_rejected,
             "columns_received": ",".join(sorted(self.columns_received)),
             "columns_renamed": json.dumps(self.columns_renamed, sort_keys=True),
+            "outcome": self.outcome,
+            "seconds": None if self.seconds is None else round(self.seconds, 3),
+            "error": self.error,
             **delivery.stamp(0),
         }
 
@@ -101,6 +118,7 @@ class IngestReport:
     days_remaining: int = 0
     requests_made: int = 0
     drift: dict[str, list[str]] = field(default_factory=dict)  # table -> raw columns not in the contract
+    schema_changes: dict[str, list[str]] = field(default_factory=dict)  # table -> what changed since the last run
 
     @property
     def rows(self) -> dict[str, dict[str, int]]:
@@ -119,4 +137,22 @@ class IngestReport:
             for table, landed in step.tables.items():
                 if landed.rows_rejected:
                     totals[table] = totals.get(table, 0) + landed.rows_rejected
+        return totals
+
+    def failed_tables(self) -> dict[str, str]:
+        """Tables that failed in this run and did not land later in it, with the last error."""
+        failed: dict[str, str] = {}
+        for step in self.steps:
+            for table, landed in step.tables.items():
+                if landed.outcome == FAILED:
+                    failed[table] = landed.error or "failed"
+                else:
+                    failed.pop(table, None)
+        return failed
+
+    def seconds_by_table(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for step in self.steps:
+            for table, landed in step.tables.items():
+                totals[table] = totals.get(table, 0.0) + (landed.seconds or 0.0)
         return totals

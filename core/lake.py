@@ -170,8 +170,13 @@ def partition_values(import_date: date) -> Mapping[str, str]:
     }
 
 
-def raw_pipeline(workspace: Workspace, source: str, department: str, import_date: date) -> dlt.Pipeline:
-    """A dlt pipeline writing `source`'s tables into the raw zone under this import's date partition."""
+def raw_pipeline(
+    workspace: Workspace, source: str, department: str, import_date: date, pipeline_name: str | None = None
+) -> dlt.Pipeline:
+    """A dlt pipeline writing `source`'s tables into the raw zone under this import's date partition.
+
+    A source whose tables belong to several departments runs one pipeline per department (`pipeline_name`, each
+    with its own state), all landing under raw/<department>/<source>/."""
     destination = filesystem(
         bucket_url=zone_url(workspace, "raw", department),
         layout=RAW_LAYOUT,
@@ -180,7 +185,7 @@ def raw_pipeline(workspace: Workspace, source: str, department: str, import_date
         warn_unsafe_layout_separators=False,
     )
     return dlt.pipeline(
-        pipeline_name=source,
+        pipeline_name=pipeline_name or source,
         destination=destination,
         dataset_name=source,
         pipelines_dir=str(workspace.dlt_dir),

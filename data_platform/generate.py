@@ -84,26 +84,45 @@ def _column_line(
 # ----------------------------------------------------------------------------------------------------- sources yml
 
 
-def sources_yml(entry: SourceEntry, tables: list[Table]) -> str:
+def departments_of(entry: SourceEntry, tables: list[Table]) -> list[str]:
+    """The departments a source's tables belong to: its own first, then any other a table's contract names."""
+    others = sorted({t.department for t in tables} - {entry.department})
+    return [entry.department, *others]
+
+
+def raw_location(entry: SourceEntry, department: str, table: str = "{name}") -> str:
+    """DuckDB's reader of one raw table's parquet files (`department` '*': every department's folder)."""
     lake = "var('lake_root') or env_var('DATA_PLATFORM_LAKE', env_var('DATA_PLATFORM_HOME', 'local') ~ '/lake')"
-    location = (
-        "read_parquet('{{ " + lake + " }}/raw/" + entry.department + "/" + entry.name + "/{name}/*/*/*/*/*.parquet', "
+    return (
+        "read_parquet('{{ " + lake + " }}/raw/" + department + "/" + entry.name + "/" + table + "/*/*/*/*/*.parquet', "
         "hive_partitioning = true, union_by_name = true, hive_types_autocast = false)"
     )
+
+
+def sources_yml(entry: SourceEntry, tables: list[Table]) -> str:
+    """The source's raw tables for dbt. A source spanning departments gets one block per department (same source
+    name, the department's raw database and folder); its import log and rejected records, one per department in
+    the lake, are read across all of them from the source's own block."""
+    departments = departments_of(entry, tables)
+    lines = [f"# {HEADER.format(origin=f'ingestion/{entry.name}/contract/ and core/')}", "version: 2", "", "sources:"]
+    for department in departments:
+        lines += _source_block(entry, department, [t for t in tables if t.department == department])
+        if department == entry.department:
+            lines += _log_tables(entry, spanning=len(departments) > 1)
+    return "\n".join(lines) + "\n"
+
+
+def _source_block(entry: SourceEntry, department: str, tables: list[Table]) -> list[str]:
     lines = [
-        f"# {HEADER.format(origin=f'ingestion/{entry.name}/contract/ and core/')}",
-        "version: 2",
-        "",
-        "sources:",
         f"  - name: {entry.name}",
         f"    description: '{{{{ doc(\"{entry.name}__source\") }}}}'",
-        f"    schema: raw_{entry.department}_{entry.name}",
+        f"    schema: raw_{department}_{entry.name}",
         "    config:",
         "      # DuckDB reads the raw zone's parquet files; Athena the Glue tables register_raw_tables makes.",
-        f"      external_location: {q(location)}",
+        f"      external_location: {q(raw_location(entry, department))}",
         "      loaded_at_field: cast(_imported_at as timestamp)",
         "      freshness: null  # measured on import_log below: change-only tables can be quiet for days",
-        f"      meta: {_meta(owner=entry.owner, department=entry.department, title=entry.title)}",
+        f"      meta: {_meta(owner=entry.owner, department=department, title=entry.title)}",
         "    tables:",
     ]
     for table in tables:
@@ -119,12 +138,25 @@ def sources_yml(entry: SourceEntry, tables: list[Table]) -> str:
                 meta["platform_name"] = column.platform_name
             lines.append(_column_line(column.name, column_description(column, table), meta, "          "))
         lines += _metadata_lines(RAW_METADATA_COLUMNS + DLT_COLUMNS, "          ")
-    lines += [
+    return lines
+
+
+def _log_tables(entry: SourceEntry, spanning: bool) -> list[str]:
+    def location(table: str) -> list[str]:
+        if not spanning:
+            return []
+        return [
+            "          # one per department in the lake (each department's pipeline logs its own tables): read all",
+            f"          external_location: {q(raw_location(entry, '*', table))}",
+        ]
+
+    return [
         f"      - name: {IMPORT_LOG}",
         "        description: 'One row per table per landed import step: what landed, what the source said it held, "
         "which columns arrived. Proof an import ran even when nothing changed, so freshness is measured here.'",
         "        config:",
         f"          meta: {{load: {IMPORT_LOG}}}",
+        *location(IMPORT_LOG),
         "          freshness:",
         f"            warn_after: {{count: {entry.warn_after_hours}, period: hour}}",
         f"            error_after: {{count: {entry.error_after_hours}, period: hour}}",
@@ -133,13 +165,16 @@ def sources_yml(entry: SourceEntry, tables: list[Table]) -> str:
         f"      - name: {REJECTED_RECORDS}",
         "        description: 'Records the source sent that could not be landed in their table (e.g. text that is not "
         "valid Unicode), kept whole as ASCII-escaped JSON with the reason.'",
-        f"        config: {{meta: {{load: {REJECTED_RECORDS}}}}}",
+        *(
+            ["        config:", f"          meta: {{load: {REJECTED_RECORDS}}}", *location(REJECTED_RECORDS)]
+            if spanning
+            else [f"        config: {{meta: {{load: {REJECTED_RECORDS}}}}}"]
+        ),
         "        columns:",
         *_metadata_lines(
             REJECTED_RECORD_COLUMNS + RAW_METADATA_COLUMNS + DLT_COLUMNS, "          ", personal=("record_json",)
         ),
     ]
-    return "\n".join(lines) + "\n"
 
 
 RAW_DOCUMENTED = {c.name for c in RAW_METADATA_COLUMNS + DLT_COLUMNS}
@@ -178,13 +213,20 @@ def staging_sql(table: Table) -> str:
     columns = "\n".join(
         f"        [{q(c.name)}, {q(c.type)}, {q(c.classification)}, {q(c.platform_name)}]," for c in table.columns
     )
+    key = f"    key={q(table.key)},\n"
+    if table.is_composite_key:
+        # staging_select checks the first part; the wrapper adds the key column joining every part
+        function = "staging_select_composite_key"
+        what += f", with {table.key} joining the key's parts"
+        parts = ", ".join(q(table.column(k).platform_name) for k in table.key_columns)
+        key = f"    key={q(table.key_columns[0])},\n    key_name={q(table.key)},\n    key_parts=[{parts}],\n"
     return (
         f"-- {HEADER.format(origin=f'ingestion/{table.source}/contract/{table.name}.yml')}\n"
         f"-- {table.source}.{table.name}: {what}, typed to the contract, personal columns masked outside prod.\n"
         f"{{{{ {function}(\n"
         f"    source_name={q(table.source)},\n"
         f"    table_name={q(table.name)},\n"
-        f"    key={q(table.key)},\n"
+        f"{key}"
         f"    updated_at={q(table.updated_at or '')},\n"
         "    columns=[\n"
         f"{columns}\n"
@@ -199,6 +241,7 @@ def staging_yml(entry: SourceEntry, tables: list[Table]) -> str:
         kind = {
             "daily": "every received record of the daily change-only load, every import kept",
             "lookup": "every record of every full pull; `is_current` marks the current state, one row per id",
+            "snapshot": "every record of every dated full snapshot, every import kept",
         }.get(table.load, "every received record")
         lines += [
             f"  - name: {staging_model(table)}",
@@ -208,6 +251,9 @@ def staging_yml(entry: SourceEntry, tables: list[Table]) -> str:
             f"      meta: {_meta(department=table.department, source_table=f'{table.source}.{table.name}', load=table.load)}",  # noqa: E501
             "    columns:",
         ]
+        if table.is_composite_key:
+            key = table.key_column
+            lines.append(_column_line(key.platform_name, key.description, {"classification": key.classification}))
         for column in table.columns:
             key_tests = CURRENT_KEY_TESTS if table.load == "lookup" and column.name == table.key else ()
             lines.append(
@@ -233,11 +279,29 @@ def staging_yml(entry: SourceEntry, tables: list[Table]) -> str:
 
 def history_sql(table: Table) -> str:
     key = table.key_column.platform_name
+    names = [c.platform_name for c in table.columns]
+    if table.is_composite_key:
+        names.insert(0, key)
+    columns = "\n".join(f"        {q(name)}," for name in names)
+    origin = f"-- {HEADER.format(origin=f'ingestion/{table.source}/contract/{table.name}.yml')}\n"
+    if table.load == "snapshot":
+        return (
+            origin
+            + f"-- Every version of every {table.source}.{table.name} record (SCD2), rebuilt from the dated full "
+            f"snapshots in {staging_model(table)}.\n"
+            "{{ history_from_snapshots(\n"
+            f"    staging={q(staging_model(table))},\n"
+            f"    source_name={q(table.source)},\n"
+            f"    table_name={q(table.name)},\n"
+            f"    key={q(key)},\n"
+            "    columns=[\n"
+            f"{columns}\n"
+            "    ],\n"
+            ") }}\n"
+        )
     updated_at = table.column(table.updated_at or "").platform_name
-    columns = "\n".join(f"        {q(c.platform_name)}," for c in table.columns)
     return (
-        f"-- {HEADER.format(origin=f'ingestion/{table.source}/contract/{table.name}.yml')}\n"
-        f"-- Every version of every {table.source}.{table.name} record (SCD2), rebuilt from the change log in "
+        origin + f"-- Every version of every {table.source}.{table.name} record (SCD2), rebuilt from the change log in "
         f"{staging_model(table)}.\n"
         "{{ history_from_change_log(\n"
         f"    staging={q(staging_model(table))},\n"
@@ -250,18 +314,49 @@ def history_sql(table: Table) -> str:
     )
 
 
+SNAPSHOT_HISTORY_COLUMNS = (
+    ("valid_from", '{{ doc("col_snapshot_valid_from") }}'),
+    ("valid_to", '{{ doc("col_snapshot_valid_to") }}'),
+    ("is_current", '{{ doc("col_is_current") }}'),
+    ("is_deleted", '{{ doc("col_snapshot_is_deleted") }}'),
+    ("version_number", '{{ doc("col_version_number") }}'),
+)
+
+
 def history_yml(entry: SourceEntry, tables: list[Table]) -> str:
     lines = [f"# {HEADER.format(origin=f'ingestion/{entry.name}/contract/')}", "version: 2", "", "models:"]
     for table in tables:
         key = table.key_column.platform_name
+        snapshot = table.load == "snapshot"
+        if snapshot:
+            how = (
+                f"rebuilt from the dated full snapshots in `{staging_model(table)}` by the `history_from_snapshots` "
+                "macro: a version starts on the import day a row first differs from the previous complete snapshot, "
+                "and a row missing from a later snapshot is closed as deleted that day."
+            )
+            refresh = "A pure function of raw, rebuilt whole on each run."
+            contiguity = f"      - snapshot_history_is_consistent: {{arguments: {{key: {key}}}}}"
+        else:
+            how = f"rebuilt from the change log in `{staging_model(table)}` by the `history_from_change_log` macro."
+            refresh = (
+                "Incremental: recomputes the whole history of ids with raw rows imported since the watermark; "
+                "`--full-refresh` gives the same rows."
+            )
+            contiguity = f"      - history_is_contiguous: {{arguments: {{key: {key}}}}}"
+        meta = {
+            "department": table.department,
+            "source_table": f"{table.source}.{table.name}",
+            ("snapshots_of" if snapshot else "history_of"): staging_model(table),
+            "key": key,
+        }
         lines += [
             f"  - name: {history_model(table)}",
-            f"    description: {q(f'Every version of every `{table.source}.{table.name}` record (SCD2), rebuilt from the change log in `{staging_model(table)}` by the `history_from_change_log` macro. Grain: {key} + valid_from. Incremental: recomputes the whole history of ids with raw rows imported since the watermark; `--full-refresh` gives the same rows. {table.description}')}",  # noqa: E501
+            f"    description: {q(f'Every version of every `{table.source}.{table.name}` record (SCD2), {how} Grain: {key} + valid_from. {refresh} {table.description}')}",  # noqa: E501
             "    config:",
-            f"      meta: {_meta(department=table.department, source_table=f'{table.source}.{table.name}', history_of=staging_model(table), key=key)}",  # noqa: E501
+            f"      meta: {_meta(**meta)}",
             "    data_tests:",
             f"      - unique_combination_of_columns: {{arguments: {{combination_of_columns: [{key}, valid_from]}}}}",
-            f"      - history_is_contiguous: {{arguments: {{key: {key}}}}}",
+            contiguity,
             "    columns:",
             _column_line(
                 key,
@@ -270,7 +365,7 @@ def history_yml(entry: SourceEntry, tables: list[Table]) -> str:
                 tests=("not_null",),
             ),
         ]
-        for name, description in HISTORY_COLUMNS:
+        for name, description in SNAPSHOT_HISTORY_COLUMNS if snapshot else HISTORY_COLUMNS:
             required = ("not_null",) if name != "valid_to" else ()
             lines.append(_column_line(name, description, {"classification": "not_personal"}, tests=required))
         for column in table.columns:

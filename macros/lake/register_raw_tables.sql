@@ -1,6 +1,7 @@
 {#-
     Registers the raw zone for Athena: one Glue external table per table of every registered source's contract
-    (platform_sources(), generated from ingestion/<source>/contract/), in database raw_<department>_<source>, over the
+    (platform_sources(), generated from ingestion/<source>/contract/), in database raw_<department>_<source> (the
+    table's own department: a source can span several, see raw_table_statements), over the
     parquet files dlt lands, so the staging views can read them. Every contract column is a string (raw keeps every
     source value as text), plus the raw metadata columns (core/lake.py).
     Partitioned by the lake's import_year / import_month / import_day folders with partition projection: Athena
@@ -54,47 +55,68 @@
     {%- endif -%}
     {%- set statements = [] -%}
     {%- for name, source in sources.items() | sort if source_name is none or name == source_name -%}
-        {%- set database = 'raw_' ~ source.department ~ '_' ~ name -%}
-        {%- do statements.append('create database if not exists `' ~ database ~ '`') -%}
+        {#- A source spanning departments has a raw database per department (its tables' own); its import log and
+            rejected records (one per department in the lake) are one table each in the source's own database,
+            over every department's folder (a projected `department` partition). -#}
+        {%- set departments = [source.department] -%}
+        {%- for table_name, table in source.tables.items() | sort if table.department not in departments -%}
+            {%- do departments.append(table.department) -%}
+        {%- endfor -%}
+        {%- for department in departments -%}
+            {%- do statements.append('create database if not exists `raw_' ~ department ~ '_' ~ name ~ '`') -%}
+        {%- endfor -%}
         {%- set tables = [] -%}
         {%- for table_name, table in source.tables.items() | sort -%}
             {%- set columns = [] -%}
             {%- for column in table.columns -%}
                 {%- do columns.append([column[0], 'text']) -%}
             {%- endfor -%}
-            {%- do tables.append((table_name, table.department, columns)) -%}
+            {%- do tables.append((table_name, table.department, columns, [])) -%}
         {%- endfor -%}
         {%- for table_name, columns in raw_log_tables().items() -%}
-            {%- do tables.append((table_name, source.department, columns)) -%}
+            {%- do tables.append((table_name, source.department, columns, departments if departments | length > 1 else [])) -%}
         {%- endfor -%}
-        {%- for table_name, department, columns in tables -%}
+        {%- for table_name, department, columns, spanned in tables -%}
+            {%- set database = 'raw_' ~ department ~ '_' ~ name -%}
             {%- set location = root ~ '/raw/' ~ department ~ '/' ~ name ~ '/' ~ table_name ~ '/' -%}
             {%- set table = '`' ~ database ~ '`.`' ~ table_name ~ '`' -%}
             {%- if replace -%}
                 {%- do statements.append('drop table if exists ' ~ table) -%}
             {%- endif -%}
-            {%- do statements.append(raw_table_ddl(table, columns, location)) -%}
+            {%- if spanned -%}
+                {%- set template = root ~ '/raw/${department}/' ~ name ~ '/' ~ table_name ~ '/' -%}
+                {%- do statements.append(raw_table_ddl(table, columns, root ~ '/raw/', spanned, template)) -%}
+            {%- else -%}
+                {%- do statements.append(raw_table_ddl(table, columns, location)) -%}
+            {%- endif -%}
         {%- endfor -%}
     {%- endfor -%}
     {{ return(statements) }}
 {% endmacro %}
 
 
-{% macro raw_table_ddl(table, table_columns, location) %}
-    {#- table_columns: [[name, dlt data type]]; the raw metadata columns are added. -#}
+{% macro raw_table_ddl(table, table_columns, location, departments=[], template=none) %}
+    {#- table_columns: [[name, dlt data type]]; the raw metadata columns are added. departments: a table spread over
+        several departments' folders gets a projected `department` partition (template: its folders, with
+        ${department}). -#}
     {%- set columns = [] -%}
     {%- for name, data_type in table_columns + raw_metadata_columns() -%}
-        {%- do columns.append('`' ~ name ~ '` ' ~ ('bigint' if data_type == 'bigint' else 'string')) -%}
+        {%- do columns.append('`' ~ name ~ '` ' ~ ({'bigint': 'bigint', 'double': 'double'}.get(data_type, 'string'))) -%}
     {%- endfor -%}
     {%- set first_year = var('raw_projection_first_year', 2020) | int -%}
+    {%- set folders = template or location -%}
 create external table if not exists {{ table }} (
     {{ columns | join(',\n    ') }}
 )
-partitioned by (`import_year` string, `import_month` string, `import_day` string)
+partitioned by ({% if departments %}`department` string, {% endif %}`import_year` string, `import_month` string, `import_day` string)
 stored as parquet
 location '{{ location }}'
 tblproperties (
     'projection.enabled' = 'true',
+    {%- if departments %}
+    'projection.department.type' = 'enum',
+    'projection.department.values' = '{{ departments | join(",") }}',
+    {%- endif %}
     'projection.import_year.type' = 'date',
     'projection.import_year.format' = 'yyyy',
     'projection.import_year.range' = '{{ first_year }},NOW',
@@ -106,7 +128,7 @@ tblproperties (
     'projection.import_day.type' = 'integer',
     'projection.import_day.range' = '1,31',
     'projection.import_day.digits' = '2',
-    'storage.location.template' = '{{ location }}import_year=${import_year}/import_month=${import_month}/import_day=${import_day}/import_date=${import_year}${import_month}${import_day}/',
+    'storage.location.template' = '{{ folders }}import_year=${import_year}/import_month=${import_month}/import_day=${import_day}/import_date=${import_year}${import_month}${import_day}/',
     'classification' = 'parquet'
 )
 {%- endmacro %}

@@ -14,6 +14,7 @@ housing benefit and business rates (production: SQL Server `LBHALiveRBViews`). S
 Or from a shell: `python -m sandbox.academy start|seed|advance|status|stop`.
 """
 
+from sandbox.academy.demo import AcademyDemo, demo
 from sandbox.academy.faults import Faults
 from sandbox.academy.replica import DATABASE, OWNER, READER, AcademyReplica
 from sandbox.academy.server import PostgresCluster, PostgresUnavailable, ensure_installed
@@ -23,6 +24,7 @@ __all__ = [
     "DATABASE",
     "OWNER",
     "READER",
+    "AcademyDemo",
     "AcademyReplica",
     "Faults",
     "GroundTruth",
@@ -30,5 +32,6 @@ __all__ = [
     "PostgresUnavailable",
     "Resident",
     "RowVersion",
+    "demo",
     "ensure_installed",
 ]
