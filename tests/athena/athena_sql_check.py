@@ -15,8 +15,9 @@ from sqlglot.tokens import TokenType
 # Trino / Athena engine v3 functions a model may call. Add to it only after checking the Trino docs.
 TRINO_FUNCTIONS = frozenset(
     """
-    abs any_value approx_distinct approx_percentile array_agg array_distinct array_join arbitrary avg bool_and
-    bool_or cardinality cast ceil ceiling char_length coalesce concat concat_ws contains count count_if cume_dist
+    abs any_value approx_distinct approx_percentile array_agg array_distinct array_join arbitrary at_timezone avg
+    bool_and bool_or cardinality cast ceil ceiling char_length coalesce concat concat_ws contains count count_if
+    cume_dist
     current_date current_timestamp date date_add date_diff date_format date_parse date_trunc day day_of_month
     day_of_week day_of_year dense_rank element_at every extract first_value floor format format_datetime
     from_iso8601_date from_iso8601_timestamp from_unixtime greatest hour if is_nan json_extract json_extract_scalar
@@ -26,7 +27,7 @@ TRINO_FUNCTIONS = frozenset(
     regexp_split replace reverse round row_number rpad rtrim second sequence sha256 sign split split_part sqrt
     starts_with stddev stddev_pop stddev_samp strpos substr substring sum to_base64 to_hex to_iso8601
     to_milliseconds to_unixtime to_utf8 trim truncate try try_cast typeof unnest upper uuid var_pop var_samp
-    variance week week_of_year year year_of_week zip
+    variance week week_of_year with_timezone year year_of_week zip
     """.split()  # noqa: SIM905 (a word list reads better than 150 quoted strings)
 )
 
