@@ -248,7 +248,7 @@ def test_a_table_empty_at_the_first_load_still_exists_in_raw(workspace, home):
     from sandbox.tascomi.server import TascomiSandbox
     from sandbox.tascomi.world import TascomiWorld
 
-    world = TascomiWorld(seed=3, start_date=date(2025, 5, 1), initial_applications=40)
+    world = TascomiWorld(seed=3, start_date=date(2025, 5, 1), initial_applications=5)
     with TascomiSandbox(world) as server:
         server.set_today(date(2025, 5, 1))
         assert world.records("appeals") == [], "precondition: this small world has no appeals yet"
