@@ -318,8 +318,9 @@ def test_serve_previous_page_duplicates_and_loses_records_in_a_full_fetch(tascom
     proxy.add(serve_page(offset=-1), path="applications", query={"page": 2}, times=ALWAYS)
     got = fetch_all(vendor.via_proxy(), "applications")
     ids = [r["id"] for r in got]
-    assert len(got) == len(truth) == 63
-    assert len(set(ids)) == 63 - 25  # page 1 twice, page 2 never
+    assert len(truth) > 50, "three pages at least, so that page 2 is a middle page"
+    assert len(got) == len(truth)
+    assert len(set(ids)) == len(truth) - 25  # page 1 twice, page 2 never
     assert set(ids) == {r["id"] for r in truth[:25] + truth[50:]}
 
 
@@ -475,7 +476,7 @@ def test_always_fires_on_every_match(vendor, proxy):
 
 def test_path_matches_whole_trailing_segments(vendor, proxy):
     rule = proxy.add(status(418), path="applications", times=ALWAYS)
-    assert vendor.get("pre_applications")[0] == 404  # upstream's answer: not this rule's
+    assert vendor.get("pre_applications")[0] == 200  # upstream's answer: not this rule's
     assert vendor.get("applications?page=1")[0] == 418
     assert rule.fired == 1
     proxy.add(status(419), path="rest/v1/wards")
