@@ -13,8 +13,11 @@
 -#}
 
 {% macro mask_value(expression) %}
-    {{ return(adapter.dispatch('mask_value', 'council_data_platform')(expression)) }}
-{% endmacro %}
+    {#- A null stays null (concat would skip it, and every null would mask to one shared value). -#}
+    case when {{ expression }} is not null then
+        {{ adapter.dispatch('mask_value', 'council_data_platform')(expression) }}
+    end
+{%- endmacro %}
 
 {% macro default__mask_value(expression) %}
     sha256(concat({{ masking_key() }}, '|', cast({{ expression }} as {{ dbt.type_string() }})))

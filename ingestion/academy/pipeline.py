@@ -28,8 +28,17 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from core.arrow_landing import raw_batch
 from core.contract import Table
 from core.errors import LakeUnwritable, PlatformError, SourceIncomplete, SourceUnavailable, find_cause
-from core.import_log import COMPLETE, FAILED, IMPORT_LOG, IngestReport, StepReport, TableLanded
-from core.lake import METADATA_NAMES, Delivery, empty_raw_table, raw_pipeline, raw_schema, text_hints
+from core.import_log import (
+    COMPLETE,
+    FAILED,
+    IMPORT_LOG,
+    REJECTED_RECORD_COLUMNS,
+    REJECTED_RECORDS,
+    IngestReport,
+    StepReport,
+    TableLanded,
+)
+from core.lake import METADATA_NAMES, Delivery, empty_columns, empty_raw_table, raw_pipeline, raw_schema, text_hints
 from core.landing import StepLanding, finish_interrupted_load, next_imported_at
 from core.locking import source_lock
 from core.registry import source_entry
@@ -131,6 +140,9 @@ class Step:
         state["last_imported_at"] = self.imported_at
         for report, delivery in self.landed:
             yield dlt.mark.with_table_name(report.row(delivery), IMPORT_LOG)
+        if any(job.first_chunk for job in self.jobs):
+            # a table's first read also leaves an empty rejects file, so readers find the table before the first reject
+            yield dlt.mark.with_table_name(empty_columns(REJECTED_RECORD_COLUMNS), REJECTED_RECORDS)
 
     def _read(self, job: TableJob) -> db.Chunk:
         column = db.range_column(job.contract)

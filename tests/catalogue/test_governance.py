@@ -74,6 +74,12 @@ def test_personal_columns_are_masked_outside_production_with_a_keyed_hash(built)
     shown = {value for row in masked for value in row if value is not None}
     assert not shown & real, "dev must never show a real forename or a contact's address id"
     assert not shown & plain, "a plain (unkeyed) hash can be reversed from a list of likely values"
+    with duckdb.connect(str(database)) as con:
+        masked_nulls = con.execute(
+            "select count(*) from planning_refined.stg_tascomi__contacts where telephone is null"
+        ).fetchone()[0]
+    raw_nulls = duckdb.sql(f"select count(*) from read_parquet('{raw}/**/*.parquet') where telephone is null")
+    assert masked_nulls == raw_nulls.fetchone()[0] > 0, "a null stays null when masked, never one shared hash"
 
 
 def test_freshness_is_measured_on_the_import_log_and_passes_right_after_an_import(built):
