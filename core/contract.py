@@ -11,6 +11,7 @@ One YAML file per table in ingestion/<source>/contract/ (hand-maintained; see do
     description: "..."
     dropped:                    # optional: columns the source serves that are never landed, with why
       - {name: gis_map_image_base64, reason: "..."}
+    required: [timestamp]       # optional: columns every delivery (file, sheet) must carry, else it is refused whole
     columns:
       - {name: id, type: integer, class: not_personal, as: user_id, description: "..."}
       - {name: forename, type: text, class: personal, doc: tascomi__forename}
@@ -34,7 +35,9 @@ TYPES = ("integer", "bigint", "real", "double precision", "numeric", "boolean", 
 CLASSIFICATIONS = ("not_personal", "personal", "special_category")
 LOADS = ("daily", "lookup", "snapshot", "file")
 _COLUMN_KEYS = {"name", "type", "class", "as", "description", "doc"}
-_TABLE_KEYS = {"name", "entity", "load", "key", "updated_at", "department", "description", "dropped", "columns"}
+_TABLE_KEYS = {
+    "name", "entity", "load", "key", "updated_at", "department", "description", "dropped", "columns", "required",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Table:
     columns: tuple[Column, ...]
     dropped: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)
+    required: tuple[str, ...] = ()  # columns a delivery must carry (a file or sheet without one is refused whole)
 
     @property
     def column_names(self) -> list[str]:
@@ -166,6 +170,9 @@ def load_table(path: Path, source: str, department: str) -> Table:
     clash = names & set(dropped)
     if clash:
         raise _fail(path, f"column(s) {sorted(clash)} are both kept and dropped")
+    required = tuple(str(r) for r in doc.get("required") or [])
+    if set(required) - names:
+        raise _fail(path, f"required column(s) {sorted(set(required) - names)} are not columns")
     return Table(
         source=source,
         name=name,
@@ -178,6 +185,7 @@ def load_table(path: Path, source: str, department: str) -> Table:
         columns=columns,
         dropped=dropped,
         path=path,
+        required=required,
     )
 
 
