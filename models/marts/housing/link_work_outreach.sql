@@ -43,8 +43,7 @@ homes as (
     select
         property_reference,
         uprn,
-        uprn_source,
-        {{ postcode_clean('postcode') }} as postcode
+        uprn_source
     from {{ ref('int_housing__properties_current') }}
 
 ),
@@ -106,17 +105,20 @@ last_repair as (
 
 unmatched_nearby as (
 
-    -- Repairs in the lookback that could not be placed, typed with the home's postcode: they might be at the home.
+    -- Repairs in the lookback that could not be placed but were typed with the home's postcode and the home's numbers
+    -- (house or flat number): they might be at the home, so the row says so and names them.
     select
         eligible.member_id,
         count(*) as possibly_missed_repairs,
         {{ sorted_string_agg('repairs.repair_id', ',') }} as possibly_missed_repair_ids
     from eligible
-    inner join homes
-        on eligible.property_reference = homes.property_reference
+    inner join {{ ref('int_housing__address_matches') }} as home_address
+        on home_address.input_kind = 'property'
+        and eligible.property_reference = home_address.input_id
     inner join {{ ref('int_housing__address_matches') }} as matches
         on matches.input_kind = 'repair'
-        and matches.postcode = homes.postcode
+        and matches.postcode = home_address.postcode
+        and matches.identifiers = home_address.identifiers
     inner join repairs
         on matches.input_id = repairs.repair_id
     where repairs.uprn is null
@@ -162,8 +164,8 @@ select
         "coalesce(" ~ dbt.concat([dbt.safe_cast('last_repair.date_raised', dbt.type_string()), "', '",
                                     'last_repair.contractor', "', matched by '", 'last_repair.match_method',
                                     "')'"]) ~ ", '')",
-        "case when unmatched_nearby.possibly_missed_repairs > 0 then '; check: unmatched repair(s) with this postcode"
-        ~ " in the lookback' else '' end",
+        "case when unmatched_nearby.possibly_missed_repairs > 0 then '; check: unmatched repair(s) typed with this"
+        ~ " home''s postcode and number in the lookback' else '' end",
     ]) }} as why_listed,
     {{ run_date_literal() }} as run_date,
     cast('{{ since }}' as date) as lookback_since
