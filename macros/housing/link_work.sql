@@ -79,3 +79,32 @@
         {{ expression }}
     {%- endif -%}
 {% endmacro %}
+
+
+{% macro member_ages() %}
+    {#-
+        A select of each household member's date of birth and age on the run date, read from the raw extract as
+        recorded before the run date began (the latest version by last_modified, then by delivery). Staging masks dates
+        of birth outside prod, but the Link Work rules need the real age everywhere; this is inlined into the marts
+        that use it (never stored on its own), and they show the age masked outside prod (invariant 5).
+    -#}
+    {%- set change_time = "coalesce(" ~ cast_exact('last_modified', 'timestamp') ~ ", cast('" ~ var('null_last_updated') ~ "' as " ~ dbt.type_timestamp() ~ "))" %}
+    select
+        member_id,
+        date_of_birth,
+        {{ age_on('date_of_birth', run_date_literal()) }} as age_on_run_date
+    from (
+        select
+            member_id,
+            {{ cast_exact('date_of_birth', 'date') }} as date_of_birth,
+            row_number() over (
+                partition by member_id
+                order by {{ change_time }} desc, _imported_at desc,
+                    {{ dbt.safe_cast('_record_index', dbt.type_bigint()) }} desc
+            ) as version_rank
+        from {{ source('housing_management', 'household_members') }}
+        where member_id is not null
+            and {{ change_time }} < {{ run_date_start() }}
+    ) as versions
+    where version_rank = 1
+{%- endmacro %}

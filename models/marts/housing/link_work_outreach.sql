@@ -19,10 +19,7 @@ with residents as (
 
 ages as (
 
-    select
-        member_id,
-        age_on_run_date
-    from {{ ref('int_housing__member_ages') }}
+    {{ member_ages() }}
 
 ),
 
