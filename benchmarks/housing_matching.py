@@ -121,7 +121,7 @@ def ours(database: Path, whole_pipeline: bool = True) -> dict[str, int | None]:
         if whole_pipeline
         else "select input_id, uprn from housing_refined.int_housing__address_matches where input_kind = 'repair'"
     )
-    with duckdb.connect(str(database), read_only=True) as con:
+    with duckdb.connect(str(database)) as con:  # the same configuration as dbt's own connection in this process
         return {key: (int(uprn) if uprn is not None else None) for key, uprn in con.execute(query).fetchall()}
 
 

@@ -2,7 +2,8 @@
 
 Each source's stand-in (repairs, housing_management, gazetteer) is its own module with a `demo(seed, first_day,
 workdir)` context manager, as ingestion/registry.yml expects; all three share one world per (seed, first day) and
-one landing folder under `workdir`, so a repair's address, its property and the household there agree.
+one landing folder under `workdir`, so a repair's address, its property and the household there agree. Tests pass
+their own (smaller) world to all three instead.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from typing import Any
 
 from sandbox.housing_repairs.demos import landing_for, world_for
 from sandbox.housing_repairs.landing import Landing
+from sandbox.housing_repairs.world import HousingRepairsWorld
 
 
 class GazetteerDemo:
@@ -27,5 +28,7 @@ class GazetteerDemo:
 
 
 @contextmanager
-def demo(seed: int, first_day: date, workdir: Path, days: int | None = None) -> Iterator[GazetteerDemo]:
-    yield GazetteerDemo(landing_for(world_for(seed, first_day, days), workdir))
+def demo(
+    seed: int, first_day: date, workdir: Path, days: int | None = None, world: HousingRepairsWorld | None = None
+) -> Iterator[GazetteerDemo]:
+    yield GazetteerDemo(landing_for(world or world_for(seed, first_day, days), workdir))

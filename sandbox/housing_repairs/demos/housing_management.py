@@ -14,6 +14,7 @@ from typing import Any
 
 from sandbox.housing_repairs.demos import day_before, landing_for, world_for
 from sandbox.housing_repairs.landing import Landing
+from sandbox.housing_repairs.world import HousingRepairsWorld
 
 
 class HousingDemo:
@@ -29,5 +30,7 @@ class HousingDemo:
 
 
 @contextmanager
-def demo(seed: int, first_day: date, workdir: Path, days: int | None = None) -> Iterator[HousingDemo]:
-    yield HousingDemo(landing_for(world_for(seed, first_day, days), workdir))
+def demo(
+    seed: int, first_day: date, workdir: Path, days: int | None = None, world: HousingRepairsWorld | None = None
+) -> Iterator[HousingDemo]:
+    yield HousingDemo(landing_for(world or world_for(seed, first_day, days), workdir))

@@ -14,6 +14,7 @@ from typing import Any
 from sandbox.housing_repairs.demos import landing_for, world_for
 from sandbox.housing_repairs.landing import REPAIRS_DIR, Landing
 from sandbox.housing_repairs.sheets_server import SheetsSandbox
+from sandbox.housing_repairs.world import HousingRepairsWorld
 
 
 class RepairsDemo:
@@ -48,8 +49,10 @@ def settings_for(sheets: SheetsSandbox, landing: Landing, key_file: Path) -> dic
 
 
 @contextmanager
-def demo(seed: int, first_day: date, workdir: Path, days: int | None = None) -> Iterator[RepairsDemo]:
-    world = world_for(seed, first_day, days)
+def demo(
+    seed: int, first_day: date, workdir: Path, days: int | None = None, world: HousingRepairsWorld | None = None
+) -> Iterator[RepairsDemo]:
+    world = world or world_for(seed, first_day, days)
     landing = landing_for(world, workdir)
     with SheetsSandbox(world) as sheets:
         key_file = sheets.write_key_file(Path(workdir) / "repairs-service-account.json")
