@@ -41,7 +41,7 @@
         {%- if source_type == 'integer' %} {{ dbt.safe_cast(trimmed, dbt.type_int()) }}
         {%- elif source_type == 'bigint' %} {{ dbt.safe_cast(trimmed, dbt.type_bigint()) }}
         {%- elif source_type in ('real', 'double precision', 'numeric') %}
-            {#- real is widened to double: money columns must not pick up float4 noise. -#}
+            {#- real is widened to double: money columns must not pick up float4 noise. #}
             {{ dbt.safe_cast(trimmed, type_double()) }}
         {%- elif source_type == 'boolean' %} lower(substr({{ trimmed }}, 1, 1)) = 't'
         {%- elif source_type == 'timestamp' %} {{ dbt.safe_cast(trimmed, dbt.type_timestamp()) }}
