@@ -48,6 +48,6 @@ select
     {%- if no_shells %}
     coalesce(contractor not in ('{{ no_shells | join("', '") }}'), true) as shells_allowed
     {%- else %}
-    true as shells_allowed
+        true as shells_allowed
     {%- endif %}
 from inputs

@@ -50,33 +50,66 @@ by_postcode as (
         gazetteer.uprn
     from inputs
     inner join gazetteer
-        on inputs.postcode = gazetteer.postcode
-        and inputs.identifiers = gazetteer.identifiers
+        on
+            inputs.postcode = gazetteer.postcode
+            and inputs.identifiers = gazetteer.identifiers
+
+),
+
+-- Words are joined together with the identifier set, so a common street name never fans out to every address on
+-- every street of that name before the numbers are compared.
+input_keys as (
+
+    select
+        input_words.address_id,
+        input_words.word,
+        inputs.identifiers
+    from input_words
+    inner join inputs
+        on input_words.address_id = inputs.address_id
+    where input_words.word not in ('{{ common | join("', '") }}')
+
+),
+
+gazetteer_keys as (
+
+    select
+        gazetteer_words.uprn,
+        gazetteer_words.word,
+        substr(gazetteer_words.word, 1, 1) as initial,
+        gazetteer.identifiers,
+        gazetteer.outward_code
+    from gazetteer_words
+    inner join gazetteer
+        on gazetteer_words.uprn = gazetteer.uprn
+    where gazetteer_words.word not in ('{{ common | join("', '") }}')
 
 ),
 
 by_word as (
 
     select distinct
-        input_words.address_id,
-        gazetteer_words.uprn
-    from input_words
-    inner join gazetteer_words
-        on input_words.word = gazetteer_words.word
-    inner join inputs
-        on input_words.address_id = inputs.address_id
-    inner join gazetteer
-        on gazetteer_words.uprn = gazetteer.uprn
-        and inputs.identifiers = gazetteer.identifiers
-    where input_words.word not in ('{{ common | join("', '") }}')
+        input_keys.address_id,
+        gazetteer_keys.uprn
+    from input_keys
+    inner join gazetteer_keys
+        on
+            input_keys.word = gazetteer_keys.word
+            and input_keys.identifiers = gazetteer_keys.identifiers
 
 ),
 
 first_round as (
 
-    select address_id, uprn from by_postcode
+    select
+        address_id,
+        uprn
+    from by_postcode
     union
-    select address_id, uprn from by_word
+    select
+        address_id,
+        uprn
+    from by_word
 
 ),
 
@@ -89,9 +122,11 @@ unresolved as (
 
     select inputs.*
     from inputs
-    where inputs.word_count > 0
+    where
+        inputs.word_count > 0
         and inputs.address_id not in (
-            select first_scored.address_id from first_scored where first_scored.is_acceptable
+            select first_scored.address_id from first_scored
+            where first_scored.is_acceptable
         )
 
 ),
@@ -99,20 +134,19 @@ unresolved as (
 second_round as (
 
     select distinct
-        unresolved.address_id,
-        gazetteer.uprn
+        input_keys.address_id,
+        gazetteer_keys.uprn
     from unresolved
-    inner join input_words
-        on unresolved.address_id = input_words.address_id
-    inner join gazetteer
-        on unresolved.identifiers = gazetteer.identifiers
-        and (unresolved.outward_code is null or unresolved.outward_code = gazetteer.outward_code)
-    inner join gazetteer_words
-        on gazetteer.uprn = gazetteer_words.uprn
-        and substr(input_words.word, 1, 1) = substr(gazetteer_words.word, 1, 1)
-        and abs(length(input_words.word) - length(gazetteer_words.word)) <= 2
-    where input_words.word not in ('{{ common | join("', '") }}')
-        and length(input_words.word) >= 5
+    inner join input_keys
+        on unresolved.address_id = input_keys.address_id
+    inner join gazetteer_keys
+        on
+            input_keys.identifiers = gazetteer_keys.identifiers
+            and substr(input_keys.word, 1, 1) = gazetteer_keys.initial
+    where
+        (unresolved.outward_code is null or unresolved.outward_code = gazetteer_keys.outward_code)
+        and length(input_keys.word) >= 4
+        and abs(length(input_keys.word) - length(gazetteer_keys.word)) <= 2
 
 ),
 
@@ -175,20 +209,23 @@ select
     inputs.identifiers,
     case when best.tied = 1 then best.uprn end as uprn,
     case
-        when best.tied = 1 and best.fuzzy_words = 0 and best.postcode_agreement = 'same postcode'
+        when
+            best.tied = 1 and best.fuzzy_words = 0 and best.postcode_agreement = 'same postcode'
             and best.candidate_words_covered = best.candidate_word_count then 'address_exact'
         when best.tied = 1 then 'address_fuzzy'
         else 'unmatched'
     end as match_method,
     case when best.tied = 1 then best.score end as match_score,
     case
-        when best.tied = 1 then
+        when best.tied = 1
+            then
             {{ dbt.concat([
                 'best.postcode_agreement', "'; '",
                 dbt.safe_cast('best.fuzzy_words', dbt.type_string()), "' word(s) typed with errors; '",
                 dbt.safe_cast('best.candidate_words_covered', dbt.type_string()), "' of '",
                 dbt.safe_cast('best.candidate_word_count', dbt.type_string()), "' gazetteer words typed'"]) }}
-        when best.tied > 1 then
+        when best.tied > 1
+            then
             {{ dbt.concat([dbt.safe_cast('best.tied', dbt.type_string()),
                            "' gazetteer addresses match equally well: left unmatched rather than guess'"]) }}
         when inputs.word_count = 0 and inputs.identifiers = '' then 'no address typed'

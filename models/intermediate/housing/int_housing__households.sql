@@ -5,7 +5,8 @@ with tenancies as (
 
     select *
     from {{ ref('int_housing__tenancies_history') }}
-    where {{ version_as_of('valid_from', 'valid_to', run_date_start()) }}
+    where
+        {{ version_as_of('valid_from', 'valid_to', run_date_start()) }}
         and {{ is_active_on('start_date', 'end_date', run_date_literal()) }}
 
 ),
@@ -16,7 +17,8 @@ members as (
         tenancy_reference,
         member_id
     from {{ ref('int_housing__household_members_history') }}
-    where {{ version_as_of('valid_from', 'valid_to', run_date_start()) }}
+    where
+        {{ version_as_of('valid_from', 'valid_to', run_date_start()) }}
         and {{ is_active_on('start_date', 'end_date', run_date_literal()) }}
 
 ),

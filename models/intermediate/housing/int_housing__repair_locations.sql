@@ -74,13 +74,16 @@ select
         else address_matches.match_score
     end as match_score,
     case
-        when by_reference.property_reference is not null and by_reference.uprn is null then
+        when by_reference.property_reference is not null and by_reference.uprn is null
+            then
             {{ dbt.concat(["'property '", 'by_reference.property_reference', "' ('",
                            'by_reference.property_type', "') has no UPRN in the gazetteer'"]) }}
-        when by_reference.property_reference is not null then
+        when by_reference.property_reference is not null
+            then
             {{ dbt.concat(["'typed property reference '", 'repairs.property_reference_uh', "', UPRN '",
                            'by_reference.uprn_source']) }}
-        when repairs.property_reference_typed is not null then
+        when repairs.property_reference_typed is not null
+            then
             {{ dbt.concat(["'typed property reference '", 'repairs.property_reference_uh',
                            "' is not a housing property; address: '",
                            "coalesce(address_matches.match_reason, 'not matched')"]) }}
@@ -92,5 +95,6 @@ left join properties as by_reference
 left join address_matches
     on repairs.repair_id = address_matches.input_id
 left join property_at_uprn
-    on by_reference.property_reference is null
-    and address_matches.uprn = property_at_uprn.uprn
+    on
+        by_reference.property_reference is null
+        and address_matches.uprn = property_at_uprn.uprn

@@ -2,9 +2,9 @@
 -- is rebuilt from (one row per response per landed delivery).
 {%- set contractors = ['dlo', 'herts_heritage', 'avonline', 'alphatrack', 'stannah', 'purdy', 'axis'] %}
 {%- for contractor in contractors %}
-select *
-from {{ ref('stg_repairs__' ~ contractor) }}
-{%- if not loop.last %}
-union all
-{%- endif %}
+    select *
+    from {{ ref('stg_repairs__' ~ contractor) }}
+    {%- if not loop.last %}
+        union all
+    {%- endif %}
 {%- endfor %}

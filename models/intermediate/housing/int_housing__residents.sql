@@ -4,7 +4,8 @@ with members as (
 
     select *
     from {{ ref('int_housing__household_members_history') }}
-    where {{ version_as_of('valid_from', 'valid_to', run_date_start()) }}
+    where
+        {{ version_as_of('valid_from', 'valid_to', run_date_start()) }}
         and {{ is_active_on('start_date', 'end_date', run_date_literal()) }}
 
 ),

@@ -58,8 +58,9 @@ repairs as (
         {{ dbt.safe_cast('history.datetime_raised', 'date') }} as date_raised
     from {{ ref('int_housing__repair_locations') }} as locations
     inner join {{ ref('int_housing__repairs_history') }} as history
-        on locations.repair_id = history.repair_id
-        and history.is_current
+        on
+            locations.repair_id = history.repair_id
+            and history.is_current
 
 ),
 
@@ -69,7 +70,7 @@ home_repairs as (
         eligible.member_id,
         repairs.*,
         row_number() over (
-            partition by eligible.member_id order by repairs.datetime_raised desc, repairs.repair_id
+            partition by eligible.member_id order by repairs.datetime_raised desc, repairs.repair_id asc
         ) as recency
     from eligible
     inner join repairs
@@ -110,15 +111,18 @@ unmatched_nearby as (
         {{ sorted_string_agg('repairs.repair_id', ',') }} as possibly_missed_repair_ids
     from eligible
     inner join {{ ref('int_housing__address_matches') }} as home_address
-        on home_address.input_kind = 'property'
-        and eligible.property_reference = home_address.input_id
+        on
+            home_address.input_kind = 'property'
+            and eligible.property_reference = home_address.input_id
     inner join {{ ref('int_housing__address_matches') }} as matches
-        on matches.input_kind = 'repair'
-        and matches.postcode = home_address.postcode
-        and matches.identifiers = home_address.identifiers
+        on
+            matches.input_kind = 'repair'
+            and home_address.postcode = matches.postcode
+            and home_address.identifiers = matches.identifiers
     inner join repairs
         on matches.input_id = repairs.repair_id
-    where repairs.uprn is null
+    where
+        repairs.uprn is null
         and repairs.property_reference is null
         and repairs.date_raised >= cast('{{ since }}' as date)
         and repairs.datetime_raised < {{ run_date_start() }}

@@ -18,16 +18,17 @@ with repairs as (
 )
 
 {%- for field, text_column, typed_column, reason in checks %}
-select
-    repair_id,
-    contractor,
-    '{{ field }}' as field_name,
-    {{ text_column }} as value_as_typed,
-    '{{ reason }}' as reject_reason,
-    valid_from as version_valid_from
-from repairs
-where {{ text_column }} is not null and {{ typed_column }} is null
-{%- if not loop.last %}
-union all
-{%- endif %}
+
+    select
+        repair_id,
+        contractor,
+        '{{ field }}' as field_name,
+        {{ text_column }} as value_as_typed,
+        '{{ reason }}' as reject_reason,
+        valid_from as version_valid_from
+    from repairs
+    where {{ text_column }} is not null and {{ typed_column }} is null
+    {%- if not loop.last %}
+        union all
+    {%- endif %}
 {%- endfor %}
