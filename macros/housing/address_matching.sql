@@ -191,8 +191,8 @@ where {{ address_token_kind('word') }} = 'word'
     {#-
         CTEs scoring the candidate pairs in CTE `pairs` (address_id, uprn), ending with CTE `name`: one row per pair
         with words_matched, fuzzy_words, candidate_words_covered, candidate_word_count, postcode_agreement,
-        is_acceptable (every typed word found, at least half the candidate's words typed, a shell only where
-        allowed) and score (100, less 5 per edit, up to 20 for candidate words not typed, and 10 / 15 / 30 when the
+        is_acceptable (every typed word found; at least half the candidate's words typed, unless the postcode is the
+        same: a block flat typed without its street; a shell only where allowed) and score (100, less 5 per edit, up to 20 for candidate words not typed, and 10 / 15 / 30 when the
         postcode is only the same outward code / not typed / another). Needs CTEs inputs, input_words, gazetteer and
         gazetteer_words in the same model.
     -#}
@@ -274,7 +274,11 @@ where {{ address_token_kind('word') }} = 'word'
         (
             inputs.word_count > 0
             and coalesce(typed.words_matched, 0) = inputs.word_count
-            and (gazetteer.word_count = 0 or 2 * coalesce(covered.covered, 0) >= gazetteer.word_count)
+            and (
+                gazetteer.word_count = 0
+                or 2 * coalesce(covered.covered, 0) >= gazetteer.word_count
+                or inputs.postcode = gazetteer.postcode
+            )
             and (inputs.shells_allowed or gazetteer.blpu_class not like 'P%')
         ) as is_acceptable,
         round(
