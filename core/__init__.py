@@ -9,6 +9,8 @@
     settings    resolving a source's dlt configuration spec, with errors that name the variable to set
     errors      the failures the platform explains to operators (exit code 2)
     locking     one run per source at a time
+    landing_zone  picking files up from a landing zone: list, hash, land each content once, move nothing
+    tabular     tables that arrive as header + rows (CSV, XLSX, sheet ranges): header normalisation, refusals
 
 Import rule (docs/platform-team/architecture.md, tested by tests/test_import_rules.py): core imports nothing else of
 this repository; ingestion/<source>/, sandbox/ and data_platform/ import core, never the other way round.

@@ -10,9 +10,11 @@ One YAML file per table in ingestion/<source>/contract/ (hand-maintained; see do
                                 #   staging then adds one text column <entity>_key joining the parts
     updated_at: last_updated    # the source's own change time (null for sources without one)
     department: planning        # optional: overrides the source's department (raw path, databases)
+    history: false              # optional: no generated history for this daily / snapshot table
     description: "..."
     dropped:                    # optional: columns the source serves that are never landed, with why
       - {name: gis_map_image_base64, reason: "..."}
+    required: [timestamp]       # optional: columns every delivery (file, sheet) must carry, else it is refused whole
     columns:
       - {name: id, type: integer, class: not_personal, as: user_id, description: "..."}
       - {name: forename, type: text, class: personal, doc: tascomi__forename}
@@ -36,7 +38,10 @@ TYPES = ("integer", "bigint", "real", "double precision", "numeric", "boolean", 
 CLASSIFICATIONS = ("not_personal", "personal", "special_category")
 LOADS = ("daily", "lookup", "snapshot", "file")
 _COLUMN_KEYS = {"name", "type", "class", "as", "description", "doc"}
-_TABLE_KEYS = {"name", "entity", "load", "key", "updated_at", "department", "description", "dropped", "columns"}
+_TABLE_KEYS = {
+    "name", "entity", "load", "key", "updated_at", "department", "description", "dropped", "columns", "required",
+    "history",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,8 @@ class Table:
     dropped: tuple[str, ...] = ()
     path: Path | None = field(default=None, compare=False)
     key_columns: tuple[str, ...] = ()  # the source columns of the key (one, or several for a composite key)
+    required: tuple[str, ...] = ()  # columns a delivery must carry (a file or sheet without one is refused whole)
+    history: bool = True  # false: no generated history (e.g. one is built across several tables by hand)
 
     @property
     def column_names(self) -> list[str]:
@@ -97,7 +104,7 @@ class Table:
     def has_history(self) -> bool:
         """Change-only tables get an SCD2 history rebuilt from their change log, snapshot tables one rebuilt from
         their dated full snapshots."""
-        return self.load in ("daily", "snapshot")
+        return self.load in ("daily", "snapshot") and self.history
 
 
 @dataclass(frozen=True)
@@ -186,6 +193,9 @@ def load_table(path: Path, source: str, department: str) -> Table:
     clash = names & set(dropped)
     if clash:
         raise _fail(path, f"column(s) {sorted(clash)} are both kept and dropped")
+    required = tuple(str(r) for r in doc.get("required") or [])
+    if set(required) - names:
+        raise _fail(path, f"required column(s) {sorted(set(required) - names)} are not columns")
     return Table(
         source=source,
         name=name,
@@ -199,6 +209,8 @@ def load_table(path: Path, source: str, department: str) -> Table:
         dropped=dropped,
         path=path,
         key_columns=key_columns,
+        required=required,
+        history=bool(doc.get("history", True)),
     )
 
 

@@ -22,6 +22,7 @@ TRINO_FUNCTIONS = frozenset(
     day_of_week day_of_year dense_rank element_at every extract first_value floor format format_datetime
     from_iso8601_date from_iso8601_timestamp from_unixtime greatest hour if is_nan json_extract json_extract_scalar
     json_format json_parse lag last_day_of_month last_value lead least length like listagg ln log10 log2 lower
+    levenshtein_distance
     lpad ltrim map max max_by md5 min min_by minute mod month now nth_value ntile nullif parse_datetime percent_rank
     position pow power quarter rand random rank regexp_extract regexp_extract_all regexp_like regexp_replace
     regexp_split replace reverse round row_number rpad rtrim second sequence sha256 sign split split_part sqrt

@@ -1,0 +1,182 @@
+-- The Link Work outreach list for the run date (var housing_run_date, default today): residents aged 70 or more
+-- (link_work_min_age), living alone (living_alone_max_members) on an active tenancy, whose home has had no repair
+-- raised in the last two years (link_work_lookback_years), or never. One row per resident, saying why: age, household
+-- size, the last repair at the home (or none) and how it was matched to the home, the match quality of every repair
+-- considered, unmatched repairs nearby that might have been at the home, and the ids of the records it rests on.
+-- The rules are macros/housing/link_work.sql; docs/analysts/link-work-outreach.md explains the list.
+{%- set since = add_years_uk(housing_run_date(), -1 * (var('link_work_lookback_years', 2) | int)) %}
+{%- set tenures = var('link_work_tenures', none) %}
+with residents as (
+
+    select *
+    from {{ ref('int_housing__residents') }}
+    where is_living_alone
+    {%- if tenures %}
+        and tenure_type in ('{{ tenures | join("', '") }}')
+    {%- endif %}
+
+),
+
+ages as (
+
+    {{ member_ages() }}
+
+),
+
+eligible as (
+
+    select
+        residents.*,
+        ages.age_on_run_date
+    from residents
+    inner join ages
+        on residents.member_id = ages.member_id
+    where ages.age_on_run_date >= {{ var('link_work_min_age', 70) }}
+
+),
+
+homes as (
+
+    select
+        property_reference,
+        uprn,
+        uprn_source
+    from {{ ref('int_housing__properties_current') }}
+
+),
+
+repairs as (
+
+    select
+        locations.repair_id,
+        locations.contractor,
+        locations.property_reference,
+        locations.uprn,
+        locations.match_method,
+        locations.match_score,
+        history.datetime_raised,
+        {{ dbt.safe_cast('history.datetime_raised', 'date') }} as date_raised
+    from {{ ref('int_housing__repair_locations') }} as locations
+    inner join {{ ref('int_housing__repairs_history') }} as history
+        on
+            locations.repair_id = history.repair_id
+            and history.is_current
+
+),
+
+home_repairs as (
+
+    select
+        eligible.member_id,
+        repairs.*,
+        row_number() over (
+            partition by eligible.member_id order by repairs.datetime_raised desc, repairs.repair_id asc
+        ) as recency
+    from eligible
+    inner join repairs
+        on eligible.property_reference = repairs.property_reference
+    where repairs.datetime_raised < {{ run_date_start() }}
+
+),
+
+home_summary as (
+
+    select
+        member_id,
+        count(*) as repairs_at_home,
+        sum(case when date_raised >= cast('{{ since }}' as date) then 1 else 0 end) as repairs_in_lookback,
+        min(match_score) as lowest_match_score,
+        sum(case when match_method = 'address_fuzzy' then 1 else 0 end) as fuzzy_matched_repairs,
+        {{ sorted_string_agg('repair_id', ',') }} as home_repair_ids
+    from home_repairs
+    group by member_id
+
+),
+
+last_repair as (
+
+    select *
+    from home_repairs
+    where recency = 1
+
+),
+
+unmatched_nearby as (
+
+    -- Repairs in the lookback that could not be placed but were typed with the home's postcode and the home's numbers
+    -- (house or flat number): they might be at the home, so the row says so and names them.
+    select
+        eligible.member_id,
+        count(*) as possibly_missed_repairs,
+        {{ sorted_string_agg('repairs.repair_id', ',') }} as possibly_missed_repair_ids
+    from eligible
+    inner join {{ ref('int_housing__address_matches') }} as home_address
+        on
+            home_address.input_kind = 'property'
+            and eligible.property_reference = home_address.input_id
+    inner join {{ ref('int_housing__address_matches') }} as matches
+        on
+            matches.input_kind = 'repair'
+            and home_address.postcode = matches.postcode
+            and home_address.identifiers = matches.identifiers
+    inner join repairs
+        on matches.input_id = repairs.repair_id
+    where
+        repairs.uprn is null
+        and repairs.property_reference is null
+        and repairs.date_raised >= cast('{{ since }}' as date)
+        and repairs.datetime_raised < {{ run_date_start() }}
+    group by eligible.member_id
+
+)
+
+select
+    eligible.member_id,
+    eligible.tenancy_reference,
+    eligible.property_reference,
+    homes.uprn,
+    homes.uprn_source as home_uprn_source,
+    eligible.title,
+    eligible.forename,
+    eligible.surname,
+    eligible.date_of_birth,
+    {{ mask_if_personal('eligible.age_on_run_date') }} as age,
+    eligible.household_size,
+    eligible.tenure_type,
+    last_repair.date_raised as last_repair_date,
+    last_repair.repair_id as last_repair_id,
+    last_repair.contractor as last_repair_contractor,
+    last_repair.match_method as last_repair_match_method,
+    last_repair.match_score as last_repair_match_score,
+    coalesce(home_summary.repairs_at_home, 0) as repairs_at_home,
+    home_summary.lowest_match_score,
+    coalesce(home_summary.fuzzy_matched_repairs, 0) as fuzzy_matched_repairs,
+    home_summary.home_repair_ids,
+    coalesce(unmatched_nearby.possibly_missed_repairs, 0) as possibly_missed_repairs,
+    unmatched_nearby.possibly_missed_repair_ids,
+    {{ dbt.concat([
+        "'aged " ~ var('link_work_min_age', 70) ~ " or more on " ~ housing_run_date() ~ "; lives alone ('",
+        dbt.safe_cast('eligible.household_size', dbt.type_string()),
+        "' member on tenancy '", 'eligible.tenancy_reference', "'); '",
+        "case when last_repair.repair_id is null then 'no repair ever recorded at '"
+        ~ " else 'no repair raised at ' end",
+        'eligible.property_reference',
+        "case when last_repair.repair_id is null then '' else ' since " ~ since ~ " (last: ' end",
+        "coalesce(" ~ dbt.concat([dbt.safe_cast('last_repair.date_raised', dbt.type_string()), "', '",
+                                    'last_repair.contractor', "', matched by '", 'last_repair.match_method',
+                                    "')'"]) ~ ", '')",
+        "case when unmatched_nearby.possibly_missed_repairs > 0 then '; check: unmatched repair(s) typed with this"
+        ~ " home''s postcode and number in the lookback' else '' end",
+    ]) }} as why_listed,
+    {{ run_date_literal() }} as run_date,
+    cast('{{ since }}' as date) as lookback_since
+from eligible
+left join homes
+    on eligible.property_reference = homes.property_reference
+left join home_summary
+    on eligible.member_id = home_summary.member_id
+left join last_repair
+    on eligible.member_id = last_repair.member_id
+left join unmatched_nearby
+    on eligible.member_id = unmatched_nearby.member_id
+where coalesce(home_summary.repairs_in_lookback, 0) = 0

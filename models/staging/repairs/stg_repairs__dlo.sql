@@ -1,0 +1,26 @@
+-- DLO's responses typed onto the repairs vocabulary: one row per received response (every delivery kept).
+-- The property reference question was reworded once ('UH Property Reference (e.g. P000123)'): both headers are read.
+{{ contractor_responses('dlo', 'DLO', {
+    'datetime_raised': 'timestamp',
+    'email_staff': 'email_address',
+    'name_full': 'name_of_resident',
+    'property_address': 'address_of_repair',
+    'postal_code_raw': 'postcode_of_property',
+    'property_reference_uh': ['uh_property_reference', 'uh_property_reference_eg_p000123'],
+    'phone_1': 'phone_1',
+    'phone_2': 'phone_2',
+    'phone_3': 'phone_3',
+    'description_of_work': 'description_of_work',
+    'trade_description': 'trade',
+    'work_priority_description': 'priority',
+    'sor': 'sor',
+    'operative': 'operative',
+    'order_value': 'order_value',
+    'recharge': 'recharge',
+    'form_ref': 'form_ref',
+    'vulnerability_flag': 'vulnerability_flag',
+    'vulnerability_notes': 'vulnerability_notes',
+    'alert_regarding_person': 'alert_regarding_person',
+    'alert_regarding_person_notes': 'alert_regarding_person_notes',
+    'completed_date': 'completed_date',
+}) }}
