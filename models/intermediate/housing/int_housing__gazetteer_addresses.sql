@@ -10,6 +10,7 @@ with gazetteer as (
         {{ dbt.concat(["coalesce(address_line_1, '')", "' '", "coalesce(address_line_2, '')", "' '",
                        "coalesce(address_line_3, '')"]) }} as single_line
     from {{ ref('stg_gazetteer__llpg') }}
+    where is_current
 
 ),
 

@@ -29,7 +29,11 @@ with received as (
         where _reject_reason is not null or _cast_failures is not null
         union all
     {%- endfor %}
-    {%- for source_name in sources %}
+    {%- set landed = [] %}
+    {%- for source_name in sources if raw_table_landed(source_name, 'rejected_records') %}
+        {%- do landed.append(source_name) %}
+    {%- endfor %}
+    {%- for source_name in landed %}
         select
             '{{ source_name }}' as source_name,
             table_name as source_table,
@@ -43,11 +47,21 @@ with received as (
             _dlt_load_id,
             _dlt_id
         from {{ source(source_name, 'rejected_records') }}
-        {%- if not loop.last %}
         union all
-        {%- endif %}
     {%- endfor %}
-
+        select
+            cast(null as {{ dbt.type_string() }}) as source_name,
+            cast(null as {{ dbt.type_string() }}) as source_table,
+            cast(null as {{ dbt.type_string() }}) as reject_reason,
+            false as is_excluded,
+            cast(null as {{ dbt.type_string() }}) as _cast_failures,
+            cast(null as {{ dbt.type_timestamp() }}) as _imported_at,
+            cast(null as date) as _import_date,
+            cast(null as {{ dbt.type_string() }}) as _import_step,
+            cast(null as {{ dbt.type_bigint() }}) as _record_index,
+            cast(null as {{ dbt.type_string() }}) as _dlt_load_id,
+            cast(null as {{ dbt.type_string() }}) as _dlt_id
+        where 1 = 0
 )
 
 select *

@@ -1,0 +1,26 @@
+{#-
+    Whether a raw table has landed at least once. A source's rejected_records exists only after its first reject, so
+    the models that read every source's side tables (monitoring.source_rejects) skip the ones not landed yet.
+    DuckDB reads raw files by glob, and a glob matching nothing is an error, so it asks the lake; on Athena the Glue
+    table is registered up front (register_raw_tables) and simply empty.
+-#}
+{% macro raw_table_landed(source_name, table_name) %}
+    {{ return(adapter.dispatch('raw_table_landed', 'council_data_platform')(source_name, table_name)) }}
+{% endmacro %}
+
+{% macro default__raw_table_landed(source_name, table_name) %}
+    {%- if not execute -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set relation = source(source_name, table_name) | string -%}
+    {%- set found = modules.re.findall("read_parquet\\('([^']+)'", relation) -%}
+    {%- if not found -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set files = run_query("select count(*) from glob('" ~ found[0] ~ "')") -%}
+    {{ return(files.columns[0].values()[0] > 0) }}
+{% endmacro %}
+
+{% macro athena__raw_table_landed(source_name, table_name) %}
+    {{ return(true) }}
+{% endmacro %}
