@@ -94,34 +94,34 @@ versions as (
 problems as (
 
     {%- for check in current_checks %}
-    select
-        '{{ check.name }}' as check_name,
-        'applications' as checked_table,
-        application_id,
-        application_reference_number,
-        valid_from,
-        {{ check.detail }} as detail,
-        data_as_of_date,
-        built_at
-    from applications
-    where {{ check.condition }}
-    union all
+        select
+            '{{ check.name }}' as check_name,
+            'applications' as checked_table,
+            application_id,
+            application_reference_number,
+            valid_from,
+            {{ check.detail }} as detail,
+            data_as_of_date,
+            built_at
+        from applications
+        where {{ check.condition }}
+        union all
     {%- endfor %}
     {%- for check in version_checks %}
-    select
-        '{{ check.name }}' as check_name,
-        'applications_history' as checked_table,
-        application_id,
-        application_reference_number,
-        valid_from,
-        {{ check.detail }} as detail,
-        data_as_of_date,
-        built_at
-    from versions
-    where {{ check.condition }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ check.name }}' as check_name,
+            'applications_history' as checked_table,
+            application_id,
+            application_reference_number,
+            valid_from,
+            {{ check.detail }} as detail,
+            data_as_of_date,
+            built_at
+        from versions
+        where {{ check.condition }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 )

@@ -206,7 +206,7 @@ measured as (
         {{ dbt.datediff('joined.received_date', 'joined.valid_date', 'day') }} as days_received_to_valid,
         {{ dbt.datediff('joined.valid_date', 'joined.decision_issued_date', 'day') }} as days_valid_to_decision,
         {{ dbt.datediff('joined.received_date', 'joined.decision_issued_date', 'day') }} as days_received_to_decision,
-        {{ dbt.datediff('joined.received_date', 'joined.data_as_of_date', 'day') }} as days_in_system,
+        {{ dbt.datediff('cast(joined.received_date as date)', 'joined.data_as_of_date', 'day') }} as days_in_system,
         registered_day.working_day_number - valid_day.working_day_number as days_valid_to_registered,
         decided_day.working_day_number - received_day.working_day_number as working_days_received_to_decision,
         {{ council_report_week('cast(joined.received_date as date)') }} as received_report_week,

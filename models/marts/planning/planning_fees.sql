@@ -51,8 +51,13 @@ measured as (
         coalesce(payments.amount_received, 0) - coalesce(payments.amount_refunded, 0) as amount_paid,
         payments.last_payment_date,
         fee_changes.last_updated,
-        fees._source_imported_at
+        fees._source_imported_at,
+        freshness.data_as_of_date,
+        freshness.lookups_as_of_date,
+        freshness.lookup_age_days,
+        freshness.built_at
     from fees
+    cross join freshness
     left join payments
         on fees.fee_id = payments.fee_id
     left join fee_changes
@@ -78,11 +83,10 @@ select
         else 0
     end as amount_outstanding,
     last_payment_date,
-    measured.last_updated,
-    measured._source_imported_at,
-    freshness.data_as_of_date,
-    freshness.lookups_as_of_date,
-    freshness.lookup_age_days,
-    freshness.built_at
+    last_updated,
+    _source_imported_at,
+    data_as_of_date,
+    lookups_as_of_date,
+    lookup_age_days,
+    built_at
 from measured
-cross join freshness
