@@ -111,7 +111,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def query(database: Path, sql: str) -> list[dict[str, Any]]:
-    with duckdb.connect(str(database), read_only=True) as con:
+    with duckdb.connect(str(database)) as con:
         cursor = con.execute(sql)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
