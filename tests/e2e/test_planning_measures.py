@@ -107,7 +107,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             ingest(tascomi_settings(server, today), workspace, progress=lambda _: None)
     dbt.build(workspace, target="ci", select=SELECT, quiet=True)
     last_import = FIRST_IMPORT + timedelta(days=DAYS)
-    return {"world": world, "database": workspace.duckdb_path("ci"), "lake": Path(workspace.lake), "as_of": last_import}
+    return {
+        "world": world,
+        "workspace": workspace,
+        "database": workspace.duckdb_path("ci"),
+        "lake": Path(workspace.lake),
+        "as_of": last_import,
+    }
 
 
 def query(database: Path, sql: str) -> list[dict[str, Any]]:
@@ -221,6 +227,25 @@ def test_officers_teams_and_case_loads(built):
         assert row["total_applications"] == len(theirs), officer
         assert row["ceased_applications"] == len(theirs) - len(live), officer
         assert row["decided_applications"] == sum(1 for a in live if a["decision_type_id"] or a["decision_issued_date"])
+
+
+def test_a_date_outside_the_calendar_fails_the_build(built):
+    """date_within_calendar is an error, not a warning: working days there would be wrong. Proven on the built table
+    with one application moved out of the covered span, then put back."""
+    select = "planning_applications,test_name:date_within_calendar"
+    dbt.run_dbt(built["workspace"], "test", "--select", select, target="ci", quiet=True)
+    update = "update planning_trusted.planning_applications set received_date = {} where application_id = {}"
+    with duckdb.connect(str(built["database"])) as con:
+        moved, received = con.execute(
+            "select application_id, received_date from planning_trusted.planning_applications limit 1"
+        ).fetchone()
+        con.execute(update.format("timestamp '1994-12-30 00:00:00'", moved))
+    try:
+        with pytest.raises(dbt.DbtFailed):
+            dbt.run_dbt(built["workspace"], "test", "--select", select, target="ci", quiet=True)
+    finally:
+        with duckdb.connect(str(built["database"])) as con:
+            con.execute(update.format(f"timestamp '{received}'", moved))
 
 
 def test_the_bank_holiday_seed_is_what_the_pinned_package_says():
