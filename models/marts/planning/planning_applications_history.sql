@@ -1,6 +1,8 @@
 -- Every version of every planning application (SCD2 from the vendor's change log), with the decision outcome: the one
 -- place the outcome is derived (planning_applications takes the current versions from here). Lookup names are today's
--- (lookups are current state only).
+-- (lookups are current state only). Versions are ordered by the vendor's local change time, as the vendor records it;
+-- the flags say where that order or that time cannot be trusted (backfilled before the first import, no change time,
+-- a clock-change hour).
 with history as (
 
     select *
@@ -15,6 +17,22 @@ decision_types as (
         decision_outcome
     from {{ ref('int_planning__decision_types') }}
 
+),
+
+first_import as (
+
+    -- max() of at most one row: always exactly one row, null before any import.
+    select max(first_import_date) as first_import_date
+    from {{ ref('int_planning__tascomi_imports') }}
+    where table_name = 'applications'
+
+),
+
+freshness as (
+
+    select *
+    from {{ ref('int_planning__freshness') }}
+
 )
 
 select
@@ -23,6 +41,13 @@ select
     history.valid_to,
     history.is_current,
     history.version_number,
+    -- The first import is a full pull: it shows each record as it stood then, dated by its last change; what happened
+    -- to the record before that change was never observed.
+    coalesce(history.valid_from < cast(first_import.first_import_date as {{ dbt.type_timestamp() }}), false)
+        as is_backfilled,
+    history.last_updated is null as is_change_time_missing,
+    coalesce({{ london_clock_change_hour('history.valid_from') }} = 'repeated', false) as is_in_repeated_hour,
+    coalesce({{ london_clock_change_hour('history.valid_from') }} = 'skipped', false) as is_in_skipped_hour,
     history.application_reference_number,
     history.application_type_id,
     history.ps_development_code_id,
@@ -52,7 +77,13 @@ select
     history.last_updated,
     history._cast_failures,
     history.version_hash,
-    history._source_imported_at
+    history._source_imported_at,
+    freshness.data_as_of_date,
+    freshness.lookups_as_of_date,
+    freshness.lookup_age_days,
+    freshness.built_at
 from history
+cross join freshness
+cross join first_import
 left join decision_types
     on history.decision_type_id = decision_types.decision_type_id

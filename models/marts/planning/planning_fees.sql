@@ -22,6 +22,19 @@ payments as (
 
 ),
 
+fee_changes as (
+
+    {{ vendor_last_changed(ref('stg_tascomi__fees'), 'fee_id') }}
+
+),
+
+freshness as (
+
+    select *
+    from {{ ref('int_planning__freshness') }}
+
+),
+
 measured as (
 
     select
@@ -37,11 +50,18 @@ measured as (
         coalesce(payments.amount_refunded, 0) as amount_refunded,
         coalesce(payments.amount_received, 0) - coalesce(payments.amount_refunded, 0) as amount_paid,
         payments.last_payment_date,
-        fees.last_updated,
-        fees._source_imported_at
+        fee_changes.last_updated,
+        fees._source_imported_at,
+        freshness.data_as_of_date,
+        freshness.lookups_as_of_date,
+        freshness.lookup_age_days,
+        freshness.built_at
     from fees
+    cross join freshness
     left join payments
         on fees.fee_id = payments.fee_id
+    left join fee_changes
+        on fees.fee_id = fee_changes.fee_id
 
 )
 
@@ -64,5 +84,9 @@ select
     end as amount_outstanding,
     last_payment_date,
     last_updated,
-    _source_imported_at
+    _source_imported_at,
+    data_as_of_date,
+    lookups_as_of_date,
+    lookup_age_days,
+    built_at
 from measured
