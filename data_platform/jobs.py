@@ -4,6 +4,7 @@ same on the sandboxes, replaying days of change into a fresh workspace)."""
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ class JobResult:
     rows_landed: dict[str, dict[str, int]] = field(default_factory=dict)  # source -> table -> rows
     failures: dict[str, str] = field(default_factory=dict)  # source -> why its ingest failed
     relation_rows: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # phase (ingest <source>, dbt build, docs) -> wall seconds
     build_outcome: str = ""
     docs_page: Path | None = None
     target: str = "dev"
@@ -48,12 +50,15 @@ def nightly(
     result = JobResult(workspace, target=target or "dev")
     for entry in entries(sources, workspace):
         source = connector(entry)
+        started = time.monotonic()
         try:
             report = source.ingest(source.load_settings(), workspace, progress)
         except PlatformError as error:
             result.failures[entry.name] = str(error)
             progress(f"{entry.name}: import failed: {error}")
             continue
+        finally:
+            result.seconds[f"ingest {entry.name}"] = time.monotonic() - started
         result.rows_landed[entry.name] = report.rows_by_table()
     _build_and_document(result, progress)
     return result
@@ -86,8 +91,11 @@ def demo(
         for offset in range(days + 1):
             today = first_import + timedelta(days=offset)
             for entry, source, stand_in in stands_ins:
+                started = time.monotonic()
                 stand_in.advance(today)
                 report = source.ingest(source.load_settings(**stand_in.settings(), today=today), demo_space, progress)
+                phase = f"ingest {entry.name}"
+                result.seconds[phase] = result.seconds.get(phase, 0.0) + time.monotonic() - started
                 landed = result.rows_landed.setdefault(entry.name, {})
                 for table, count in report.rows_by_table().items():
                     landed[table] = landed.get(table, 0) + count
@@ -98,10 +106,14 @@ def demo(
 def _build_and_document(result: JobResult, progress: Progress) -> None:
     workspace = result.workspace
     progress(f"dbt build (target {result.target}): models, seeds, unit and data tests")
+    started = time.monotonic()
     result.build_outcome = dbt.outcome(dbt.build(workspace, target=result.target, quiet=True))
+    result.seconds["dbt build"] = time.monotonic() - started
     progress(f"  {result.build_outcome}")
     progress("dbt docs generate: the data catalogue")
+    started = time.monotonic()
     result.docs_page = dbt.docs(workspace, target=result.target, quiet=True)
+    result.seconds["docs"] = time.monotonic() - started
     if workspace.duckdb_path(result.target).exists():
         result.relation_rows = trusted_relation_rows(workspace.duckdb_path(result.target))
 
@@ -131,6 +143,7 @@ def print_summary(result: JobResult, progress: Progress = print) -> None:
     progress("History versions and trusted tables:")
     for relation, count in sorted(result.relation_rows.items()):
         progress(f"  {relation:<64} {count:>8}")
+    progress("Time taken (wall, seconds): " + ", ".join(f"{k} {v:.0f}" for k, v in result.seconds.items()))
     progress(f"Lake:          {result.lake}")
     progress(f"DuckDB file:   {result.duckdb_file}   (query it with `dbt show` or any DuckDB client)")
     progress(f"Docs site:     {result.docs_page}   (the data catalogue: open it in a browser)")

@@ -29,39 +29,7 @@ with received as (
         where _reject_reason is not null or _cast_failures is not null
         union all
     {%- endfor %}
-    {%- set landed = [] %}
-    {%- for source_name in sources if raw_table_landed(source_name, 'rejected_records') %}
-        {%- do landed.append(source_name) %}
-    {%- endfor %}
-    {%- for source_name in landed %}
-        select
-            '{{ source_name }}' as source_name,
-            table_name as source_table,
-            {{ dbt.concat(["'not landable: '", "reason"]) }} as reject_reason,
-            true as is_excluded,
-            cast(null as {{ dbt.type_string() }}) as _cast_failures,
-            {{ dbt.safe_cast('_imported_at', dbt.type_timestamp()) }} as _imported_at,
-            {{ dbt.safe_cast('_import_date', 'date') }} as _import_date,
-            _import_step,
-            {{ dbt.safe_cast('_record_index', dbt.type_bigint()) }} as _record_index,
-            _dlt_load_id,
-            _dlt_id
-        from {{ source(source_name, 'rejected_records') }}
-        union all
-    {%- endfor %}
-        select
-            cast(null as {{ dbt.type_string() }}) as source_name,
-            cast(null as {{ dbt.type_string() }}) as source_table,
-            cast(null as {{ dbt.type_string() }}) as reject_reason,
-            false as is_excluded,
-            cast(null as {{ dbt.type_string() }}) as _cast_failures,
-            cast(null as {{ dbt.type_timestamp() }}) as _imported_at,
-            cast(null as date) as _import_date,
-            cast(null as {{ dbt.type_string() }}) as _import_step,
-            cast(null as {{ dbt.type_bigint() }}) as _record_index,
-            cast(null as {{ dbt.type_string() }}) as _dlt_load_id,
-            cast(null as {{ dbt.type_string() }}) as _dlt_id
-        where 1 = 0
+    {{ unlandable_records(sources) }}
 )
 
 select *

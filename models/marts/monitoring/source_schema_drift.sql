@@ -18,7 +18,7 @@ with received_columns as (
         where import_log.columns_received <> ''
         group by import_log.table_name, received.column_name
         {%- if not loop.last %}
-        union all
+            union all
         {%- endif %}
     {%- endfor %}
 
