@@ -59,9 +59,9 @@ def test_composite_keys_and_snapshots_generate_their_models():
     assert '"occupation_key",' in change_log  # the composite key is a column of the history
 
     files = generate.rendered(entry.contract_dir.parents[2])
-    assert "models/intermediate/benefits/int_benefits__hbmember_history.sql" in {str(p) for p in files}
+    assert "models/intermediate/benefits/generated/int_benefits__hbmember_history.sql" in {str(p) for p in files}
     history = yaml.safe_load(
-        files[next(p for p in files if str(p) == "models/intermediate/revenues/_academy__history.yml")]
+        files[next(p for p in files if str(p) == "models/intermediate/revenues/generated/_academy__history.yml")]
     )
     models = {m["name"]: m for m in history["models"]}
     tests = [next(iter(t)) for t in models["int_revenues__ctliab_person_history"]["data_tests"]]
