@@ -61,7 +61,8 @@ def test_a_model_column_without_a_classification_fails_the_build(tmp_path):
     marker = "      - name: fee_amount\n"
     start = text.index(marker)
     end = text.index("      - name:", start + len(marker))
-    block = text[start:end].replace("            classification: not_personal\n", "            owner: planning\n")
+    block = text[start:end].replace("classification: not_personal", "owner: planning")
+    assert block != text[start:end], "the column's classification was not found to remove"
     models.write_text(text[:start] + block + text[end:])
     (tmp_path / "home").mkdir()  # DuckDB creates its file, not the folder
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DATA_PLATFORM_HOME": str(tmp_path / "home")}

@@ -1,6 +1,7 @@
 {#-
     Whether a raw table has landed at least once. A source's rejected_records exists only after its first reject, so
-    the models that read every source's side tables (monitoring.source_rejects) skip the ones not landed yet.
+    the models that read every source's side tables (monitoring.source_rejects, source_schema_drift) skip the ones
+    not landed yet.
     DuckDB reads raw files by glob, and a glob matching nothing is an error, so it asks the lake; on Athena the Glue
     table is registered up front (register_raw_tables) and simply empty.
 -#}

@@ -1,26 +1,12 @@
 -- Schema drift, per source table: columns that arrived in raw but are not in the contract (the source added or renamed
 -- one: it lands as received and breaks nothing, but nobody types or documents it until the contract says so), and
 -- contract columns the source has never sent. Measured on the import log, which records the columns every landed
--- step arrived with.
+-- step arrived with. A source not imported yet has no rows here.
 {%- set sources = platform_sources() %}
 
 with received_columns as (
 
-    {%- for source_name in sources %}
-        select
-            '{{ source_name }}' as source_name,
-            import_log.table_name as source_table,
-            received.column_name,
-            min({{ dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) }}) as first_seen_at,
-            max({{ dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) }}) as last_seen_at
-        from {{ source(source_name, 'import_log') }} as import_log
-        {{ split_to_rows('import_log.columns_received', ',', 'received', 'column_name') }}
-        where import_log.columns_received <> ''
-        group by import_log.table_name, received.column_name
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    {{ landed_columns(sources) }}
 
 ),
 
