@@ -1,6 +1,6 @@
 """Scale the Tascomi sandbox and measure ingestion, dbt and the DuckDB engine floor; results go to docs/benchmarks.md.
 
-    .venv/bin/python benchmarks/tascomi_scale.py                          # 25,000 applications, 45 days
+    .venv/bin/python benchmarks/tascomi_scale.py                          # 25,000 applications, 40 days
     .venv/bin/python benchmarks/tascomi_scale.py --applications 2000 --days 5 --output local/bench/small.md
 
 It measures the code next to it (core, models, macros, ingestion, sandbox): run it with that checkout's packages first
@@ -999,7 +999,7 @@ def write_report(output: Path, section: str) -> None:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applications", type=int, default=25_000, help="initial applications in the sandbox")
-    parser.add_argument("--days", type=int, default=45, help="daily imports after the first full load")
+    parser.add_argument("--days", type=int, default=40, help="daily imports after the first full load")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--start", type=date.fromisoformat, default=date(2025, 1, 6), help="first import day")
     parser.add_argument("--daily-new-applications", type=int, default=12)
@@ -1009,7 +1009,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--build-every", type=int, default=1, help="days ingested between incremental dbt builds")
     parser.add_argument(
-        "--incremental-builds", type=int, default=3, help="incremental dbt builds measured at the end of the run"
+        "--incremental-builds", type=int, default=2, help="incremental dbt builds measured at the end of the run"
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs of the single-model dbt run and of the floor")
     parser.add_argument("--home", type=Path, default=None, help="DATA_PLATFORM_HOME (default: new dir in local/bench)")
