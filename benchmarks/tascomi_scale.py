@@ -1,6 +1,6 @@
 """Scale the Tascomi sandbox and measure ingestion, dbt and the DuckDB engine floor; results go to docs/benchmarks.md.
 
-    .venv/bin/python benchmarks/tascomi_scale.py                          # 25,000 applications, 40 days
+    .venv/bin/python benchmarks/tascomi_scale.py                          # 30,000 applications, 60 days
     .venv/bin/python benchmarks/tascomi_scale.py --applications 2000 --days 5 --output local/bench/small.md
 
 It measures the code next to it (core, models, macros, ingestion, sandbox): run it with that checkout's packages first
@@ -955,7 +955,8 @@ def render_wide(results: Results, args: argparse.Namespace) -> list[str]:
         f"(full load {results.landed_full.get(WIDE_TABLE, 0):,}, daily {results.landed_daily.get(WIDE_TABLE, 0):,}) |",
         f"| raw bytes per row | {_num(lake['bytes'] / rows, 0) if rows else ''} | the full load alone: "
         f"{_num(alone['parquet']['bytes'] / alone_rows, 0) if alone_rows else ''} bytes/row in "
-        f"{alone['parquet']['files']} file(s); daily files carry a few dozen rows each |",
+        f"{alone['parquet']['files']} file(s); each later import adds a file of its own, with its own "
+        f"{len(lake['names'])}-column footer |",
         f"| dbt `{STAGING_MODEL}` (a view) | {model_cell('dbt full refresh', STAGING_MODEL)} | first build "
         f"{model_cell('dbt first', STAGING_MODEL)}; incremental (mean) "
         f"{model_cell('dbt incremental', STAGING_MODEL)}; node time in `dbt build --full-refresh` above |",
@@ -1050,8 +1051,8 @@ def write_report(output: Path, section: str) -> None:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--applications", type=int, default=25_000, help="initial applications in the sandbox")
-    parser.add_argument("--days", type=int, default=40, help="daily imports after the first full load")
+    parser.add_argument("--applications", type=int, default=30_000, help="initial applications in the sandbox")
+    parser.add_argument("--days", type=int, default=60, help="daily imports after the first full load")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--start", type=date.fromisoformat, default=date(2025, 1, 6), help="first import day")
     parser.add_argument("--daily-new-applications", type=int, default=12)
