@@ -16,6 +16,24 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
 FIRST_IMPORT = date(2025, 3, 3)
+REPO = Path(__file__).resolve().parents[1]
+
+
+def repo_local_folder(name: str) -> Path:
+    """A folder under the repo's local/ for servers whose OS user cannot enter pytest's private tmp dirs (the Academy
+    PostgreSQL sandbox): one per pytest-xdist worker, so parallel workers never share a cluster."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return REPO / "local" / (f"{name}-{worker}" if worker else name)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test` runs pytest-xdist with --dist loadgroup: each test module stays on one worker, so its module
+    fixtures (a sandbox world, a built lake) are built once; the catalogue's modules share one group because they
+    share the session's demo build."""
+    for item in items:
+        module = Path(str(item.fspath)).relative_to(REPO)
+        group = "catalogue" if module.parts[:2] == ("tests", "catalogue") else str(module)
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture

@@ -10,10 +10,11 @@ from typing import Any
 import duckdb
 
 from core.registry import source_entry
+from tests.conftest import repo_local_folder
 
 REPO = Path(__file__).resolve().parents[2]
 # Under the repo: PostgreSQL's OS user cannot enter pytest's private tmp dirs. Shared with the sandbox tests.
-REPLICA_FOLDER = REPO / "local" / "academy-pg-test"
+REPLICA_FOLDER = repo_local_folder("academy-pg-test")
 START = date(2025, 1, 6)
 
 

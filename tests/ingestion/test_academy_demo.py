@@ -10,11 +10,11 @@ import pytest
 from core.registry import source_entry
 from data_platform.sources import connector, sandbox
 from sandbox.academy import PostgresUnavailable
-from tests.ingestion.academy_lake import REPO
+from tests.conftest import repo_local_folder
 
 # A stable folder (reused run after run), under the repo: PostgreSQL's OS user cannot enter pytest's tmp dirs, and a
 # new folder each run would leave a new cluster behind each time.
-WORKDIR = REPO / "local" / "academy-demo-test"
+WORKDIR = repo_local_folder("academy-demo-test")
 
 
 def test_the_demo_stand_in_drives_the_connector_day_by_day(workspace):

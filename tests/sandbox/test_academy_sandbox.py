@@ -19,9 +19,10 @@ from psycopg.rows import dict_row
 from sandbox.academy import AcademyReplica, PostgresCluster, PostgresUnavailable
 from sandbox.academy.schema import TABLES, schema_markdown
 from sandbox.academy.server import ClusterError
+from tests.conftest import repo_local_folder
 
 REPO = Path(__file__).resolve().parents[2]
-FOLDER = REPO / "local" / "academy-pg-test"  # under the repo: PostgreSQL's OS user cannot enter pytest's tmp dirs
+FOLDER = repo_local_folder("academy-pg-test")  # under the repo: PostgreSQL's OS user cannot enter pytest's tmp dirs
 START = date(2025, 1, 6)
 
 
@@ -89,7 +90,7 @@ def test_install_is_a_quick_no_op_when_present_and_says_what_to_do_when_not(repl
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root hands the data directory to the postgres user")
 def test_a_folder_the_server_user_cannot_reach_falls_back_to_a_reachable_one(replica):
-    private = REPO / "local" / "academy-pg-private"
+    private = repo_local_folder("academy-pg-private")
     shutil.rmtree(private, ignore_errors=True)
     private.mkdir(mode=0o700, parents=True)
     private.chmod(0o700)
