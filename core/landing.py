@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import shutil
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -128,6 +129,7 @@ class StepLanding:
         table = feed.table
         report = TableLanded(table.name)
         self.landed.append(report)
+        started = time.monotonic()
         for received in feed.records:
             try:
                 row = raw_row(table, received, self.delivery, report)
@@ -139,6 +141,7 @@ class StepLanding:
             report.rows_landed += 1
             yield dlt.mark.with_table_name(row, table.name)
         report.rows_expected = feed.expected()
+        report.seconds = time.monotonic() - started  # reading the source, interleaved with dlt's extract
         if feed.write_empty and report.rows_landed == 0:
             yield dlt.mark.with_table_name(empty_raw_table(table.column_names), table.name)
 

@@ -278,3 +278,8 @@ def test_each_step_of_a_run_is_a_later_delivery_than_the_one_before(vendor, prox
         f"select _import_step, count(distinct _imported_at) from read_parquet('{applications}/**/*.parquet') group by 1"
     ).fetchall()
     assert all(n == 1 for _, n in per_step)
+    # The import log says how long each table took to read, so a slow table can be found from the lake alone.
+    untimed = duckdb.sql(
+        f"select count(*) from read_parquet('{folder}/**/*.parquet') where seconds is null or seconds < 0"
+    ).fetchone()
+    assert untimed == (0,)
