@@ -24,7 +24,7 @@ test: $(STAMP) browser postgres
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/data-platform generate --check
 	$(VENV)/bin/sqlfluff lint
-	$(VENV)/bin/pytest --numprocesses auto --dist loadgroup  # one worker per core; a module stays on one worker
+	$(VENV)/bin/pytest --numprocesses auto --dist loadfile  # one worker per core; a module stays on one worker
 
 generate: $(STAMP)
 	$(VENV)/bin/data-platform generate

@@ -26,16 +26,6 @@ def repo_local_folder(name: str) -> Path:
     return REPO / "local" / (f"{name}-{worker}" if worker else name)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """`make test` runs pytest-xdist with --dist loadgroup: each test module stays on one worker, so its module
-    fixtures (a sandbox world, a built lake) are built once; the catalogue's modules share one group because they
-    share the session's demo build."""
-    for item in items:
-        module = Path(str(item.fspath)).relative_to(REPO)
-        group = "catalogue" if module.parts[:2] == ("tests", "catalogue") else str(module)
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
     """A fresh workspace: its lake folder, dlt working dirs, DuckDB files and locks live under tmp_path/home."""

@@ -1,22 +1,23 @@
 """generate_schema_name per target: DuckDB and Athena prod <database>, Athena CI ci_<ref>_*, dev dev_<user>_*.
 
 dbt unit tests cannot call macros, so each case runs `dbt run-operation print_schema_names` (macros/testing/) for a
-target and environment and reads the JSON it prints. Offline: run-operation needs no warehouse connection.
+target and environment, on one parsed manifest, and reads the JSON it prints. Offline: run-operation needs no
+warehouse connection.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 
 import pytest
+from dbt.cli.main import dbtRunner
 
 REPO = Path(__file__).resolve().parents[2]
-DBT = str(Path(sys.executable).with_name("dbt"))
 ODD_REFS = {
     "feature/Add-Fees!": "feature_add_fees",
     "  --Weird__Branch.Name-- ": "weird_branch_name",
@@ -41,31 +42,43 @@ CASES = {
 }
 
 
-def _run(name: str, target: str, extra_env: dict[str, str], tmp: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
-    env.update(extra_env, DBT_SEND_ANONYMOUS_USAGE_STATS="false", DATA_PLATFORM_HOME=str(tmp / "home"))
-    args = json.dumps({"samples": list(ODD_REFS)})
-    result = subprocess.run(
-        [DBT, "--quiet", "run-operation", "print_schema_names", "--target", target, "--args", args]
-        + ["--target-path", str(tmp / f"target_{name}"), "--log-path", str(tmp / f"logs_{name}")],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    line = next(line for line in result.stdout.splitlines() if line.startswith("schema-names: "))
-    return json.loads(line.removeprefix("schema-names: "))
+@contextmanager
+def _environment(extra: dict[str, str], home: Path) -> Iterator[None]:
+    """os.environ with the branch/user variables of one case only (restored after)."""
+    saved = dict(os.environ)
+    for key in ENV_KEYS:
+        os.environ.pop(key, None)
+    os.environ.update(extra, DBT_SEND_ANONYMOUS_USAGE_STATS="false", DATA_PLATFORM_HOME=str(home))
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")
 def names(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """Parse the project once, then run the macro per case on that manifest: the names are computed when the macro
+    runs (target and environment of the call), so one parse serves every case."""
     tmp = tmp_path_factory.mktemp("schema_names")
     (tmp / "home").mkdir()  # DuckDB targets open their file under DATA_PLATFORM_HOME
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        futures = {name: pool.submit(_run, name, target, env, tmp) for name, (target, env) in CASES.items()}
-        return {name: future.result() for name, future in futures.items()}
+    common = ["--project-dir", str(REPO), "--profiles-dir", str(REPO), "--target-path", str(tmp / "target")]
+    with _environment({}, tmp / "home"):
+        parsed = dbtRunner().invoke(["--quiet", "parse", *common])
+    assert parsed.success, parsed.exception
+    samples = json.dumps({"samples": list(ODD_REFS)})
+    results = {}
+    for name, (target, env) in CASES.items():
+        printed = io.StringIO()
+        with _environment(env, tmp / "home"), redirect_stdout(printed):
+            run = dbtRunner(manifest=parsed.result).invoke(
+                ["--quiet", "run-operation", "print_schema_names", "--target", target, "--args", samples, *common]
+            )
+        assert run.success, (name, run.exception, printed.getvalue())
+        line = next(line for line in printed.getvalue().splitlines() if line.startswith("schema-names: "))
+        results[name] = json.loads(line.removeprefix("schema-names: "))
+        assert results[name]["target"] == target
+    return results
 
 
 DATABASES = ["planning_refined", "planning_trusted", "platform_monitoring", "reference", "housing_trusted"]

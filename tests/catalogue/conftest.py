@@ -1,30 +1,50 @@
-"""One small build of the whole project (sandboxes -> ingest -> dbt build -> docs), shared by the catalogue tests."""
+"""One small build of the whole project (sandboxes -> ingest -> dbt build -> docs), shared by the catalogue tests.
+
+`make test` runs pytest-xdist workers: the first worker to need the build makes it under a lock in the run's shared
+temporary folder, and the others reuse it, so the demo is built once per run whichever workers the modules land on."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from core.workspace import Workspace
 
+DONE = "catalogue-build.json"
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+
+def _build(home: Path) -> None:
     from data_platform.jobs import demo
 
-    workspace = Workspace.at(tmp_path_factory.mktemp("catalogue"))
-    result = demo(workspace, days=4, seed=3, start=date(2025, 5, 1), progress=lambda _: None)
-    target = result.workspace.dbt_target_dir
-    yield {
-        "result": result,
-        "workspace": result.workspace,
+    result = demo(Workspace.at(home), days=4, seed=3, start=date(2025, 5, 1), progress=lambda _: None)
+    assert result.build_outcome and result.docs_page, "the demo did not build and document"
+    (home / DONE).write_text(json.dumps({"demo_home": str(result.workspace.home), "page": str(result.docs_page)}))
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    from data_platform.jobs import JobResult
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # one folder for every worker of this run
+    home = shared / "catalogue"
+    with FileLock(str(shared / "catalogue.lock")):
+        if not (home / DONE).exists():
+            _build(home)
+    done = json.loads((home / DONE).read_text())
+    workspace = Workspace.at(home).with_home(Path(done["demo_home"]))
+    target = workspace.dbt_target_dir
+    return {
+        "result": JobResult(workspace, docs_page=Path(done["page"])),
+        "workspace": workspace,
         "manifest": json.loads((target / "manifest.json").read_text()),
         "catalog": json.loads((target / "catalog.json").read_text()),
-        "page": result.docs_page,
+        "page": Path(done["page"]),
     }
 
 
