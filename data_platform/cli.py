@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="sandbox sources -> ingest N days -> dbt build -> docs (DuckDB)")
-    demo.add_argument("--days", type=int, default=30, help="simulated days of change to import (default 30)")
+    demo.add_argument("--days", type=int, default=14, help="simulated days of change to import (default 14)")
     demo.add_argument("--seed", type=int, default=42, help="sandbox seed: same seed, same data")
     demo.add_argument("--start-date", type=date.fromisoformat, help="first import day (default: DAYS days ago)")
     demo.set_defaults(handler=_demo)

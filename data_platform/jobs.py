@@ -66,7 +66,7 @@ def nightly(
 
 def demo(
     workspace: Workspace,
-    days: int = 30,
+    days: int = 14,
     seed: int = 42,
     start: date | None = None,
     progress: Progress = print,
@@ -134,12 +134,13 @@ def trusted_relation_rows(database: Path) -> dict[str, int]:
 
 def print_summary(result: JobResult, progress: Progress = print) -> None:
     progress("\nRows landed in the raw zone:")
+    width = max((len(source) for source in [*result.rows_landed, *result.failures]), default=0)
     for source, tables in sorted(result.rows_landed.items()):
         total = sum(tables.values())
         busiest = ", ".join(f"{t} {n}" for t, n in sorted(tables.items(), key=lambda i: -i[1])[:6])
-        progress(f"  {source:<10} {total:>9} rows in {len(tables)} tables ({busiest}, ...)")
+        progress(f"  {source:<{width}} {total:>9} rows in {len(tables)} tables ({busiest}, ...)")
     for source, why in sorted(result.failures.items()):
-        progress(f"  {source:<10} FAILED: {why}")
+        progress(f"  {source:<{width}} FAILED: {why}")
     progress("History versions and trusted tables:")
     for relation, count in sorted(result.relation_rows.items()):
         progress(f"  {relation:<64} {count:>8}")
