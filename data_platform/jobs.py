@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,6 +32,15 @@ class JobResult:
     docs_page: Path | None = None
     target: str = "dev"
 
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        """Add the wall time of the block to `phase` (a phase run once per demo day adds up), even when it fails."""
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.seconds[phase] = self.seconds.get(phase, 0.0) + time.monotonic() - started
+
     @property
     def duckdb_file(self) -> Path:
         return self.workspace.duckdb_path(self.target)
@@ -50,15 +59,13 @@ def nightly(
     result = JobResult(workspace, target=target or "dev")
     for entry in entries(sources, workspace):
         source = connector(entry)
-        started = time.monotonic()
         try:
-            report = source.ingest(source.load_settings(), workspace, progress)
+            with result.timed(f"ingest {entry.name}"):
+                report = source.ingest(source.load_settings(), workspace, progress)
         except PlatformError as error:
             result.failures[entry.name] = str(error)
             progress(f"{entry.name}: import failed: {error}")
             continue
-        finally:
-            result.seconds[f"ingest {entry.name}"] = time.monotonic() - started
         result.rows_landed[entry.name] = report.rows_by_table()
     _build_and_document(result, progress)
     return result
@@ -91,11 +98,10 @@ def demo(
         for offset in range(days + 1):
             today = first_import + timedelta(days=offset)
             for entry, source, stand_in in stands_ins:
-                started = time.monotonic()
-                stand_in.advance(today)
-                report = source.ingest(source.load_settings(**stand_in.settings(), today=today), demo_space, progress)
-                phase = f"ingest {entry.name}"
-                result.seconds[phase] = result.seconds.get(phase, 0.0) + time.monotonic() - started
+                with result.timed(f"ingest {entry.name}"):
+                    stand_in.advance(today)
+                    settings = source.load_settings(**stand_in.settings(), today=today)
+                    report = source.ingest(settings, demo_space, progress)
                 landed = result.rows_landed.setdefault(entry.name, {})
                 for table, count in report.rows_by_table().items():
                     landed[table] = landed.get(table, 0) + count
@@ -106,14 +112,12 @@ def demo(
 def _build_and_document(result: JobResult, progress: Progress) -> None:
     workspace = result.workspace
     progress(f"dbt build (target {result.target}): models, seeds, unit and data tests")
-    started = time.monotonic()
-    result.build_outcome = dbt.outcome(dbt.build(workspace, target=result.target, quiet=True))
-    result.seconds["dbt build"] = time.monotonic() - started
+    with result.timed("dbt build"):
+        result.build_outcome = dbt.outcome(dbt.build(workspace, target=result.target, quiet=True))
     progress(f"  {result.build_outcome}")
     progress("dbt docs generate: the data catalogue")
-    started = time.monotonic()
-    result.docs_page = dbt.docs(workspace, target=result.target, quiet=True)
-    result.seconds["docs"] = time.monotonic() - started
+    with result.timed("docs"):
+        result.docs_page = dbt.docs(workspace, target=result.target, quiet=True)
     if workspace.duckdb_path(result.target).exists():
         result.relation_rows = trusted_relation_rows(workspace.duckdb_path(result.target))
 

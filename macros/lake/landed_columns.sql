@@ -6,11 +6,7 @@
     the lake: the model's SQL must lint the same either way.
 -#}
 {% macro landed_columns(sources) %}
-{%- set landed = [] %}
-{%- for source_name in sources if raw_table_landed(source_name, 'import_log') %}
-    {%- do landed.append(source_name) %}
-{%- endfor %}
-{%- for source_name in landed %}
+{%- for source_name in sources_with_landed(sources, 'import_log') %}
     select
         '{{ source_name }}' as source_name,
         import_log.table_name as source_table,

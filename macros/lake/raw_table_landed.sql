@@ -25,3 +25,12 @@
 {% macro athena__raw_table_landed(source_name, table_name) %}
     {{ return(true) }}
 {% endmacro %}
+
+{#- The names, of the given sources, whose raw table `table_name` has landed at least once. -#}
+{% macro sources_with_landed(sources, table_name) %}
+    {%- set landed = [] -%}
+    {%- for source_name in sources if raw_table_landed(source_name, table_name) -%}
+        {%- do landed.append(source_name) -%}
+    {%- endfor -%}
+    {{ return(landed) }}
+{% endmacro %}

@@ -4,11 +4,7 @@
     model, because which sources have landed one depends on the lake: the model's SQL must lint the same either way.
 -#}
 {% macro unlandable_records(sources) %}
-{%- set landed = [] %}
-{%- for source_name in sources if raw_table_landed(source_name, 'rejected_records') %}
-    {%- do landed.append(source_name) %}
-{%- endfor %}
-{%- for source_name in landed %}
+{%- for source_name in sources_with_landed(sources, 'rejected_records') %}
     select
         '{{ source_name }}' as source_name,
         table_name as source_table,
