@@ -20,6 +20,7 @@ examples:
   data-platform docs                      generate the data catalogue (dbt docs) as one page
   data-platform generate [--check]        rewrite (or check) the dbt files derived from the source contracts
   data-platform sandbox tascomi --port 8765   serve a source's sandbox for anyone to point a pipeline at
+  data-platform playbook [--build]        serve the Playbook (docs/) while you edit, or build it beside the catalogue
 
 Where things go: DATA_PLATFORM_HOME (default ./local) and DATA_PLATFORM_LAKE (default <home>/lake; a folder or
 s3://bucket/prefix). Source settings: .dlt/config.toml, .dlt/secrets.toml or SOURCES__<SOURCE>__<KEY>.
@@ -89,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("source", choices=sources)
     sandbox.add_argument("rest", nargs=argparse.REMAINDER, help="options for the sandbox (see --help after it)")
     sandbox.set_defaults(handler=_sandbox)
+    playbook = commands.add_parser("playbook", help="serve the Playbook site (docs/), or --build it")
+    playbook.add_argument("--build", action="store_true", help="build it under <home>/docs/playbook/ and exit")
+    playbook.add_argument("--address", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)")
+    playbook.set_defaults(handler=_playbook)
     return parser
 
 
@@ -153,6 +158,16 @@ def _sandbox(args: argparse.Namespace, workspace: Workspace) -> int:
 
     module = importlib.import_module(source_entry(args.source).sandbox + ".__main__")
     return module.serve(args.rest) or 0
+
+
+def _playbook(args: argparse.Namespace, workspace: Workspace) -> int:
+    from data_platform import playbook
+
+    if args.build:
+        print(f"Playbook: {playbook.build(workspace)}")
+    else:
+        playbook.serve(workspace, args.address)
+    return 0
 
 
 if __name__ == "__main__":
