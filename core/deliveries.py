@@ -10,24 +10,22 @@ before it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import dlt
-from dlt.pipeline.exceptions import PipelineStepFailed
 
 from core.contract import Table
-from core.errors import LakeUnwritable, PlatformError, find_cause
 from core.import_log import (
     REJECTED_RECORDS,
-    IngestReport,
     StepReport,
     TableLanded,
     rejected_record,
     rejected_records_hints,
 )
-from core.lake import METADATA_NAMES, Delivery, raw_schema
+from core.ingest_run import land_package
+from core.lake import Delivery, raw_schema
 from core.landing import Received, StepLanding, TableFeed
 from core.tabular import Table as Tabular
 from core.tabular import TabularProblem
@@ -141,34 +139,11 @@ def land_step(
             hints = rejected_records_hints()
             yield dlt.resource(refusals, name=REJECTED_RECORDS, write_disposition="append", columns=hints)
 
-    try:
-        pipeline.run(deliveries(), loader_file_format="parquet")
-    except PipelineStepFailed as failed:
-        explained = find_cause(failed, PlatformError)
-        if explained is not None:
-            raise explained from failed
-        os_error = find_cause(failed, OSError)
-        if isinstance(os_error, OSError) and os_error.errno == 28:  # ENOSPC
-            raise LakeUnwritable(
-                f"the disk is full ({os_error}); nothing from this step was landed. Free space and run again."
-            ) from failed
-        raise
+    land_package(pipeline, deliveries())
     report = StepReport(step.label, {t.table: t for t in landing.landed})
     for refused in step.refused:
         report.tables.setdefault(refused.table.name, TableLanded(refused.table.name)).rows_rejected += 1
     return report
-
-
-def drift(report: IngestReport, tables: Iterable[Table]) -> dict[str, list[str]]:
-    """Raw columns that arrived but are not in the contract (a new or renamed header), per table."""
-    contract = {t.name: set(t.column_names) for t in tables}
-    found: dict[str, set[str]] = {}
-    for step in report.steps:
-        for name, landed in step.tables.items():
-            extra = landed.columns_received - contract.get(name, set()) - METADATA_NAMES
-            if extra:
-                found.setdefault(name, set()).update(extra)
-    return {t: sorted(c) for t, c in found.items()}
 
 
 def describe(report: StepReport) -> str:

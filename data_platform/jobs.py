@@ -16,7 +16,7 @@ import duckdb
 from core.errors import PlatformError
 from core.workspace import Workspace
 from data_platform import dbt
-from data_platform.sources import connector, entries, sandbox
+from data_platform.sources import connectors, sandboxes
 
 Progress = Callable[[str], None]
 
@@ -57,8 +57,7 @@ def nightly(
     The build runs even after an ingest failure: raw only ever holds complete steps, so what is built is consistent,
     just older for that source; the failure is reported and the job exits non-zero."""
     result = JobResult(workspace, target=target or "dev")
-    for entry in entries(sources, workspace):
-        source = connector(entry)
+    for entry, source in connectors(sources, workspace):
         try:
             with result.timed(f"ingest {entry.name}"):
                 report = source.ingest(source.load_settings(), workspace, progress)
@@ -90,9 +89,9 @@ def demo(
     result = JobResult(demo_space)
     with ExitStack() as stack:
         stands_ins = []
-        for entry in entries(workspace=workspace):
-            stand_in = stack.enter_context(sandbox(entry).demo(seed, first_import, demo_space.home / "sandbox"))
-            stands_ins.append((entry, connector(entry), stand_in))
+        for entry, source, stand_by in sandboxes(workspace):
+            stand_in = stack.enter_context(stand_by.demo(seed, first_import, demo_space.home / "sandbox"))
+            stands_ins.append((entry, source, stand_in))
         names = ", ".join(entry.name for entry, _, _ in stands_ins)
         progress(f"sandboxes: {names} (seed {seed}); importing {days + 1} day(s) from {first_import}")
         for offset in range(days + 1):

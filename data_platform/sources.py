@@ -1,60 +1,37 @@
-"""The registered sources as code: each entry's connector and sandbox packages, found by name (ingestion/registry.yml),
-so adding a source adds files and a registry entry, never a branch here."""
+"""The registered sources as code: each entry's connector and sandbox packages, found by name (ingestion/registry.yml)
+and checked against their protocols (core/source_kit.py) as they load, so adding a source adds files and a registry
+entry, never a branch here, and a package missing a piece is named before anything runs."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from datetime import date
-from types import ModuleType
-from typing import Any, Protocol, cast
-
-from core.import_log import IngestReport
 from core.registry import SourceEntry, load_registry, source_entry
+from core.source_kit import Connector, Sandbox, checked
 from core.workspace import Workspace
 
 
-class Connector(Protocol):
-    """What every ingestion/<source>/ package offers."""
-
-    def load_settings(self, **overrides: Any) -> Any: ...
-
-    def ingest(self, settings: Any, workspace: Workspace, progress: Callable[[str], None] = print) -> IngestReport: ...
-
-
-class DemoSandbox(Protocol):
-    """What every sandbox/<source>/ package's demo() yields: a stand-in that replays days of change."""
-
-    def advance(self, day: date) -> None: ...
-
-    def settings(self) -> dict[str, Any]: ...
-
-
-class Sandbox(Protocol):
-    def demo(self, seed: int, first_day: date, workdir: Any) -> AbstractContextManager[DemoSandbox]: ...
-
-
-def _module(path: str, needs: tuple[str, ...]) -> ModuleType:
-    module = importlib.import_module(path)
-    missing = [name for name in needs if not hasattr(module, name)]
-    if missing:
-        raise TypeError(f"{path} does not offer {', '.join(missing)}")
-    return module
-
-
 def connector(entry: SourceEntry) -> Connector:
-    return cast(Connector, _module(entry.connector, ("load_settings", "ingest")))
+    return checked(entry.name, "connector", entry.connector, Connector)
 
 
 def sandbox(entry: SourceEntry) -> Sandbox:
-    return cast(Sandbox, _module(entry.sandbox, ("demo",)))
+    return checked(entry.name, "sandbox", entry.sandbox, Sandbox)
 
 
-def entries(names: list[str] | None = None, workspace: Workspace | None = None) -> Iterator[SourceEntry]:
+def entries(names: list[str] | None = None, workspace: Workspace | None = None) -> list[SourceEntry]:
+    """The registry's entries (or the named ones), in registry order."""
     project = (workspace or Workspace.from_environment()).project_dir
     if names:
-        for name in names:
-            yield source_entry(name, project)
-    else:
-        yield from load_registry(project).values()
+        return [source_entry(name, project) for name in names]
+    return list(load_registry(project).values())
+
+
+def connectors(
+    names: list[str] | None = None, workspace: Workspace | None = None
+) -> list[tuple[SourceEntry, Connector]]:
+    """Every selected source with its connector, all checked before the first one runs."""
+    return [(entry, connector(entry)) for entry in entries(names, workspace)]
+
+
+def sandboxes(workspace: Workspace | None = None) -> list[tuple[SourceEntry, Connector, Sandbox]]:
+    """Every registered source with its connector and its sandbox, all checked before the first one starts."""
+    return [(entry, connector(entry), sandbox(entry)) for entry in entries(workspace=workspace)]

@@ -27,6 +27,7 @@ from dlt.sources.sql_database.helpers import table_rows
 from dlt.sources.sql_database.schema_types import default_table_adapter
 
 from core.contract import Table
+from core.retry import with_retries as retrying
 
 LOCK_TIMEOUT_MS = 10_000  # a table locked by maintenance: fail the chunk after 10 s rather than queue behind it
 
@@ -265,15 +266,10 @@ def read_chunk(
 def with_retries(
     attempt: Callable[[], Chunk], attempts: int, backoff_s: float, warn: Callable[[str], None], label: str
 ) -> Chunk:
-    for number in range(1, attempts + 1):
-        try:
-            return attempt()
-        except Exception as error:  # noqa: BLE001 - classified below; the last one is raised
-            if number == attempts or not is_transient(error):
-                raise
-            warn(f"academy: {label}: {describe_error(error)}; trying again ({number}/{attempts - 1})")
-            time.sleep(backoff_s * 2 ** (number - 1))
-    raise AssertionError("unreachable")
+    def said(error: BaseException, number: int) -> None:
+        warn(f"academy: {label}: {describe_error(error)}; trying again ({number}/{attempts - 1})")
+
+    return retrying(attempt, attempts=attempts, backoff_s=backoff_s, transient=is_transient, on_retry=said)
 
 
 # ---------------------------------------------------------------------------------------------------- cursor values

@@ -14,7 +14,7 @@ Tables of one department land under raw/<department>/academy/ through that depar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,11 +23,10 @@ from typing import Any
 import dlt
 import pyarrow.compute as pc
 import sqlalchemy as sa
-from dlt.pipeline.exceptions import PipelineStepFailed
 
 from core.arrow_landing import raw_batch
 from core.contract import Table
-from core.errors import LakeUnwritable, PlatformError, SourceIncomplete, SourceUnavailable, find_cause
+from core.errors import SourceIncomplete, SourceUnavailable
 from core.import_log import (
     COMPLETE,
     FAILED,
@@ -38,15 +37,14 @@ from core.import_log import (
     StepReport,
     TableLanded,
 )
-from core.lake import METADATA_NAMES, Delivery, empty_columns, empty_raw_table, raw_pipeline, raw_schema, text_hints
-from core.landing import StepLanding, finish_interrupted_load, next_imported_at
-from core.locking import source_lock
-from core.registry import source_entry
+from core.ingest_run import IngestRun
+from core.lake import Delivery, empty_columns, empty_raw_table, raw_schema, text_hints
+from core.landing import StepLanding
+from core.source_kit import Progress
 from core.workspace import Workspace
 from ingestion.academy import database as db
 from ingestion.academy.settings import SOURCE, AcademySettings, check_routes
 
-Progress = Callable[[str], None]
 FULL, CHANGES, SNAPSHOT = "full", "changes", "snapshot"
 
 
@@ -159,9 +157,6 @@ class Step:
 
 def ingest(settings: AcademySettings, workspace: Workspace, progress: Progress = print) -> IngestReport:
     """Land every selected table's due chunks in the raw zone. One run per workspace at a time."""
-    entry = source_entry(SOURCE, workspace.project_dir)
-    today = settings.business_day()
-    report = IngestReport(SOURCE, today)
     engine = db.make_engine(settings.connection_url, settings.concurrency, settings.statement_timeout_s)
     if engine.dialect.name not in db.TIMEOUT_DIALECTS:
         progress(
@@ -169,22 +164,20 @@ def ingest(settings: AcademySettings, workspace: Workspace, progress: Progress =
             "the server, or a slow table holds its connection until it finishes"
         )
     try:
-        with source_lock(workspace.locks_dir, SOURCE):
-            tables = _selected_tables(engine, settings, entry.contract().tables.values(), progress)
+        with IngestRun.open(SOURCE, settings, workspace, progress) as run:
+            tables = _selected_tables(engine, settings, run.entry.contract().tables.values(), progress)
             check_routes(settings, tables)
+            # every department's pipeline is opened (and recovered) first: deliveries are ordered across them
             pipelines = {
-                department: raw_pipeline(workspace.ensure(), SOURCE, department, today, f"{SOURCE}__{department}")
+                department: run.pipeline(department, f"{SOURCE}__{department}")
                 for department in sorted({t.department for t in tables})
             }
-            previous = _prepare(pipelines, progress)
             for department, pipeline in pipelines.items():
-                department_tables = [t for t in tables if t.department == department]
-                previous = _land_department(
-                    pipeline, department_tables, settings, engine, today, previous, report, progress
-                )
+                _land_department(run, pipeline, [t for t in tables if t.department == department], settings, engine)
+            report = run.finish(tables)
     finally:
         engine.dispose()
-    _finish_report(report, tables, progress)
+    _fail_if_incomplete(report)
     return report
 
 
@@ -211,52 +204,28 @@ def _selected_tables(engine: sa.Engine, settings: AcademySettings, contract: Any
     return selected
 
 
-def _prepare(pipelines: dict[str, dlt.Pipeline], progress: Progress) -> str | None:
-    """Finish loads a killed run left behind, restore state from the lake; the latest _imported_at of the source."""
-    latest: str | None = None
-    for pipeline in pipelines.values():
-        finish_interrupted_load(pipeline, progress)
-        pipeline.sync_destination()
-        stamp = _state(pipeline).get("last_imported_at")
-        latest = max(filter(None, (latest, stamp)), default=None)
-    return latest
-
-
-def _state(pipeline: dlt.Pipeline) -> dict[str, Any]:
-    return pipeline.state.get("sources", {}).get(SOURCE, {})
-
-
 def _land_department(
-    pipeline: dlt.Pipeline,
-    tables: list[Table],
-    settings: AcademySettings,
-    engine: sa.Engine,
-    today: date,
-    previous: str | None,
-    report: IngestReport,
-    progress: Progress,
-) -> str | None:
-    jobs = _plan(engine, settings, tables, _state(pipeline).get("tables", {}), today, report, progress)
+    run: IngestRun, pipeline: dlt.Pipeline, tables: list[Table], settings: AcademySettings, engine: sa.Engine
+) -> None:
+    jobs = _plan(engine, settings, tables, run.state(pipeline).get("tables", {}), run.today, run.report, run.progress)
     number = 0
     while jobs:
         number += 1
-        imported_at = next_imported_at(previous)
+        delivery = run.delivery("", _source_ref(engine, settings))
         for job in jobs:
             if job.label == SNAPSHOT:  # a new snapshot is named by the step that starts it
-                job.label = f"{SNAPSHOT} {imported_at}"
-        step = Step(jobs, imported_at, today, _source_ref(engine, settings), settings, engine, progress)
-        _run_step(pipeline, step)
-        previous = imported_at
+                job.label = f"{SNAPSHOT} {delivery.imported_at}"
+        step = Step(jobs, delivery.imported_at, run.today, delivery.source_ref, settings, engine, run.progress)
+        _run_step(run, pipeline, step)
         label = f"{pipeline.pipeline_name.split('__')[-1]} step {number}"
-        report.steps.append(StepReport(label, {r.table: r for r, _ in step.landed}))
-        progress(f"  {label}: " + ", ".join(_describe(r) for r, _ in step.landed))
+        run.report.steps.append(StepReport(label, {r.table: r for r, _ in step.landed}))
+        run.progress(f"  {label}: " + ", ".join(_describe(r) for r, _ in step.landed))
         for job in jobs:
             landed = next(r for r, _ in step.landed if r.table == job.name)
             job.done = landed.outcome == COMPLETE
             job.first_chunk = False
-            job.cursor = _state(pipeline).get("tables", {}).get(job.name, job.cursor)
+            job.cursor = run.state(pipeline).get("tables", {}).get(job.name, job.cursor)
         jobs = [j for j in jobs if not j.done and not j.failed]
-    return previous
 
 
 def _plan(
@@ -315,7 +284,7 @@ def _source_ref(engine: sa.Engine, settings: AcademySettings) -> str:
     return f"{url.get_backend_name()}://{url.host or ''}/{url.database or ''}/{settings.db_schema}"
 
 
-def _run_step(pipeline: dlt.Pipeline, step: Step) -> None:
+def _run_step(run: IngestRun, pipeline: dlt.Pipeline, step: Step) -> None:
     # the import log and rejected_records as every source declares them, and each table's contract columns as text
     hints = StepLanding([], Delivery(step.imported_at, step.today, "", ""), lambda: None).tables()
     hints.update({job.name: text_hints(job.contract.column_names) for job in step.jobs})
@@ -324,18 +293,7 @@ def _run_step(pipeline: dlt.Pipeline, step: Step) -> None:
     def academy() -> Any:
         return dlt.resource(step.items(), name="raw", write_disposition="append")
 
-    try:
-        pipeline.run(academy(), loader_file_format="parquet")
-    except PipelineStepFailed as failed:
-        explained = find_cause(failed, PlatformError)
-        if explained is not None:
-            raise explained from failed
-        os_error = find_cause(failed, OSError)
-        if isinstance(os_error, OSError) and os_error.errno == 28:  # ENOSPC
-            raise LakeUnwritable(
-                f"the disk is full ({os_error}); nothing from this step was landed. Free space and run again."
-            ) from failed
-        raise
+    run.land(pipeline, academy())
 
 
 def _describe(landed: TableLanded) -> str:
@@ -344,20 +302,7 @@ def _describe(landed: TableLanded) -> str:
     return f"{landed.table} {landed.rows_landed}{' (complete)' if landed.outcome == COMPLETE else ''}"
 
 
-def _finish_report(report: IngestReport, tables: list[Table], progress: Progress) -> None:
-    contract = {t.name: set(t.column_names) for t in tables}
-    drift: dict[str, set[str]] = {}
-    for step in report.steps:
-        for name, landed in step.tables.items():
-            extra = landed.columns_received - contract.get(name, set()) - METADATA_NAMES
-            if extra:
-                drift.setdefault(name, set()).update(extra)
-    report.drift = {t: sorted(c) for t, c in drift.items()}
-    for table, columns in sorted(report.drift.items()):
-        progress(
-            f"academy: {table} arrived with column(s) not in the contract ({', '.join(columns)}): they land in raw as "
-            "received; see monitoring model source_schema_drift, and add them to the contract to use them"
-        )
+def _fail_if_incomplete(report: IngestReport) -> None:
     failed = report.failed_tables()
     if failed:
         listed = "; ".join(f"{t}: {why}" for t, why in sorted(failed.items()))

@@ -7,27 +7,23 @@ or at Ingres through its SQLAlchemy dialect: a setting, never a code change."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dlt.common.configuration import configspec
-from dlt.common.configuration.specs import BaseConfiguration
 from dlt.common.typing import TSecretStrValue
 
 from core.contract import Table
 from core.errors import SourceNotConfigured
-from core.settings import resolve_settings
+from core.settings import SourceSettings, load_source_settings
 
 SOURCE = "academy"
-LONDON = ZoneInfo("Europe/London")
 # The borough's own table groups: benefits and housing needs read hb*, revenues the rest (council tax, business rates).
 DEFAULT_TABLES = ("^ct", "^hb", "^nndr")
 DEFAULT_ROUTES = {"benefits": ["^hb"], "revenues": ["^ct", "^nndr"]}
 
 
 @configspec
-class AcademySettings(BaseConfiguration):
+class AcademySettings(SourceSettings):
     connection_url: TSecretStrValue = None  # SQLAlchemy URL of the read-only login on the replica / reporting copy
     db_schema: str = "dbo"  # the schema holding the vendor's tables
     tables: list[str] | None = None  # regular expressions on table names (re.search); default DEFAULT_TABLES
@@ -37,10 +33,6 @@ class AcademySettings(BaseConfiguration):
     statement_timeout_s: float = 300.0  # the server cancels any of our statements running longer
     attempts: int = 3  # per chunk, on a dropped connection or a count that does not reconcile
     backoff_s: float = 2.0  # first retry wait; doubles each attempt
-    today: date | None = None  # the business day to import as (default: today in London); never in the future
-
-    def business_day(self) -> date:
-        return date.fromisoformat(str(self.today)) if self.today else datetime.now(LONDON).date()
 
     def table_patterns(self) -> list[str]:
         return list(self.tables or DEFAULT_TABLES)
@@ -78,7 +70,7 @@ def check_routes(settings: AcademySettings, tables: list[Table]) -> None:
 
 
 def load_settings(**overrides: Any) -> AcademySettings:
-    settings = resolve_settings(AcademySettings, SOURCE, **overrides)
+    settings = load_source_settings(AcademySettings, SOURCE, **overrides)
     for pattern in settings.table_patterns() + [p for ps in settings.routes().values() for p in ps]:
         try:
             re.compile(pattern)
@@ -88,10 +80,4 @@ def load_settings(**overrides: Any) -> AcademySettings:
             ) from None
     if settings.batch_size < 1 or settings.concurrency < 1 or settings.attempts < 1:
         raise SourceNotConfigured("academy: batch_size, concurrency and attempts must be at least 1")
-    real_today = datetime.now(LONDON).date()
-    if settings.business_day() > real_today:
-        raise SourceNotConfigured(
-            f"business day {settings.business_day()} is in the future (today in London is {real_today}). Run "
-            "without --today / SOURCES__ACADEMY__TODAY, or with a past day to replay."
-        )
     return settings

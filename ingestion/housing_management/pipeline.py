@@ -9,55 +9,41 @@ that day still land, and a corrected file sent again lands as new content.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from functools import partial
 
 import dlt
 
 from core.contract import Table
-from core.deliveries import Step, accept, describe, drift, land_step
+from core.deliveries import Step, accept, describe, land_step
 from core.import_log import IngestReport
-from core.lake import Delivery, raw_pipeline
-from core.landing import finish_interrupted_load, next_imported_at
+from core.ingest_run import IngestRun
 from core.landing_zone import LandingFile, list_files, not_landed
-from core.locking import source_lock
-from core.registry import source_entry
+from core.source_kit import Progress
 from core.tabular import Table as Tabular
 from core.tabular import read_csv
 from core.workspace import Workspace
 from ingestion.housing_management.settings import SOURCE, HousingManagementSettings
 
 
-def ingest(
-    settings: HousingManagementSettings, workspace: Workspace, progress: Callable[[str], None] = print
-) -> IngestReport:
+def ingest(settings: HousingManagementSettings, workspace: Workspace, progress: Progress = print) -> IngestReport:
     """Land every extract file not landed before (by content), one step per extract day, oldest first."""
-    entry = source_entry(SOURCE, workspace.project_dir)
-    tables = entry.contract().selected(settings.tables)
-    today = settings.business_day()
-    with source_lock(workspace.locks_dir, SOURCE):
-        pipeline = raw_pipeline(workspace.ensure(), SOURCE, entry.department, today)
-        finish_interrupted_load(pipeline, progress)
-        pipeline.sync_destination()
-        state = pipeline.state.get("sources", {}).get(SOURCE, {})
-        steps = plan_steps(settings, tables, state.get("files", {}))
-        report = IngestReport(SOURCE, today)
-        previous = state.get("last_imported_at")
+    with IngestRun.open(SOURCE, settings, workspace, progress) as run:
+        tables = run.entry.contract().selected(settings.tables)
+        pipeline = run.pipeline()
+        steps = plan_steps(settings, tables, run.state(pipeline).get("files", {}))
         for label, files in steps:
-            delivery = Delivery(next_imported_at(previous), today, label, settings.landing_root)
+            delivery = run.delivery(label, settings.landing_root)
             step = Step(label)
             for table, file in files:
                 step.add(accept(table, file.name, file.digest, partial(_read, file, settings.encoding)))
             done = partial(_remember, [f for _, f in files], delivery.imported_at)
             step_report = land_step(pipeline, SOURCE, step, delivery, done)
-            report.steps.append(step_report)
-            previous = delivery.imported_at
+            run.report.steps.append(step_report)
             progress(f"  housing extract {label}: {describe(step_report)}")
-        report.drift = drift(report, tables)
         if not steps:
             progress("housing_management: no new extract file in the landing zone")
-        return report
+        return run.finish(tables)
 
 
 def plan_steps(

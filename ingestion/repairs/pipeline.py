@@ -22,14 +22,12 @@ from functools import partial
 import dlt
 
 from core.contract import Table
-from core.deliveries import Accepted, Refused, Step, accept, describe, drift, land_step
+from core.deliveries import Accepted, Refused, Step, accept, describe, land_step
 from core.errors import PlatformError, SourceNotConfigured
 from core.import_log import IngestReport
-from core.lake import Delivery, raw_pipeline
-from core.landing import finish_interrupted_load, next_imported_at
+from core.ingest_run import IngestRun
 from core.landing_zone import LandingFile, content_digest, list_files, not_landed
-from core.locking import source_lock
-from core.registry import source_entry
+from core.source_kit import Progress
 from core.tabular import Table as Tabular
 from core.tabular import from_rows, read_csv, read_xlsx
 from core.workspace import Workspace
@@ -57,16 +55,12 @@ def table_for(contractor: str, tables: dict[str, Table]) -> Table:
     return tables[name]
 
 
-def ingest(settings: RepairsSettings, workspace: Workspace, progress: Callable[[str], None] = print) -> IngestReport:
+def ingest(settings: RepairsSettings, workspace: Workspace, progress: Progress = print) -> IngestReport:
     """Land every contractor's new deliveries. One run per workspace at a time."""
-    entry = source_entry(SOURCE, workspace.project_dir)
-    tables = entry.contract().tables
-    today = settings.business_day()
-    with source_lock(workspace.locks_dir, SOURCE):
-        pipeline = raw_pipeline(workspace.ensure(), SOURCE, entry.department, today)
-        finish_interrupted_load(pipeline, progress)
-        pipeline.sync_destination()
-        state = pipeline.state.get("sources", {}).get(SOURCE, {})
+    with IngestRun.open(SOURCE, settings, workspace, progress) as run:
+        tables = run.entry.contract().tables
+        pipeline = run.pipeline()
+        state = run.state(pipeline)
         failures: list[PlatformError] = []
         queues: list[list[Pending]] = []
         client = _client(settings, progress) if settings.sheet_sources() else None
@@ -80,26 +74,20 @@ def ingest(settings: RepairsSettings, workspace: Workspace, progress: Callable[[
             queues.append([pending] if pending else [])
         for export in settings.export_sources():
             queues.append(_export_deliveries(export, table_for(export.contractor, tables), settings, state))
-        report = IngestReport(SOURCE, today)
-        previous = state.get("last_imported_at")
         steps = [[p for p in batch if p is not None] for batch in itertools.zip_longest(*queues)]
         for number, batch in enumerate(steps, start=1):
             label = "deliveries" if len(steps) == 1 else f"deliveries {number} of {len(steps)}"
-            delivery = Delivery(next_imported_at(previous), today, label, "repairs")
+            delivery = run.delivery(label, "repairs")
             step = Step(label)
             for pending in batch:
                 step.add(pending.checked)
             step_report = land_step(pipeline, SOURCE, step, delivery, partial(_remember, batch, delivery.imported_at),
                                     key_column=KEY_COLUMN)  # fmt: skip
-            report.steps.append(step_report)
-            previous = delivery.imported_at
+            run.report.steps.append(step_report)
             progress(f"  repairs {label}: {describe(step_report)}")
         if client is not None:
-            report.requests_made = client.requests_made
-        report.drift = drift(report, list(tables.values()))
-        for table, columns in sorted(report.drift.items()):
-            progress(f"repairs: {table} arrived with column(s) not in the contract ({', '.join(columns)}): they land "
-                     "in raw as received; see monitoring model source_schema_drift")  # fmt: skip
+            run.report.requests_made = client.requests_made
+        report = run.finish(tables.values())
         if not steps:
             progress("repairs: no contractor delivery changed since the last import")
         if failures:
@@ -107,7 +95,7 @@ def ingest(settings: RepairsSettings, workspace: Workspace, progress: Callable[[
         return report
 
 
-def _client(settings: RepairsSettings, progress: Callable[[str], None]) -> SheetsClient:
+def _client(settings: RepairsSettings, progress: Progress) -> SheetsClient:
     if settings.service_account_key:
         key = ServiceAccountKey.from_json(str(settings.service_account_key), "SOURCES__REPAIRS__SERVICE_ACCOUNT_KEY")
     else:

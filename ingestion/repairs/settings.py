@@ -15,19 +15,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dlt.common.configuration import configspec
-from dlt.common.configuration.specs import BaseConfiguration
 from dlt.common.typing import TSecretStrValue
 
 from core.errors import SourceNotConfigured
-from core.settings import env_name, resolve_settings
+from core.settings import SourceSettings, env_name, load_source_settings
 
 SOURCE = "repairs"
-LONDON = ZoneInfo("Europe/London")
 DEFAULT_TAB = "Form responses 1"
 
 
@@ -49,7 +45,7 @@ class ExportSource:
 
 
 @configspec
-class RepairsSettings(BaseConfiguration):
+class RepairsSettings(SourceSettings):
     landing_root: str | None = None  # the landing zone (a folder or s3://bucket/prefix), for exports
     sheets_base_url: str = "https://sheets.googleapis.com/v4"
     service_account_key_path: str | None = None  # a Google service-account JSON key file (keep it out of git)
@@ -62,10 +58,6 @@ class RepairsSettings(BaseConfiguration):
     max_attempts: int = 5  # per request, on 429 / 5xx / timeouts
     backoff_s: float = 2.0  # first retry wait; doubles each attempt (Retry-After wins when sent)
     max_retry_after_s: float = 300.0
-    today: date | None = None  # the business day to import as (default: today in London)
-
-    def business_day(self) -> date:
-        return date.fromisoformat(str(self.today)) if self.today else datetime.now(LONDON).date()
 
     def sheet_sources(self) -> list[SheetSource]:
         out = []
@@ -102,7 +94,7 @@ class RepairsSettings(BaseConfiguration):
 
 
 def load_settings(**overrides: Any) -> RepairsSettings:
-    settings = resolve_settings(RepairsSettings, SOURCE, **overrides)
+    settings = load_source_settings(RepairsSettings, SOURCE, **overrides)
     if not settings.sheets and not settings.exports:
         raise SourceNotConfigured(
             f"repairs is not configured: no contractor sheets or exports. Set {env_name(SOURCE, 'sheets')} / "

@@ -19,6 +19,7 @@ import jwt
 import requests
 
 from core.errors import SourceNotConfigured, SourceRefused, SourceSentGarbage, SourceUnavailable
+from core.retry import Transient, retry_after, with_retries
 
 SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -163,23 +164,22 @@ class SheetsClient:
         raise AssertionError("unreachable")
 
     def _send(self, method: str, url: str, spreadsheet_id: str | None = None, **kwargs: Any) -> dict[str, Any]:
-        problem = ""
-        for attempt in range(1, self.max_attempts + 1):
-            wait = self.backoff_s * 2 ** (attempt - 1)
-            try:
-                self.requests_made += 1
-                response = self._session.request(method, url, timeout=self.timeout_s, **kwargs)
-            except (requests.ConnectionError, requests.Timeout) as error:
-                problem = f"{type(error).__name__}: {error}"
-            else:
-                if response.status_code in RETRYABLE_STATUS:
-                    problem = f"HTTP {response.status_code}"
-                    wait = self._retry_after(response, wait)
-                else:
-                    return self._answer(response, spreadsheet_id)
-            if attempt < self.max_attempts:
-                self._sleep(wait)
-        raise SheetsUnavailable(f"{method} {url}: gave up after {self.max_attempts} attempts ({problem})")
+        def attempt() -> requests.Response:
+            self.requests_made += 1
+            response = self._session.request(method, url, timeout=self.timeout_s, **kwargs)
+            if response.status_code in RETRYABLE_STATUS:
+                raise Transient(f"HTTP {response.status_code}", retry_after(response.headers.get("Retry-After")))
+            return response
+
+        try:
+            response = with_retries(attempt, attempts=self.max_attempts, backoff_s=self.backoff_s,
+                                    transient=_transient, max_retry_after_s=self.max_retry_after_s,
+                                    sleep=self._sleep, on_wait=self._warn, label="repairs: the Sheets API",
+                                    cap_setting="SOURCES__REPAIRS__MAX_RETRY_AFTER_S")  # fmt: skip
+        except (Transient, requests.ConnectionError, requests.Timeout) as error:
+            problem = str(error) if isinstance(error, Transient) else f"{type(error).__name__}: {error}"
+            raise SheetsUnavailable(f"{method} {url}: gave up after {self.max_attempts} attempts ({problem})") from None
+        return self._answer(response, spreadsheet_id)
 
     def _answer(self, response: requests.Response, spreadsheet_id: str | None) -> dict[str, Any]:
         status, message = response.status_code, _message(response)
@@ -212,22 +212,13 @@ class SheetsClient:
             raise SourceNotConfigured(f"the Sheets API refused the request for {what} (HTTP 400: {message})")
         raise SourceSentGarbage(f"the Sheets API answered HTTP {status} for {response.url}: {message}")
 
-    def _retry_after(self, response: requests.Response, default: float) -> float:
-        value = response.headers.get("Retry-After", "").strip()
-        if not value.isdigit():
-            return default
-        asked = float(value)
-        if asked > self.max_retry_after_s:
-            self._warn(
-                f"repairs: the Sheets API asked to wait {asked:.0f} s; waiting {self.max_retry_after_s:.0f} s "
-                "(SOURCES__REPAIRS__MAX_RETRY_AFTER_S)"
-            )
-            return self.max_retry_after_s
-        return asked
-
 
 class _Expired(Exception):
     """The bearer token was refused (HTTP 401): get a new one and try once more."""
+
+
+def _transient(error: BaseException) -> bool:
+    return isinstance(error, (Transient, requests.ConnectionError, requests.Timeout))
 
 
 def _message(response: requests.Response) -> str:

@@ -6,9 +6,8 @@ import base64
 import hashlib
 import hmac
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from core.settings import LONDON
 
 
 def london_minute(now: datetime | None = None) -> str:

@@ -10,13 +10,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import Any
 
 import requests
 
 from core.errors import SourceNotConfigured, SourceRefused, SourceSentGarbage, SourceUnavailable
 from core.paging import SeriesCheck, SeriesMismatch
-from ingestion.tascomi.auth import LONDON, auth_headers
+from core.retry import Transient, retry_after, with_retries
+from core.settings import LONDON
+from ingestion.tascomi.auth import auth_headers
 
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 REFUSED_STATUS = {401, 403}
@@ -113,64 +116,57 @@ class TascomiClient:
 
     def _get(self, table: str, params: dict[str, str]) -> Page:
         url = f"{self.base_url}/{table}"
-        problem = ""
-        for attempt in range(1, self.max_attempts + 1):
-            wait = self.backoff_s * 2 ** (attempt - 1)
-            try:
-                headers = auth_headers(self._public_key, self._private_key)
-                self.requests_made += 1
-                response = self._session.get(url, params=params, headers=headers, timeout=self.timeout_s)
-                self._note_vendor_date(response)
-                status = response.status_code
-                if status in REFUSED_STATUS:
-                    raise TascomiAccessDenied(
-                        f"Tascomi refused {response.url} with HTTP {status}. Check SOURCES__TASCOMI__PUBLIC_KEY / "
-                        "PRIVATE_KEY and this machine's clock; if both are right the vendor has switched API access "
-                        "off: ask them to restore it, then rerun."
-                    )
-                if status == 404:
-                    raise SourceNotConfigured(
-                        f"Tascomi answered HTTP 404 for {response.url}: check SOURCES__TASCOMI__BASE_URL (it should "
-                        "end in /rest/v1) and that the vendor serves the table."
-                    )
-                if status in RETRYABLE_STATUS:
-                    problem = f"HTTP {status}"
-                    wait = self._retry_after(response, wait)
-                elif status >= 400:
-                    raise SourceSentGarbage(f"Tascomi answered HTTP {status} for {response.url}: {response.text[:200]}")
-                else:
-                    return Page(status, response.url, _records(response), _int_header(response, "X-Number-Of-Results"),
-                                _int_header(response, "X-Results-Per-Page"))  # fmt: skip
-            except (requests.ConnectionError, requests.Timeout, _Malformed) as error:
-                # A truncated or garbled body: the same request usually succeeds again.
-                problem = f"{type(error).__name__}: {error}"
-            if attempt < self.max_attempts:
-                self._sleep(wait)
-        if problem.startswith("_Malformed"):
+        try:
+            return with_retries(partial(self._attempt, url, params), attempts=self.max_attempts,
+                                backoff_s=self.backoff_s, transient=_transient,
+                                max_retry_after_s=self.max_retry_after_s, sleep=self._sleep, on_wait=self._warn,
+                                label=f"tascomi {url}", cap_setting="SOURCES__TASCOMI__MAX_RETRY_AFTER_S")  # fmt: skip
+        except _Malformed as error:
             raise SourceSentGarbage(
                 f"Tascomi kept answering {url} {params} with something that is not a JSON array of records "
-                f"({problem.split(': ', 1)[1]}); nothing from this step was landed. Report it to the vendor."
-            )
-        raise TascomiUnavailable(f"{url} {params}: gave up after {self.max_attempts} attempts ({problem})")
+                f"({error}); nothing from this step was landed. Report it to the vendor."
+            ) from None
+        except (Transient, requests.ConnectionError, requests.Timeout) as error:
+            problem = str(error) if isinstance(error, Transient) else f"{type(error).__name__}: {error}"
+            raise TascomiUnavailable(
+                f"{url} {params}: gave up after {self.max_attempts} attempts ({problem})"
+            ) from None
 
-    def _retry_after(self, response: requests.Response, default: float) -> float:
-        value = response.headers.get("Retry-After", "").strip()
-        if not value.isdigit():
-            return default
-        asked = float(value)
-        if asked > self.max_retry_after_s:
-            self._warn(
-                f"tascomi: the vendor asked to wait {asked:.0f} s before retrying {response.url}; waiting "
-                f"{self.max_retry_after_s:.0f} s (SOURCES__TASCOMI__MAX_RETRY_AFTER_S)"
+    def _attempt(self, url: str, params: dict[str, str]) -> Page:
+        """One request; a fault worth asking again raises (Transient, a connection error, a malformed body)."""
+        headers = auth_headers(self._public_key, self._private_key)
+        self.requests_made += 1
+        response = self._session.get(url, params=params, headers=headers, timeout=self.timeout_s)
+        self._note_vendor_date(response)
+        status = response.status_code
+        if status in REFUSED_STATUS:
+            raise TascomiAccessDenied(
+                f"Tascomi refused {response.url} with HTTP {status}. Check SOURCES__TASCOMI__PUBLIC_KEY / "
+                "PRIVATE_KEY and this machine's clock; if both are right the vendor has switched API access "
+                "off: ask them to restore it, then rerun."
             )
-            return self.max_retry_after_s
-        return asked
+        if status == 404:
+            raise SourceNotConfigured(
+                f"Tascomi answered HTTP 404 for {response.url}: check SOURCES__TASCOMI__BASE_URL (it should "
+                "end in /rest/v1) and that the vendor serves the table."
+            )
+        if status in RETRYABLE_STATUS:
+            raise Transient(f"HTTP {status}", retry_after(response.headers.get("Retry-After")))
+        if status >= 400:
+            raise SourceSentGarbage(f"Tascomi answered HTTP {status} for {response.url}: {response.text[:200]}")
+        return Page(status, response.url, _records(response), _int_header(response, "X-Number-Of-Results"),
+                    _int_header(response, "X-Results-Per-Page"))  # fmt: skip
 
     def _note_vendor_date(self, response: requests.Response) -> None:
         header = response.headers.get("Date")
         if header:
             with contextlib.suppress(TypeError, ValueError):
                 self.vendor_date = parsedate_to_datetime(header).astimezone(LONDON).date()
+
+
+def _transient(error: BaseException) -> bool:
+    # A truncated or garbled body: the same request usually succeeds again.
+    return isinstance(error, (Transient, requests.ConnectionError, requests.Timeout, _Malformed))
 
 
 def _filter(last_updated: date | None) -> dict[str, str]:

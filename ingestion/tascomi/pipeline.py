@@ -11,7 +11,7 @@ the next run.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -21,13 +21,13 @@ import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from core.contract import Table
-from core.errors import LakeUnwritable, PlatformError, SourceIncomplete, SourceNotConfigured, find_cause
+from core.errors import SourceIncomplete, SourceNotConfigured, find_cause
 from core.import_log import IngestReport, StepReport
-from core.lake import METADATA_NAMES, Delivery, raw_pipeline, raw_schema
-from core.landing import Received, StepLanding, TableFeed, finish_interrupted_load, next_imported_at
-from core.locking import source_lock
+from core.ingest_run import IngestRun
+from core.lake import raw_schema
+from core.landing import Received, StepLanding, TableFeed
 from core.paging import SeriesMismatch
-from core.registry import source_entry
+from core.source_kit import Progress
 from core.workspace import Workspace
 from ingestion.tascomi.client import TascomiClient
 from ingestion.tascomi.settings import SOURCE, TascomiSettings
@@ -86,17 +86,12 @@ def plan_steps(cursor: Cursor, tables: list[Table], settings: TascomiSettings, t
     return steps, remaining
 
 
-def ingest(settings: TascomiSettings, workspace: Workspace, progress: Callable[[str], None] = print) -> IngestReport:
+def ingest(settings: TascomiSettings, workspace: Workspace, progress: Progress = print) -> IngestReport:
     """Land everything due up to yesterday (London time) in the raw zone. One run per workspace at a time."""
-    entry = source_entry(SOURCE, workspace.project_dir)
-    tables = entry.contract().selected(settings.tables)
-    today = settings.business_day()
-    with source_lock(workspace.locks_dir, SOURCE):
-        pipeline = raw_pipeline(workspace.ensure(), SOURCE, entry.department, today)
-        finish_interrupted_load(pipeline, progress)
-        pipeline.sync_destination()
-        cursor = Cursor.from_state(pipeline.state.get("sources", {}).get(SOURCE, {}))
-        steps, remaining = plan_steps(cursor, tables, settings, today)
+    with IngestRun.open(SOURCE, settings, workspace, progress) as run:
+        tables = run.entry.contract().selected(settings.tables)
+        pipeline = run.pipeline()
+        steps, remaining = plan_steps(Cursor.from_state(run.state(pipeline)), tables, settings, run.today)
         client = TascomiClient(
             settings.base_url,
             settings.public_key,
@@ -107,51 +102,39 @@ def ingest(settings: TascomiSettings, workspace: Workspace, progress: Callable[[
             max_retry_after_s=settings.max_retry_after_s,
             warn=progress,
         )
-        report = IngestReport(SOURCE, today, days_remaining=remaining)
-        progress(f"tascomi: import day {today}, {len(steps)} step(s) to land")
+        run.report.days_remaining = remaining
+        progress(f"tascomi: import day {run.today}, {len(steps)} step(s) to land")
         try:
-            previous = cursor.last_imported_at
             for step in steps:
-                step_report, previous = _land_step(pipeline, client, step, settings, today, previous)
-                report.steps.append(step_report)
+                step_report = _land_step(run, pipeline, client, step, settings)
+                run.report.steps.append(step_report)
                 landed = ", ".join(f"{t} {n.rows_landed}" for t, n in step_report.tables.items() if n.rows_landed)
                 rejected = sum(n.rows_rejected for n in step_report.tables.values())
                 note = f" ({rejected} record(s) rejected: see rejected_records)" if rejected else ""
                 progress(f"  {step.label:>10}: {landed or 'no changes'}{note}")
         finally:
-            report.requests_made = client.requests_made
-        report.drift = _drift(report, tables)
-        for table, columns in sorted(report.drift.items()):
-            shown = ", ".join(columns[:5]) + (f" and {len(columns) - 5} more" if len(columns) > 5 else "")
-            progress(
-                f"tascomi: {table} arrived with {len(columns)} column(s) not in the contract ({shown}): they "
-                "land in raw as received; see monitoring model source_schema_drift"
-            )
+            run.report.requests_made = client.requests_made
+        report = run.finish(tables)
         if remaining:
             progress(f"tascomi: {remaining} day(s) left beyond the catch-up cap of {settings.catch_up_days}; run again")
         return report
 
 
 def _land_step(
-    pipeline: dlt.Pipeline,
-    client: TascomiClient,
-    step: Step,
-    settings: TascomiSettings,
-    today: date,
-    previous_imported_at: str | None,
-) -> tuple[StepReport, str]:
+    run: IngestRun, pipeline: dlt.Pipeline, client: TascomiClient, step: Step, settings: TascomiSettings
+) -> StepReport:
     """Land one step; a series that does not reconcile is fetched again, up to settings.series_attempts times."""
     for attempt in range(1, settings.series_attempts + 1):
-        imported_at = next_imported_at(previous_imported_at)
-        delivery = Delivery(imported_at, today, step.label, client.base_url)
-        landing = StepLanding(_feeds(client, step, today), delivery, partial(_move_cursor, step, today, imported_at))
+        delivery = run.delivery(step.label, client.base_url)
+        moved = partial(_move_cursor, step, run.today, delivery.imported_at)
+        landing = StepLanding(_feeds(client, step, run.today), delivery, moved)
         try:
-            pipeline.run(_step_source(landing), loader_file_format="parquet")
-            return StepReport(step.label, {t.table: t for t in landing.landed}), imported_at
+            run.land(pipeline, _step_source(landing))
+            return StepReport(step.label, {t.table: t for t in landing.landed})
         except PipelineStepFailed as failed:
             mismatch = find_cause(failed, SeriesMismatch)
             if mismatch is None:
-                _reraise_explained(failed)
+                raise
             if attempt == settings.series_attempts:
                 raise SourceIncomplete(
                     f"tascomi step {step.label}: {mismatch} (after {attempt} attempts). Nothing from this step was "
@@ -159,19 +142,6 @@ def _land_step(
                 ) from failed
             time.sleep(settings.backoff_s * attempt)
     raise AssertionError("unreachable")
-
-
-def _reraise_explained(failed: PipelineStepFailed) -> None:
-    """dlt wraps errors raised while extracting; operators need the platform's own explanation."""
-    explained = find_cause(failed, PlatformError)
-    if explained is not None:
-        raise explained from failed
-    os_error = find_cause(failed, OSError)
-    if isinstance(os_error, OSError) and os_error.errno == 28:  # ENOSPC
-        raise LakeUnwritable(
-            f"the disk is full ({os_error}); nothing from this step was landed. Free space and run again."
-        ) from failed
-    raise failed
 
 
 def _feeds(client: TascomiClient, step: Step, today: date) -> list[TableFeed]:
@@ -232,18 +202,6 @@ def _step_source(landing: StepLanding) -> Any:
         return dlt.resource(landing.items(), name="raw", write_disposition="append")
 
     return tascomi()
-
-
-def _drift(report: IngestReport, tables: list[Table]) -> dict[str, list[str]]:
-    """Raw columns that arrived but are not in the contract (the vendor added or renamed a column)."""
-    contract = {t.name: set(t.column_names) for t in tables}
-    drift: dict[str, set[str]] = {}
-    for step in report.steps:
-        for name, landed in step.tables.items():
-            extra = landed.columns_received - contract.get(name, set()) - METADATA_NAMES
-            if extra:
-                drift.setdefault(name, set()).update(extra)
-    return {t: sorted(c) for t, c in drift.items()}
 
 
 __all__ = ["FULL", "LOOKUPS", "Cursor", "Step", "ingest", "plan_steps", "SourceIncomplete"]
