@@ -111,8 +111,9 @@ def run(args: argparse.Namespace) -> Results:
     from benchmarks.housing_matching import anchor_matches, gazetteer_rows, labelled_repairs, ours, score
     from core.workspace import Workspace
     from data_platform.sources import connector
-    from sandbox.housing_repairs import HousingRepairsWorld, Landing, SheetsSandbox
-    from sandbox.housing_repairs.demos.repairs import settings_for
+    from sandbox.housing_world import HousingRepairsWorld, Landing
+    from sandbox.repairs import SheetsSandbox
+    from sandbox.repairs.demo import settings_for
 
     results = Results()
     home = Path(args.home or tempfile.mkdtemp(prefix="housing-bench-"))

@@ -56,6 +56,10 @@ class Sandbox(Protocol):
         """A fresh stand-in, deterministic from `seed`, replaying change from `first_day`; files under `workdir`."""
         ...
 
+    def serve(self, argv: list[str] | None = None) -> int | None:
+        """`data-platform sandbox <source> ...`: run the stand-in from a shell (its own options; see --help)."""
+        ...
+
 
 Shape = TypeVar("Shape")
 

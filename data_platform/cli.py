@@ -152,12 +152,10 @@ def _generate(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _sandbox(args: argparse.Namespace, workspace: Workspace) -> int:
-    import importlib
-
     from core.registry import source_entry
+    from data_platform.sources import sandbox
 
-    module = importlib.import_module(source_entry(args.source).sandbox + ".__main__")
-    return module.serve(args.rest) or 0
+    return sandbox(source_entry(args.source)).serve(args.rest) or 0
 
 
 def _playbook(args: argparse.Namespace, workspace: Workspace) -> int:

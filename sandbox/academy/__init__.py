@@ -11,14 +11,24 @@ housing benefit and business rates (production: SQL Server `LBHALiveRBViews`). S
         replica.truth.rows_as_of("ctaccount", date(2025, 1, 10))
         replica.faults.terminate_reader_connections()
 
-Or from a shell: `python -m sandbox.academy start|seed|advance|status|stop`.
+Or from a shell: `data-platform sandbox academy start|seed|advance|status|stop`.
 """
+
+from __future__ import annotations
 
 from sandbox.academy.demo import AcademyDemo, demo
 from sandbox.academy.faults import Faults
 from sandbox.academy.replica import DATABASE, OWNER, READER, AcademyReplica
 from sandbox.academy.server import PostgresCluster, PostgresUnavailable, ensure_installed
 from sandbox.academy.truth import GroundTruth, Resident, RowVersion
+
+
+def serve(argv: list[str] | None = None) -> int:
+    """`data-platform sandbox academy start|seed|advance|status|stop ...`: run the replica from a shell."""
+    from sandbox.academy.__main__ import main
+
+    return main(argv)
+
 
 __all__ = [
     "DATABASE",
@@ -34,4 +44,5 @@ __all__ = [
     "RowVersion",
     "demo",
     "ensure_installed",
+    "serve",
 ]

@@ -20,7 +20,7 @@ from sandbox.academy.server import ClusterError, PostgresUnavailable, ensure_ins
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sandbox.academy", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="data-platform sandbox academy", description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, default=DEFAULT_FOLDER, help="cluster folder (default %(default)s)")
     parser.add_argument("--port", type=int, default=None, help="port to start on (default: last used, or a free one)")
     commands = parser.add_subparsers(dest="command", required=True)

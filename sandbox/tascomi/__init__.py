@@ -14,11 +14,21 @@ columns wide), never from the platform's contract.
         truth = world.ground_truth("applications", date(2025, 1, 6), date(2025, 2, 5),
                                    ignore_columns=["gis_map_image_base64"])
 
-Or from a shell: `python -m sandbox.tascomi --port 8765 --today 2025-02-05`.
+Or from a shell: `data-platform sandbox tascomi --port 8765 --today 2025-02-05`.
 """
+
+from __future__ import annotations
 
 from sandbox.tascomi.demo import demo
 from sandbox.tascomi.server import Faults, TascomiSandbox
 from sandbox.tascomi.world import TascomiWorld
 
-__all__ = ["Faults", "TascomiSandbox", "TascomiWorld", "demo"]
+
+def serve(argv: list[str] | None = None) -> int:
+    """`data-platform sandbox tascomi ...`: serve the vendor API until Ctrl-C."""
+    from sandbox.tascomi.__main__ import serve as run
+
+    return run(argv)
+
+
+__all__ = ["Faults", "TascomiSandbox", "TascomiWorld", "demo", "serve"]

@@ -1,6 +1,6 @@
 """Run the Tascomi sandbox from the command line.
 
-python -m sandbox.tascomi --port 8765 --seed 42 --start-date 2025-01-06 --today 2025-02-05
+data-platform sandbox tascomi --port 8765 --seed 42 --start-date 2025-01-06 --today 2025-02-05
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ import sys
 import threading
 from datetime import date
 
+from sandbox.kit.serve import serve_until_stopped
 from sandbox.tascomi.server import TascomiSandbox
 from sandbox.tascomi.world import TascomiWorld
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sandbox.tascomi", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="data-platform sandbox tascomi", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seed", type=int, default=42)
@@ -31,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def serve(argv: list[str] | None = None, stop: threading.Event | None = None) -> None:
+def serve(argv: list[str] | None = None, stop: threading.Event | None = None) -> int:
     """Start the sandbox and serve until Ctrl-C (or until `stop` is set, for tests)."""
     args = _parser().parse_args(argv)
     world = TascomiWorld(
@@ -48,16 +49,16 @@ def serve(argv: list[str] | None = None, stop: threading.Event | None = None) ->
     gc.freeze()
     sandbox = TascomiSandbox(world, args.public_key, args.private_key, args.host, args.port, args.page_size)
     with sandbox:
-        print(f"Tascomi sandbox serving {sandbox.base_url} (today {world.today}, seed {world.seed})")
-        print(f"  X-Public key: {sandbox.public_key}")
-        print(f"  private key:  {sandbox.private_key}")
-        print(f"  admin:        {sandbox.root_url}/_sandbox/state, /_sandbox/faults, POST /_sandbox/clock")
-        sys.stdout.flush()
-        try:
-            (stop or threading.Event()).wait()
-        except KeyboardInterrupt:
-            print("stopping")
+        return serve_until_stopped(
+            [
+                f"Tascomi sandbox serving {sandbox.base_url} (today {world.today}, seed {world.seed})",
+                f"  X-Public key: {sandbox.public_key}",
+                f"  private key:  {sandbox.private_key}",
+                f"  admin:        {sandbox.root_url}/_sandbox/state, /_sandbox/faults, POST /_sandbox/clock",
+            ],
+            stop,
+        )
 
 
 if __name__ == "__main__":
-    serve()
+    sys.exit(serve())

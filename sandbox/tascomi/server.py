@@ -17,11 +17,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from sandbox.kit.http import HttpStandIn, Response, json_response
 from sandbox.tascomi.auth import accepted_signatures
 from sandbox.tascomi.world import TascomiWorld
 
@@ -69,18 +68,7 @@ class Faults:
             self.truncate_next(int(body["truncate_next"]))
 
 
-@dataclass
-class _Response:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def _json(status: int, payload: Any, headers: dict[str, str] | None = None) -> _Response:
-    return _Response(status, json.dumps(payload).encode(), headers or {})
-
-
-class TascomiSandbox:
+class TascomiSandbox(HttpStandIn):
     """Serve a world over real HTTP on 127.0.0.1 in a background thread; use as a context manager."""
 
     def __init__(
@@ -104,46 +92,13 @@ class TascomiSandbox:
         self.faults = Faults()
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.RLock()  # the world is not thread-safe; requests arrive on many threads
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        super().__init__(host, port, name="tascomi-sandbox")
 
     # ------------------------------------------------------------------ lifecycle
 
     @property
-    def port(self) -> int:
-        return self._httpd.server_address[1]
-
-    @property
     def base_url(self) -> str:
-        return f"http://{self._httpd.server_address[0]}:{self.port}/rest/v1"
-
-    @property
-    def root_url(self) -> str:
-        return f"http://{self._httpd.server_address[0]}:{self.port}"
-
-    def start(self) -> TascomiSandbox:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever, args=(0.05,), name="tascomi-sandbox", daemon=True
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join()
-            self._thread = None
-        self._httpd.server_close()
-
-    def __enter__(self) -> TascomiSandbox:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+        return f"{self.root_url}/rest/v1"
 
     # ------------------------------------------------------------------ clock
 
@@ -157,7 +112,7 @@ class TascomiSandbox:
 
     # ------------------------------------------------------------------ request handling
 
-    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> _Response:
+    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Response:
         url = urlsplit(raw_path)
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         if url.path.startswith("/_sandbox/"):
@@ -165,26 +120,26 @@ class TascomiSandbox:
         elif url.path.startswith(REST_PREFIX):
             response = self._rest(method, url.path[len(REST_PREFIX) :], query, headers)
         else:
-            response = _json(404, {"error": "not found"})
+            response = json_response(404, {"error": "not found"})
         with self._lock:
             self.requests.append({"method": method, "path": url.path, "query": query, "status": response.status})
         return response
 
-    def _rest(self, method: str, table: str, query: dict[str, str], headers: dict[str, str]) -> _Response:
+    def _rest(self, method: str, table: str, query: dict[str, str], headers: dict[str, str]) -> Response:
         with self._lock:
             faults = self.faults
             slow = faults.slow_ms
             if faults.access_off or self.today in faults.access_off_on:
-                return _json(403, {"error": "API access has been disabled for this account"})
+                return json_response(403, {"error": "API access has been disabled for this account"})
             if faults.fail_remaining > 0:
                 faults.fail_remaining -= 1
-                return _json(faults.fail_status, {"error": "service unavailable"})
+                return json_response(faults.fail_status, {"error": "service unavailable"})
         if slow:
             time.sleep(slow / 1000)
         if not self._signed(headers):
-            return _json(401, {"error": "invalid or expired X-Hash"})
+            return json_response(401, {"error": "invalid or expired X-Hash"})
         if method != "GET":
-            return _json(405, {"error": "method not allowed"})
+            return json_response(405, {"error": "method not allowed"})
         response = self._serve_table(table, query)
         with self._lock:
             if response.status == 200 and self.faults.truncate_remaining > 0:
@@ -198,17 +153,17 @@ class TascomiSandbox:
         accepted = accepted_signatures(self.public_key, self.private_key, self.clock(), self.skew_minutes)
         return headers.get("x-hash", "") in accepted
 
-    def _serve_table(self, table: str, query: dict[str, str]) -> _Response:
+    def _serve_table(self, table: str, query: dict[str, str]) -> Response:
         try:
             day = date.fromisoformat(query["last_updated"]) if query.get("last_updated") else None
             page = int(query.get("page", "1"))
         except ValueError:
-            return _json(400, {"error": "bad last_updated or page"})
+            return json_response(400, {"error": "bad last_updated or page"})
         if page < 1:
-            return _json(400, {"error": "page starts at 1"})
+            return json_response(400, {"error": "page starts at 1"})
         with self._lock:
             if table not in self.world.tables:
-                return _json(404, {"error": f"unknown resource {table}"})
+                return json_response(404, {"error": f"unknown resource {table}"})
             rows = self.world.query(table, day)
             start = (page - 1) * self.page_size
             records = [self.world.serialise_json(table, row) for row in rows[start : start + self.page_size]]
@@ -220,30 +175,30 @@ class TascomiSandbox:
         }
         # The vendor answers 202 with an empty body when there is nothing to return.
         body = ("[" + ", ".join(records) + "]").encode()  # as json.dumps(list of records) would write it
-        return _Response(200 if records else 202, body, paging)
+        return Response(200 if records else 202, body, paging)
 
-    def _admin(self, method: str, path: str, body: bytes) -> _Response:
+    def _admin(self, method: str, path: str, body: bytes) -> Response:
         try:
             payload = json.loads(body or b"{}") if method == "POST" else {}
         except json.JSONDecodeError:
-            return _json(400, {"error": "body must be JSON"})
+            return json_response(400, {"error": "body must be JSON"})
         with self._lock:
             if path == "/_sandbox/faults":
                 if method == "POST":
                     try:
                         self.faults.update(payload)
                     except (TypeError, ValueError) as exc:
-                        return _json(400, {"error": str(exc)})
-                return _json(200, self.faults.as_json())
+                        return json_response(400, {"error": str(exc)})
+                return json_response(200, self.faults.as_json())
             if path == "/_sandbox/clock" and method == "POST":
                 try:
                     self.world.advance_to(date.fromisoformat(payload["today"]))
                 except (KeyError, TypeError, ValueError) as exc:
-                    return _json(400, {"error": f"bad clock change: {exc}"})
-                return _json(200, self._state())
+                    return json_response(400, {"error": f"bad clock change: {exc}"})
+                return json_response(200, self._state())
             if path == "/_sandbox/state":
-                return _json(200, self._state())
-        return _json(404, {"error": "not found"})
+                return json_response(200, self._state())
+        return json_response(404, {"error": "not found"})
 
     def _state(self) -> dict[str, Any]:
         return {
@@ -254,31 +209,3 @@ class TascomiSandbox:
             "requests": len(self.requests),
             "faults": self.faults.as_json(),
         }
-
-
-def _handler_for(sandbox: TascomiSandbox) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # http.server writes headers and body separately; with Nagle + delayed ACK each response stalls ~40 ms.
-        disable_nagle_algorithm = True
-
-        def _dispatch(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            response = sandbox.handle(self.command, self.path, headers, body)
-            self.send_response(response.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(response.body)))
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(response.body)
-
-        do_GET = _dispatch
-        do_POST = _dispatch
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-            pass  # the request log lives on the sandbox; keep test output quiet
-
-    return Handler

@@ -24,7 +24,7 @@ from core.registry import source_entry
 from core.workspace import Workspace
 from data_platform import dbt
 from data_platform.sources import connector, sandbox
-from sandbox.housing_repairs import HousingRepairsWorld
+from sandbox.housing_world import HousingRepairsWorld
 
 pytestmark = pytest.mark.slow
 

@@ -18,9 +18,10 @@ import pytest
 from core.errors import SourceNotConfigured, SourceRefused
 from core.workspace import Workspace
 from ingestion import gazetteer, housing_management, repairs
-from sandbox.housing_repairs import HousingRepairsWorld, Landing, SheetsSandbox
-from sandbox.housing_repairs.auth import new_service_account
-from sandbox.housing_repairs.demos.repairs import settings_for
+from sandbox.housing_world import HousingRepairsWorld, Landing
+from sandbox.repairs import SheetsSandbox
+from sandbox.repairs.auth import new_service_account
+from sandbox.repairs.demo import settings_for
 
 START = date(2025, 1, 6)
 DAY2 = START + timedelta(days=1)
@@ -320,8 +321,8 @@ def test_the_contract_agrees_with_the_sheets_the_contractors_keep():
     require only headers the sheet really has, so a drift on either side is noticed here."""
     from core.registry import source_entry
     from core.tabular import normalise_header
-    from sandbox.housing_repairs import CONTRACTORS
-    from sandbox.housing_repairs.world import DEFAULT_HEADER_RENAMES
+    from sandbox.housing_world import CONTRACTORS
+    from sandbox.housing_world.world import DEFAULT_HEADER_RENAMES
 
     tables = source_entry("repairs").contract().tables
     assert set(tables) == {f"{key}_responses" for key in CONTRACTORS}

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from sandbox.housing_repairs.landing import GAZETTEER_COLUMNS, Landing
-from sandbox.housing_repairs.world import HousingRepairsWorld
+from sandbox.housing_world.landing import GAZETTEER_COLUMNS, Landing
+from sandbox.housing_world.world import HousingRepairsWorld
 
 START = date(2025, 1, 6)
 # London postcode: outward code (area letters, district digits, optional letter), space, digit + two letters.

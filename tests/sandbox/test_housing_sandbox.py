@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from sandbox.housing_repairs.housing import TABLES, add_years, age_on
-from sandbox.housing_repairs.landing import Landing
-from sandbox.housing_repairs.world import HousingRepairsWorld
+from sandbox.housing_world.housing import TABLES, add_years, age_on
+from sandbox.housing_world.landing import Landing
+from sandbox.housing_world.world import HousingRepairsWorld
 
 START = date(2025, 1, 6)
 DAYS = 45

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 import openpyxl
 import pytest
 
-from sandbox.housing_repairs.landing import MALFORMED_KINDS, Landing
-from sandbox.housing_repairs.world import HousingRepairsWorld
+from sandbox.housing_world.landing import MALFORMED_KINDS, Landing
+from sandbox.housing_world.world import HousingRepairsWorld
 
 START = date(2025, 1, 6)  # a Monday
 DAYS = 14

@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from sandbox.housing_repairs.contractors import CONTRACTORS
-from sandbox.housing_repairs.world import HousingRepairsWorld
+from sandbox.housing_world.contractors import CONTRACTORS
+from sandbox.housing_world.world import HousingRepairsWorld
 
 START = date(2025, 1, 6)
 DAYS = 40

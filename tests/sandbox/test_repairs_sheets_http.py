@@ -12,9 +12,9 @@ import jwt
 import pytest
 import requests
 
-from sandbox.housing_repairs.auth import JWT_BEARER, new_service_account, sign_assertion
-from sandbox.housing_repairs.sheets_server import SheetsSandbox, column_letters, column_number, parse_range, trim
-from sandbox.housing_repairs.world import HousingRepairsWorld
+from sandbox.housing_world.world import HousingRepairsWorld
+from sandbox.repairs.auth import JWT_BEARER, new_service_account, sign_assertion
+from sandbox.repairs.sheets_server import SheetsSandbox, column_letters, column_number, parse_range, trim
 
 START = date(2025, 1, 6)
 TODAY = START + timedelta(days=20)

@@ -1,14 +1,15 @@
-"""Housing repairs sandbox: one simulated borough behind four sources, with the ground truth of what it served.
-
-Sources it stands in for (one package, because they share one world: a repair's address, its property reference
-and the household living there must agree, and sandboxes may not import each other):
-  - the contractors' Google Forms response sheets, over a real Sheets API v4 server (`SheetsSandbox`);
+"""The housing world: one simulated borough that three registered sources describe, with the ground truth of what
+they served. Not a source itself: the stand-ins are sandbox/repairs/, sandbox/housing_management/ and
+sandbox/gazetteer/, which all play this one world, because a repair's address, its property reference and the
+household living there must agree across them (tests/test_import_rules.py lets exactly those three import it).
+  - the contractors' Google Forms response sheets, over a real Sheets API v4 server (sandbox.repairs.SheetsSandbox);
   - the contractors who email CSV/XLSX exports instead, dropped in the landing zone (`Landing.write_exports`);
   - the housing management system's daily change-only extract (`Landing.write_housing_extract`);
   - the address gazetteer (LLPG), a full file every few days (`Landing.write_gazetteer`).
 
     from datetime import date
-    from sandbox.housing_repairs import HousingRepairsWorld, Landing, SheetsSandbox
+    from sandbox.housing_world import HousingRepairsWorld, Landing
+    from sandbox.repairs import SheetsSandbox
 
     world = HousingRepairsWorld(seed=42, start_date=date(2025, 1, 6), days=60)
     Landing(world, Path("local/landing")).replay()          # every day's files
@@ -19,13 +20,12 @@ and the household living there must agree, and sandboxes may not import each oth
     world.link_work(date(2025, 2, 1))                        # the true Link Work list that morning
     world.address_labels(date(2025, 2, 1))                   # (contractor, sheet_row) -> true UPRN or None
 
-Or from a shell: `python -m sandbox.housing_repairs --landing local/landing --serve`.
+Or from a shell: `data-platform sandbox repairs|housing_management|gazetteer --help`.
 """
 
-from sandbox.housing_repairs.contractors import CONTRACTORS, Contractor
-from sandbox.housing_repairs.landing import Landing
-from sandbox.housing_repairs.sheets_server import SheetsSandbox
-from sandbox.housing_repairs.world import HousingRepairsWorld, LinkWorkEntry, RepairTruth
+from sandbox.housing_world.contractors import CONTRACTORS, Contractor
+from sandbox.housing_world.landing import Landing
+from sandbox.housing_world.world import HousingRepairsWorld, LinkWorkEntry, RepairTruth
 
 __all__ = [
     "CONTRACTORS",
@@ -34,5 +34,4 @@ __all__ = [
     "Landing",
     "LinkWorkEntry",
     "RepairTruth",
-    "SheetsSandbox",
 ]

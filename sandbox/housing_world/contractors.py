@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sandbox.housing_repairs.messy import Habits
+from sandbox.housing_world.messy import Habits
 
 FORM_TAB = "Form responses 1"
 

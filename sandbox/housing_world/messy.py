@@ -10,8 +10,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sandbox.housing_repairs import vocab
-from sandbox.housing_repairs.gazetteer import Address
+from sandbox.housing_world import vocab
+from sandbox.housing_world.gazetteer import Address
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sandbox.housing_repairs import messy, vocab
-from sandbox.housing_repairs.contractors import CONTRACTORS, Column, Contractor
-from sandbox.housing_repairs.gazetteer import Address
-from sandbox.housing_repairs.housing import Property, age_on, poisson
+from sandbox.housing_world import messy, vocab
+from sandbox.housing_world.contractors import CONTRACTORS, Column, Contractor
+from sandbox.housing_world.gazetteer import Address
+from sandbox.housing_world.housing import Property, age_on, poisson
 
 TRUTH_FIELDS = ("datetime_raised", "priority_code", "sor", "order_value", "completed_date", "description_of_work")
 NEW_JUNK = "junk_new"  # the field behind a junk column that appears mid-run

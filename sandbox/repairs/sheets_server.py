@@ -20,14 +20,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from sandbox.housing_repairs.auth import JWT_BEARER, AuthError, ServiceAccount, new_service_account, verify_assertion
-from sandbox.housing_repairs.world import HousingRepairsWorld
+from sandbox.housing_world.world import HousingRepairsWorld
+from sandbox.kit.http import HttpStandIn, Response, json_response
+from sandbox.repairs.auth import JWT_BEARER, AuthError, ServiceAccount, new_service_account, verify_assertion
 
 GRID_MIN_ROWS = 1000  # a new Google sheet has 1000 rows and 26 columns
 GRID_MIN_COLUMNS = 26
@@ -74,20 +73,9 @@ class Faults:
             self.key_disabled = bool(body["key_disabled"])
 
 
-@dataclass
-class _Response:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def _json(status: int, payload: Any, headers: dict[str, str] | None = None) -> _Response:
-    return _Response(status, json.dumps(payload).encode(), headers or {})
-
-
-def _google_error(status: int, message: str | None = None) -> _Response:
+def _google_error(status: int, message: str | None = None) -> Response:
     text = message or _MESSAGES.get(status, "Error")
-    return _json(status, {"error": {"code": status, "message": text, "status": _STATUS.get(status, "UNKNOWN")}})
+    return json_response(status, {"error": {"code": status, "message": text, "status": _STATUS.get(status, "UNKNOWN")}})
 
 
 def spreadsheet_id(seed: int, contractor: str) -> str:
@@ -171,8 +159,10 @@ def trim(rows: list[list[str]]) -> list[list[str]]:
     return out
 
 
-class SheetsSandbox:
+class SheetsSandbox(HttpStandIn):
     """Serve the contractors' sheets over real HTTP on 127.0.0.1; use as a context manager."""
+
+    content_type = "application/json; charset=UTF-8"
 
     def __init__(
         self,
@@ -198,15 +188,9 @@ class SheetsSandbox:
         self._tokens: dict[str, float] = {}  # access token -> expiry (epoch seconds)
         self._cache: dict[tuple[str, date], list[list[str]]] = {}
         self._lock = threading.RLock()
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        super().__init__(host, port, name="sheets-sandbox")
 
     # ------------------------------------------------------------------ lifecycle
-
-    @property
-    def root_url(self) -> str:
-        return f"http://{self._httpd.server_address[0]}:{self._httpd.server_address[1]}"
 
     @property
     def token_uri(self) -> str:
@@ -223,27 +207,6 @@ class SheetsSandbox:
     def write_key_file(self, path: Path) -> Path:
         return self.account.write_key_file(path, self.token_uri)
 
-    def start(self) -> SheetsSandbox:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True,
-                                            name="sheets-sandbox")  # fmt: skip
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join()
-            self._thread = None
-        self._httpd.server_close()
-
-    def __enter__(self) -> SheetsSandbox:
-        return self.start()
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:  # fmt: skip
-        self.stop()
-
     def set_today(self, day: date) -> None:
         if not self.world.start_date <= day <= self.world.end_date + timedelta(days=1):
             raise ValueError(f"{day} is outside the replayed days {self.world.start_date}..{self.world.end_date}")
@@ -252,7 +215,7 @@ class SheetsSandbox:
 
     # ------------------------------------------------------------------ requests
 
-    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> _Response:
+    def handle(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Response:
         url = urlsplit(raw_path)
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         if url.path == "/token":
@@ -268,22 +231,22 @@ class SheetsSandbox:
                                   "status": response.status})  # fmt: skip
         return response
 
-    def _token(self, method: str, headers: dict[str, str], body: bytes) -> _Response:
+    def _token(self, method: str, headers: dict[str, str], body: bytes) -> Response:
         if method != "POST":
-            return _json(405, {"error": "invalid_request", "error_description": "POST required"})
+            return json_response(405, {"error": "invalid_request", "error_description": "POST required"})
         form = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
         if form.get("grant_type") != JWT_BEARER:
-            return _json(400, {"error": "unsupported_grant_type", "error_description": "Invalid grant_type"})
+            return json_response(400, {"error": "unsupported_grant_type", "error_description": "Invalid grant_type"})
         if self.faults.key_disabled:
-            return _json(400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."})
+            return json_response(400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."})
         try:
             verify_assertion(form.get("assertion", ""), self.account, self.token_uri, self.clock())
         except AuthError as exc:
-            return _json(400, {"error": exc.error, "error_description": exc.description})
+            return json_response(400, {"error": exc.error, "error_description": exc.description})
         token = "ya29.sandbox-" + secrets.token_urlsafe(24)
         with self._lock:
             self._tokens[token] = self.clock() + self.token_lifetime
-        return _json(200, {"access_token": token, "expires_in": self.token_lifetime, "token_type": "Bearer"})
+        return json_response(200, {"access_token": token, "expires_in": self.token_lifetime, "token_type": "Bearer"})
 
     def _authorised(self, headers: dict[str, str]) -> bool:
         scheme, _, token = headers.get("authorization", "").partition(" ")
@@ -291,7 +254,7 @@ class SheetsSandbox:
             expiry = self._tokens.get(token)
         return scheme.lower() == "bearer" and expiry is not None and self.clock() < expiry
 
-    def _sheets(self, method: str, path: str, query: dict[str, str], headers: dict[str, str]) -> _Response:
+    def _sheets(self, method: str, path: str, query: dict[str, str], headers: dict[str, str]) -> Response:
         if method != "GET":
             return _google_error(405, "Method not allowed")
         if not self._authorised(headers):
@@ -329,17 +292,17 @@ class SheetsSandbox:
         width = max((len(r) for r in rows), default=0)
         return max(GRID_MIN_ROWS, len(rows)), max(GRID_MIN_COLUMNS, width)
 
-    def _metadata(self, sid: str, key: str) -> _Response:
+    def _metadata(self, sid: str, key: str) -> Response:
         contractor = self.world.contractors[key]
         n_rows, n_cols = self._grid(self._sheet(key))
-        return _json(200, {
+        return json_response(200, {
             "spreadsheetId": sid,
             "properties": {"title": contractor.sheet_title, "locale": "en_GB", "timeZone": "Europe/London"},
             "sheets": [{"properties": {"sheetId": 0, "title": contractor.tab, "index": 0, "sheetType": "GRID",
                                        "gridProperties": {"rowCount": n_rows, "columnCount": n_cols}}}],
         })  # fmt: skip
 
-    def _values(self, key: str, range_text: str, query: dict[str, str]) -> _Response:
+    def _values(self, key: str, range_text: str, query: dict[str, str]) -> Response:
         contractor = self.world.contractors[key]
         try:
             a1 = parse_range(range_text, [contractor.tab])
@@ -363,55 +326,28 @@ class SheetsSandbox:
         values = trim(window)
         if values:
             payload["values"] = values  # Google leaves the key out when the range is empty
-        return _json(200, payload)
+        return json_response(200, payload)
 
-    def _admin(self, method: str, path: str, body: bytes) -> _Response:
+    def _admin(self, method: str, path: str, body: bytes) -> Response:
         try:
             payload = json.loads(body or b"{}") if method == "POST" else {}
         except json.JSONDecodeError:
-            return _json(400, {"error": "body must be JSON"})
+            return json_response(400, {"error": "body must be JSON"})
         with self._lock:
             if path == "/_sandbox/faults":
                 if method == "POST":
                     self.faults.update(payload)
-                return _json(200, self.faults.as_json())
+                return json_response(200, self.faults.as_json())
             if path == "/_sandbox/clock" and method == "POST":
                 try:
                     self.set_today(date.fromisoformat(payload["today"]))
                 except (KeyError, TypeError, ValueError) as exc:
-                    return _json(400, {"error": f"bad clock change: {exc}"})
-                return _json(200, self._state())
+                    return json_response(400, {"error": f"bad clock change: {exc}"})
+                return json_response(200, self._state())
             if path == "/_sandbox/state":
-                return _json(200, self._state())
-        return _json(404, {"error": "not found"})
+                return json_response(200, self._state())
+        return json_response(404, {"error": "not found"})
 
     def _state(self) -> dict[str, Any]:
         return {"today": self.today.isoformat(), "seed": self.world.seed, "spreadsheets": self.spreadsheet_ids,
                 "requests": len(self.requests), "faults": self.faults.as_json()}  # fmt: skip
-
-
-def _handler_for(sandbox: SheetsSandbox) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # headers and body go out separately: avoid the delayed-ACK stall
-
-        def _dispatch(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            response = sandbox.handle(self.command, self.path, headers, body)
-            self.send_response(response.status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(response.body)))
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(response.body)
-
-        do_GET = _dispatch
-        do_POST = _dispatch
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-            pass
-
-    return Handler

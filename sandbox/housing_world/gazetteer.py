@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sandbox.housing_repairs import vocab
+from sandbox.housing_world import vocab
 
 HOUSE_CLASSES = ("RD03", "RD04", "RD04", "RD04")  # semi-detached, terraced (most London streets are terraces)
 FLAT_CLASS = "RD06"

@@ -24,9 +24,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from sandbox.housing_repairs.contractors import Contractor
-from sandbox.housing_repairs.housing import TABLES
-from sandbox.housing_repairs.world import HousingRepairsWorld
+from sandbox.housing_world.contractors import Contractor
+from sandbox.housing_world.housing import TABLES
+from sandbox.housing_world.world import HousingRepairsWorld
 
 HOUSING_DIR = "housing/housing_management"
 GAZETTEER_DIR = "data-and-insight/gazetteer"

@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sandbox.housing_repairs.demos import landing_for, world_for
-from sandbox.housing_repairs.landing import REPAIRS_DIR, Landing
-from sandbox.housing_repairs.sheets_server import SheetsSandbox
-from sandbox.housing_repairs.world import HousingRepairsWorld
+from sandbox.housing_world.demo import landing_for, world_for
+from sandbox.housing_world.landing import REPAIRS_DIR, Landing
+from sandbox.housing_world.world import HousingRepairsWorld
+from sandbox.repairs.sheets_server import SheetsSandbox
 
 
 class RepairsDemo:

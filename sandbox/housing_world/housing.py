@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sandbox.housing_repairs import vocab
-from sandbox.housing_repairs.gazetteer import Address, Gazetteer
+from sandbox.housing_world import vocab
+from sandbox.housing_world.gazetteer import Address, Gazetteer
 
 PROPERTY_COLUMNS = (
     "property_reference", "uprn", "property_type", "address_line_1", "address_line_2", "address_line_3",

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sandbox.housing_repairs.contractors import CONTRACTORS, Contractor
-from sandbox.housing_repairs.gazetteer import Address, Gazetteer, build_gazetteer
-from sandbox.housing_repairs.housing import (
+from sandbox.housing_world.contractors import CONTRACTORS, Contractor
+from sandbox.housing_world.gazetteer import Address, Gazetteer, build_gazetteer
+from sandbox.housing_world.housing import (
     MEMBER_COLUMNS,
     TENANCY_COLUMNS,
     Housing,
@@ -31,7 +31,7 @@ from sandbox.housing_repairs.housing import (
     build_housing,
     poisson,
 )
-from sandbox.housing_repairs.repairs import Edit, HeaderChange, Repair, RepairLog, repair_targets
+from sandbox.housing_world.repairs import Edit, HeaderChange, Repair, RepairLog, repair_targets
 
 DEFAULT_HEADER_RENAMES = {"dlo": (10, "UH Property reference", "UH Property Reference (e.g. P000123)")}
 DEFAULT_JUNK_COLUMNS = {"avonline": (5, "")}

@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sandbox.housing_repairs.demos import day_before, landing_for, world_for
-from sandbox.housing_repairs.landing import Landing
-from sandbox.housing_repairs.world import HousingRepairsWorld
+from sandbox.housing_world.demo import day_before, landing_for, world_for
+from sandbox.housing_world.landing import Landing
+from sandbox.housing_world.world import HousingRepairsWorld
 
 
 class HousingDemo:
