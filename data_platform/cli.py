@@ -21,6 +21,9 @@ examples:
   data-platform generate [--check]        rewrite (or check) the dbt files derived from the source contracts
   data-platform sandbox tascomi --port 8765   serve a source's sandbox for anyone to point a pipeline at
   data-platform playbook [--build]        serve the Playbook (docs/) while you edit, or build it beside the catalogue
+  data-platform new model NAME --from planning_applications   a new trusted model's SQL and YAML to fill in
+  data-platform check                     governance on the manifest: described, classified, grain, owner (seconds)
+  data-platform lint --changed            ruff and sqlfluff on the files changed since main
 
 Where things go: DATA_PLATFORM_HOME (default ./local) and DATA_PLATFORM_LAKE (default <home>/lake; a folder or
 s3://bucket/prefix). Source settings: .dlt/config.toml, .dlt/secrets.toml or SOURCES__<SOURCE>__<KEY>.
@@ -94,6 +97,21 @@ def _parser() -> argparse.ArgumentParser:
     playbook.add_argument("--build", action="store_true", help="build it under <home>/docs/playbook/ and exit")
     playbook.add_argument("--address", default="127.0.0.1:8000", help="where to serve (default 127.0.0.1:8000)")
     playbook.set_defaults(handler=_playbook)
+    new = commands.add_parser("new", help="scaffold something new: `new model NAME --from PARENT`")
+    new.add_argument("kind", choices=["model"])
+    new.add_argument("name", help="the new model's name (lower case, digits, _)")
+    new.add_argument("--from", dest="parent", required=True, help="the model or seed it is built from")
+    new.add_argument("--department", help="default: the parent's department")
+    new.set_defaults(handler=_new)
+
+    check = commands.add_parser("check", help="governance on the dbt manifest: descriptions, classes, grain, owners")
+    check.add_argument("--target", help="dbt target (default dev)")
+    check.set_defaults(handler=_check)
+
+    lint = commands.add_parser("lint", help="ruff and sqlfluff (what CI runs)")
+    lint.add_argument("--changed", action="store_true", help="only files changed since the base branch")
+    lint.add_argument("--base", default="main", help="the base branch for --changed (default main)")
+    lint.set_defaults(handler=_lint)
     return parser
 
 
@@ -156,6 +174,32 @@ def _sandbox(args: argparse.Namespace, workspace: Workspace) -> int:
     from data_platform.sources import sandbox
 
     return sandbox(source_entry(args.source)).serve(args.rest) or 0
+
+
+def _new(args: argparse.Namespace, workspace: Workspace) -> int:
+    from data_platform.scaffold import new_model
+
+    made = new_model(workspace, args.name, args.parent, args.department)
+    project = workspace.project_dir
+    print(f"wrote {made.sql.relative_to(project)} and {made.yaml.relative_to(project)} ({made.department})")
+    print(f"next: edit both (TODOs), then `data-platform build --select {args.name}+` and `data-platform check`")
+    return 0
+
+
+def _check(args: argparse.Namespace, workspace: Workspace) -> int:
+    from data_platform.check import check
+
+    problems = check(workspace, target=args.target)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"governance: {len(problems)} problem(s)" if problems else "governance: ok")
+    return 1 if problems else 0
+
+
+def _lint(args: argparse.Namespace, workspace: Workspace) -> int:
+    from data_platform.lint import lint
+
+    return lint(workspace.project_dir, changed=args.changed, base=args.base)
 
 
 def _playbook(args: argparse.Namespace, workspace: Workspace) -> int:

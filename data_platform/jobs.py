@@ -79,8 +79,11 @@ def demo(
 ) -> JobResult:
     """Replay `days` days of change from fresh sandboxes into a fresh demo workspace, then build and document.
 
-    The demo owns its folder (<home>/demo) and resets it each time; a real lake is never touched."""
-    demo_space = workspace.with_home(workspace.home / "demo")
+    The demo builds the workspace itself (default ./local), so after it `dbt` and `data-platform` commands work on
+    its tables with no setting (the analyst loop, docs/analysts/your-first-model.md). It resets the workspace each
+    time, so it refuses one whose local lake it did not make: real imports are never deleted."""
+    demo_space = workspace
+    _claim_for_demo(demo_space)
     for stale in ("lake", "dlt", "docs", "locks", "sandbox"):
         shutil.rmtree(demo_space.home / stale, ignore_errors=True)
     demo_space.duckdb_path("dev").unlink(missing_ok=True)
@@ -106,6 +109,26 @@ def demo(
                     landed[table] = landed.get(table, 0) + count
     _build_and_document(result, progress)
     return result
+
+
+DEMO_MARKER = ".demo-workspace"
+
+
+class NotADemoWorkspace(PlatformError):
+    """The demo would reset a workspace holding a lake it did not make."""
+
+
+def _claim_for_demo(workspace: Workspace) -> None:
+    """Mark the workspace as the demo's, unless its local lake already holds imports the demo did not make."""
+    marker = workspace.home / DEMO_MARKER
+    raw = Path(workspace.lake) / "raw"
+    if not workspace.lake_is_remote and not marker.exists() and raw.is_dir() and any(raw.iterdir()):
+        raise NotADemoWorkspace(
+            f"{workspace.home} holds a lake the demo did not make ({raw}); the demo resets its workspace, so point it "
+            "elsewhere: DATA_PLATFORM_HOME=/some/other/folder data-platform demo"
+        )
+    workspace.home.mkdir(parents=True, exist_ok=True)
+    marker.write_text("made by data-platform demo: the demo may reset this workspace\n")
 
 
 def _build_and_document(result: JobResult, progress: Progress) -> None:

@@ -5,54 +5,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-CLASSES = {"not_personal", "personal", "special_category"}
+from data_platform import check
 
 
-def documented_nodes(built: dict) -> list[dict]:
-    nodes = built["manifest"]["nodes"].values()
-    return [n for n in nodes if n["resource_type"] in ("model", "seed", "snapshot")]
+def built_columns(built: dict) -> dict[str, list[str]]:
+    """The columns the catalogue found in the warehouse, per node."""
+    return {unique_id: list(entry["columns"]) for unique_id, entry in built["catalog"]["nodes"].items()}
 
 
 def test_every_built_column_is_described_and_classified(built):
-    problems = []
-    for unique_id, entry in built["catalog"]["nodes"].items():
-        node = built["manifest"]["nodes"][unique_id]
-        declared = {name.lower(): col for name, col in node["columns"].items()}
-        for column in entry["columns"]:
-            declared_column = declared.get(column.lower())
-            if declared_column is None or not declared_column["description"].strip():
-                problems.append(f"{node['name']}.{column}: no description")
-            elif (
-                declared_column.get("config", {}).get("meta", declared_column["meta"]).get("classification")
-                not in CLASSES
-            ):
-                problems.append(f"{node['name']}.{column}: no classification")
+    """The same check `data-platform check` runs, here on the catalogue of a whole demo build."""
+    problems = check.column_problems(built["manifest"], built_columns(built))
     assert not problems, "\n".join(problems)
     assert len(built["catalog"]["nodes"]) >= 20, "the catalogue should hold every model and seed"
 
 
 def test_every_source_column_is_described_and_classified(built):
-    for source in built["manifest"]["sources"].values():
-        assert source["description"].strip(), source["name"]
-        assert source["columns"], f"{source['name']}: no columns declared"
-        for column in source["columns"].values():
-            assert column["description"].strip(), f"{source['name']}.{column['name']}"
-            assert column["config"]["meta"]["classification"] in CLASSES, f"{source['name']}.{column['name']}"
+    problems = check.source_problems(built["manifest"])
+    assert not problems, "\n".join(problems)
 
 
 def test_every_model_has_a_tested_grain(built):
-    manifest = built["manifest"]
-    grain_tests = {"unique", "unique_combination_of_columns"}
-    tested = {
-        depends
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "test" and (node.get("test_metadata") or {}).get("name") in grain_tests
-        for depends in node["depends_on"]["nodes"]
-    }
-    untested = [
-        n["name"] for n in documented_nodes(built) if n["resource_type"] == "model" and n["unique_id"] not in tested
-    ]
-    assert not untested, f"models without a grain test: {untested}"
+    problems = check.grain_problems(built["manifest"])
+    assert not problems, "\n".join(problems)
+
+
+def test_every_trusted_model_has_an_owner(built):
+    problems = check.owner_problems(built["manifest"])
+    assert not problems, "\n".join(problems)
 
 
 def test_personal_columns_are_masked_outside_production_with_a_keyed_hash(built):
@@ -109,11 +89,5 @@ def test_the_catalogue_front_page_lists_every_registered_source(built):
 def test_every_model_lands_in_its_departments_database(built):
     """Schemas are per department and zone: a model's schema starts with its department (invariant of the layout:
     a housing model can never land in a planning database)."""
-    wrong = []
-    for node in built["manifest"]["nodes"].values():
-        if node["resource_type"] != "model":
-            continue
-        department = (node["config"].get("meta") or {}).get("department")
-        if not department or not node["schema"].startswith(f"{department}_"):
-            wrong.append(f"{node['name']}: department {department}, schema {node['schema']}")
-    assert not wrong, "\n".join(wrong)
+    problems = check.department_problems(built["manifest"])
+    assert not problems, "\n".join(problems)
