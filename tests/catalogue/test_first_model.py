@@ -4,13 +4,14 @@ result is a built, tested, documented, classified, linted model (benchmarks/anal
 from __future__ import annotations
 
 import importlib.util
-import shutil
+import sys
 from pathlib import Path
 
 import duckdb
 
 spec = importlib.util.spec_from_file_location("playbook_walk", Path(__file__).parents[1] / "docs" / "playbook_walk.py")
 walk = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = walk  # dataclasses look their module up there
 spec.loader.exec_module(walk)
 
 
@@ -19,9 +20,7 @@ def test_a_new_analyst_adds_a_model_in_five_actions_following_the_playbook(built
     assert len(actions) == 5, [a.name for a in actions]
     project = walk.copy_project(tmp_path / "clone")
     # A private copy of the demo's warehouse: the shared one stays as the other catalogue tests read it.
-    home = tmp_path / "home"
-    home.mkdir()
-    shutil.copy2(built["result"].duckdb_file, home / "dev.duckdb")
+    home = walk.copy_workspace(built["workspace"].home, tmp_path / "home")
     env = walk.environment(project, home, built["result"].lake)
 
     results = [walk.run(action, project, env) for action in actions]

@@ -93,6 +93,18 @@ def run(action: Action, project: Path, env: dict[str, str]) -> Timed:
     return Timed(action, time.monotonic() - started, cpu, output, code)
 
 
+def copy_workspace(source: Path, destination: Path) -> Path:
+    """A private copy of a built workspace's warehouse (with its write-ahead log: the last writes may be only there)
+    and its dbt target folder (the manifest and partial-parse state a demo leaves behind)."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in ("dev.duckdb", "dev.duckdb.wal"):
+        if (source / name).exists():
+            shutil.copy2(source / name, destination / name)
+    if (source / "target").is_dir():
+        shutil.copytree(source / "target", destination / "target", ignore=shutil.ignore_patterns("run", "compiled"))
+    return destination
+
+
 def environment(project: Path, home: Path, lake: str) -> dict[str, str]:
     return {
         **os.environ,
