@@ -20,6 +20,7 @@ examples:
   data-platform docs                      generate the data catalogue (dbt docs) as one page
   data-platform generate [--check]        rewrite (or check) the dbt files derived from the source contracts
   data-platform sandbox tascomi --port 8765   serve a source's sandbox for anyone to point a pipeline at
+  data-platform new-source parking --department parking   scaffold a source that builds as it is
   data-platform playbook [--build]        serve the Playbook (docs/) while you edit, or build it beside the catalogue
   data-platform new model NAME --from planning_applications   a new trusted model's SQL and YAML to fill in
   data-platform check                     governance on the manifest: described, classified, grain, owner (seconds)
@@ -88,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     generate = commands.add_parser("generate", help="rewrite the dbt files derived from the source contracts")
     generate.add_argument("--check", action="store_true", help="only check they are up to date (exit 1 if not)")
     generate.set_defaults(handler=_generate)
+
+    scaffold = commands.add_parser("new-source", help="scaffold a source: connector, contract, sandbox stub, registry")
+    scaffold.add_argument("name", help="the source's name (lower case, _): ingestion/NAME/, sandbox/NAME/")
+    scaffold.add_argument("--department", required=True, help="the department that owns its data")
+    scaffold.add_argument("--title", help="what the catalogue calls it")
+    scaffold.set_defaults(handler=_new_source)
 
     sandbox = commands.add_parser("sandbox", help="serve a sandbox stand-in for a source system")
     sandbox.add_argument("source", choices=sources)
@@ -166,6 +173,16 @@ def _generate(args: argparse.Namespace, workspace: Workspace) -> int:
         return 1 if stale else 0
     for path in write(workspace.project_dir):
         print(f"wrote {path}")
+    return 0
+
+
+def _new_source(args: argparse.Namespace, workspace: Workspace) -> int:
+    from data_platform.scaffold import new_source
+
+    for path in new_source(workspace.project_dir, args.name, args.department, args.title):
+        print(f"wrote {path}")
+    print(f"next: edit ingestion/{args.name}/contract/, the connector and sandbox/{args.name}/ to the real system, "
+          "then `data-platform generate` (docs/platform-team/adding-a-source.md)")  # fmt: skip
     return 0
 
 

@@ -353,6 +353,7 @@ def history_yml(entry: SourceEntry, tables: list[Table]) -> str:
             f"  - name: {history_model(table)}",
             f"    description: {q(f'Every version of every `{table.source}.{table.name}` record (SCD2), {how} Grain: {key} + valid_from. {refresh} {table.description}')}",  # noqa: E501
             "    config:",
+            f"      schema: {table.department}_refined",  # from the contract: a new department needs no project edit
             f"      meta: {_meta(**meta)}",
             "    data_tests:",
             f"      - unique_combination_of_columns: {{arguments: {{combination_of_columns: [{key}, valid_from]}}}}",
