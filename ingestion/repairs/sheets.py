@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,11 +19,10 @@ import jwt
 import requests
 
 from core.errors import SourceNotConfigured, SourceRefused, SourceSentGarbage, SourceUnavailable
-from core.retry import Transient, retry_after, with_retries
+from core.http import PASSING, RetryingHttp
 
 SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 LAST_COLUMN = "ZZ"  # 702 columns: far wider than any form
 
 
@@ -75,30 +74,16 @@ class Sheet:
     rows: list[list[str]]
 
 
-class SheetsClient:
-    def __init__(
-        self,
-        base_url: str,
-        key: ServiceAccountKey,
-        timeout_s: float = 60.0,
-        max_attempts: int = 5,
-        backoff_s: float = 2.0,
-        max_retry_after_s: float = 300.0,
-        sleep: Callable[[float], None] = time.sleep,
-        warn: Callable[[str], None] = print,
-    ) -> None:
+class SheetsClient(RetryingHttp):
+    source = "repairs"
+
+    def __init__(self, base_url: str, key: ServiceAccountKey, **retries: Any) -> None:
+        """`retries`: core.http.RetryingHttp's timeout_s, max_attempts, backoff_s, max_retry_after_s, sleep, warn."""
+        super().__init__(**retries)
         self.base_url = base_url.rstrip("/")
         self.key = key
-        self.timeout_s = timeout_s
-        self.max_attempts = max_attempts
-        self.backoff_s = backoff_s
-        self.max_retry_after_s = max_retry_after_s
-        self._sleep = sleep
-        self._warn = warn
-        self._session = requests.Session()
         self._token: str | None = None
         self._token_expiry = 0.0
-        self.requests_made = 0
 
     # ------------------------------------------------------------------ auth
 
@@ -164,22 +149,10 @@ class SheetsClient:
         raise AssertionError("unreachable")
 
     def _send(self, method: str, url: str, spreadsheet_id: str | None = None, **kwargs: Any) -> dict[str, Any]:
-        def attempt() -> requests.Response:
-            self.requests_made += 1
-            response = self._session.request(method, url, timeout=self.timeout_s, **kwargs)
-            if response.status_code in RETRYABLE_STATUS:
-                raise Transient(f"HTTP {response.status_code}", retry_after(response.headers.get("Retry-After")))
-            return response
-
         try:
-            response = with_retries(attempt, attempts=self.max_attempts, backoff_s=self.backoff_s,
-                                    transient=_transient, max_retry_after_s=self.max_retry_after_s,
-                                    sleep=self._sleep, on_wait=self._warn, label="repairs: the Sheets API",
-                                    cap_setting="SOURCES__REPAIRS__MAX_RETRY_AFTER_S")  # fmt: skip
-        except (Transient, requests.ConnectionError, requests.Timeout) as error:
-            problem = str(error) if isinstance(error, Transient) else f"{type(error).__name__}: {error}"
-            raise SheetsUnavailable(f"{method} {url}: gave up after {self.max_attempts} attempts ({problem})") from None
-        return self._answer(response, spreadsheet_id)
+            return self.request(method, url, partial(self._answer, spreadsheet_id=spreadsheet_id), **kwargs)
+        except PASSING as error:
+            raise SheetsUnavailable(f"{method} {url}: {self.gave_up(error)}") from None
 
     def _answer(self, response: requests.Response, spreadsheet_id: str | None) -> dict[str, Any]:
         status, message = response.status_code, _message(response)
@@ -215,10 +188,6 @@ class SheetsClient:
 
 class _Expired(Exception):
     """The bearer token was refused (HTTP 401): get a new one and try once more."""
-
-
-def _transient(error: BaseException) -> bool:
-    return isinstance(error, (Transient, requests.ConnectionError, requests.Timeout))
 
 
 def _message(response: requests.Response) -> str:

@@ -5,23 +5,21 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from email.utils import parsedate_to_datetime
-from functools import partial
 from typing import Any
 
 import requests
 
 from core.errors import SourceNotConfigured, SourceRefused, SourceSentGarbage, SourceUnavailable
+from core.http import PASSING, RetryingHttp
 from core.paging import SeriesCheck, SeriesMismatch
-from core.retry import Transient, retry_after, with_retries
+from core.retry import Transient
 from core.settings import LONDON
 from ingestion.tascomi.auth import auth_headers
 
-RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 REFUSED_STATUS = {401, 403}
 NO_RESULTS = 202  # the vendor's way of saying "no results"
 
@@ -34,8 +32,9 @@ class TascomiUnavailable(SourceUnavailable):
     """The vendor kept failing after every retry."""
 
 
-class _Malformed(ValueError):
-    """A body that is not the documented JSON array of flat objects (retried, then reported)."""
+class _Malformed(Transient):
+    """A body that is not the documented JSON array of flat objects: a truncated or garbled body usually comes
+    right on the next request (retried, then reported)."""
 
 
 @dataclass(frozen=True)
@@ -56,30 +55,15 @@ class Page:
     per_page: int | None  # X-Results-Per-Page, when sent
 
 
-class TascomiClient:
-    def __init__(
-        self,
-        base_url: str,
-        public_key: str,
-        private_key: str,
-        timeout_s: float = 60.0,
-        max_attempts: int = 5,
-        backoff_s: float = 2.0,
-        max_retry_after_s: float = 300.0,
-        sleep: Callable[[float], None] = time.sleep,
-        warn: Callable[[str], None] = print,
-    ) -> None:
+class TascomiClient(RetryingHttp):
+    source = "tascomi"
+
+    def __init__(self, base_url: str, public_key: str, private_key: str, **retries: Any) -> None:
+        """`retries`: core.http.RetryingHttp's timeout_s, max_attempts, backoff_s, max_retry_after_s, sleep, warn."""
+        super().__init__(**retries)
         self.base_url = base_url.rstrip("/")
         self._public_key = public_key
         self._private_key = private_key
-        self.timeout_s = timeout_s
-        self.max_attempts = max_attempts
-        self.backoff_s = backoff_s
-        self.max_retry_after_s = max_retry_after_s
-        self._sleep = sleep
-        self._warn = warn
-        self._session = requests.Session()
-        self.requests_made = 0
         self.vendor_date: date | None = None  # the vendor's own London date, from its last Date header
 
     def count(self, table: str, last_updated: date | None = None) -> SeriesCheck:
@@ -117,27 +101,19 @@ class TascomiClient:
     def _get(self, table: str, params: dict[str, str]) -> Page:
         url = f"{self.base_url}/{table}"
         try:
-            return with_retries(partial(self._attempt, url, params), attempts=self.max_attempts,
-                                backoff_s=self.backoff_s, transient=_transient,
-                                max_retry_after_s=self.max_retry_after_s, sleep=self._sleep, on_wait=self._warn,
-                                label=f"tascomi {url}", cap_setting="SOURCES__TASCOMI__MAX_RETRY_AFTER_S")  # fmt: skip
+            # signed per attempt: the signature is of the current London minute
+            return self.request(
+                "GET", url, self._page, params=params, auth=_Signed(self._public_key, self._private_key)
+            )
         except _Malformed as error:
             raise SourceSentGarbage(
                 f"Tascomi kept answering {url} {params} with something that is not a JSON array of records "
                 f"({error}); nothing from this step was landed. Report it to the vendor."
             ) from None
-        except (Transient, requests.ConnectionError, requests.Timeout) as error:
-            problem = str(error) if isinstance(error, Transient) else f"{type(error).__name__}: {error}"
-            raise TascomiUnavailable(
-                f"{url} {params}: gave up after {self.max_attempts} attempts ({problem})"
-            ) from None
+        except PASSING as error:
+            raise TascomiUnavailable(f"{url} {params}: {self.gave_up(error)}") from None
 
-    def _attempt(self, url: str, params: dict[str, str]) -> Page:
-        """One request; a fault worth asking again raises (Transient, a connection error, a malformed body)."""
-        headers = auth_headers(self._public_key, self._private_key)
-        self.requests_made += 1
-        response = self._session.get(url, params=params, headers=headers, timeout=self.timeout_s)
-        self._note_vendor_date(response)
+    def _page(self, response: requests.Response) -> Page:
         status = response.status_code
         if status in REFUSED_STATUS:
             raise TascomiAccessDenied(
@@ -150,12 +126,13 @@ class TascomiClient:
                 f"Tascomi answered HTTP 404 for {response.url}: check SOURCES__TASCOMI__BASE_URL (it should "
                 "end in /rest/v1) and that the vendor serves the table."
             )
-        if status in RETRYABLE_STATUS:
-            raise Transient(f"HTTP {status}", retry_after(response.headers.get("Retry-After")))
         if status >= 400:
             raise SourceSentGarbage(f"Tascomi answered HTTP {status} for {response.url}: {response.text[:200]}")
         return Page(status, response.url, _records(response), _int_header(response, "X-Number-Of-Results"),
                     _int_header(response, "X-Results-Per-Page"))  # fmt: skip
+
+    def observe(self, response: requests.Response) -> None:
+        self._note_vendor_date(response)
 
     def _note_vendor_date(self, response: requests.Response) -> None:
         header = response.headers.get("Date")
@@ -164,9 +141,15 @@ class TascomiClient:
                 self.vendor_date = parsedate_to_datetime(header).astimezone(LONDON).date()
 
 
-def _transient(error: BaseException) -> bool:
-    # A truncated or garbled body: the same request usually succeeds again.
-    return isinstance(error, (Transient, requests.ConnectionError, requests.Timeout, _Malformed))
+class _Signed(requests.auth.AuthBase):
+    """Every request (each retry too) signed with the London minute it is sent in."""
+
+    def __init__(self, public_key: str, private_key: str) -> None:
+        self.public_key, self.private_key = public_key, private_key
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers.update(auth_headers(self.public_key, self.private_key))
+        return request
 
 
 def _filter(last_updated: date | None) -> dict[str, str]:
