@@ -1,35 +1,41 @@
 {#-
     Address matching to the gazetteer in SQL that runs on DuckDB and Athena alike (engine differences live in
-    macros/cross_db/text.sql). The steps, applied the same way to the gazetteer and to the addresses to match:
+    macros/cross_db/). The same steps are applied to the gazetteer and to the addresses to match:
 
-    1. address_clean: upper case; the postcode taken out; apostrophes dropped; number ranges written 1-3 ('1 - 3',
-       '1 TO 3'); GFF / 1ST / 2ND / 3RD / FLT spelled out; '12A' split into '12 A'; anything else not a letter, digit or
-       range becomes a space.
-    2. address tokens, each one of:
-         identifier  a number, a number range, a single letter, or a floor (GROUND, FIRST ...): what tells units
-                     apart; two addresses can only match when their identifiers are the same set;
-         stop        words that say nothing about which address (FLAT, LONDON, the borough, COMMUNAL, BLOCK ...);
-         word        everything else, abbreviations spelled out (RD -> ROAD, HSE -> HOUSE ...), on both sides, so a
-                     typed 'ST' and the gazetteer's 'ST' (Saint) still agree.
-    3. matching (models/intermediate/housing/int_housing__address_matches.sql): candidates with the same identifiers
-       sharing the postcode or a word (or, for what that leaves unmatched, a word's first letter); every word typed
-       must be found in the candidate (exactly, or with at most two edits for words of five letters or more); the
-       score then weighs typing errors, how much of the candidate's own words were typed, and postcode agreement.
-       The best score wins; a tie between different addresses is left unmatched (never two UPRNs for one input).
+    1. address_clean: upper case; the postcode taken out; what is not the address taken out (text in brackets, a
+       contact's title and name, a phone number, "C/O ...", a landmark from "ADJ TO", "OPP", "NEXT TO" ... to the
+       end); apostrophes dropped (ST PETER'S -> ST PETERS); number ranges written 1-3; G/F, 1/F written as floors;
+       '12A' split into '12 A'; anything else not a letter, digit or range becomes a space.
+    2. address_tokens: each word looked up in the seed address_vocabulary (a council edits it, not this file):
+       an abbreviation becomes its canonical word on both sides (RD -> ROAD; STREET, STR and SAINT all -> ST, since
+       a gazetteer's ST is Saint and a typist's ST is Street); floor words become identifiers (G/F -> GROUND); unit
+       words (FLAT, APARTMENT, FLOOR ...) are kept as a sign the text names a unit, communal words (COMMUNAL,
+       STAIRS, BLOCK ...) as a sign it names a whole building; stop words are dropped.
+       A number, a number range or a single letter is an identifier; anything else is a word.
+    3. matching (int_housing__address_matches): candidates share the postcode, or a number and a word (exactly, or
+       with one or two typing edits); each is scored on how much of its own words were typed (weighted by how rare
+       each word is in the gazetteer), how much of what was typed it explains, and postcode agreement, less a
+       penalty per typed identifier it lacks; one lacking an identifier of its own is refused. The best wins only
+       when it leads the runner-up (another UPRN) by the margin: a near-tie is refused and both are reported.
 -#}
 
 {% macro address_clean(expression) %}
     {%- set text = 'upper(coalesce(' ~ expression ~ ", ''))" -%}
     {%- set text = regex_replace(text, '[\\x27’`~]', '') -%}
     {%- set text = regex_replace(text, '[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}', ' ') -%}
+    {%- set text = regex_replace(text, '\\([^)]*\\)?', ' ') -%}
+    {%- set text = regex_replace(text, '\\b(' ~ address_landmark_words() | join('|') ~ ')\\b.*$', ' ') -%}
+    {%- set text = regex_replace(text, '\\b(C/O|CONTACT|TEL|TEL NO|KEY WITH|ACCESS VIA)\\b[^,]*', ' ') -%}
+    {%- set text = regex_replace(text, '\\b(MR|MRS|MS|MISS|MX)\\b[ .]+([A-Z]\\b[ .]*)?[A-Z-]+', ' ') -%}
+    {%- set text = regex_replace(text, '\\b0[0-9][0-9 ]{8,11}[0-9]\\b', ' ') -%}
     {%- set text = regex_replace(text, '([0-9]+[A-Z]?) *(-|\\bTO\\b) *([0-9]+[A-Z]?)', '\\1~\\3') -%}
-    {%- set text = regex_replace(text, '\\bGFF\\b', 'GROUND FLOOR FLAT') -%}
-    {%- set text = regex_replace(text, '\\b1ST\\b', 'FIRST') -%}
-    {%- set text = regex_replace(text, '\\b2ND\\b', 'SECOND') -%}
-    {%- set text = regex_replace(text, '\\b3RD\\b', 'THIRD') -%}
-    {%- set text = regex_replace(text, '\\bFLT\\b', 'FLAT') -%}
+    {%- set text = regex_replace(text, '\\b([G12])/F\\b', '\\1F FLOOR') -%}
+    {%- set text = regex_replace(text, '\\b1F\\b', 'FIRST') -%}
+    {%- set text = regex_replace(text, '\\b2F\\b', 'SECOND') -%}
+    {%- set text = regex_replace(text, '\\b([0-9]+)(ST|ND|RD|TH)\\b', '\\1\\2~') -%}
     {%- set text = regex_replace(text, '([0-9])([A-Z])', '\\1 \\2') -%}
     {%- set text = regex_replace(text, '([A-Z])([0-9])', '\\1 \\2') -%}
+    {%- set text = regex_replace(text, '\\b([0-9]+) (ST|ND|RD|TH)~', '\\1\\2') -%}
     {%- set text = regex_replace(text, '[^A-Z0-9~]+', ' ') -%}
     {%- set text = "replace(" ~ text ~ ", '~', '-')" -%}
     trim({{ text }})
@@ -54,256 +60,68 @@
 {%- endmacro %}
 
 
-{% macro address_stop_words() %}
-    {{ return(['FLAT', 'FLATS', 'FLOOR', 'APARTMENT', 'LONDON', var('borough_name', 'HACKNEY') | upper, 'COMMUNAL',
-               'AREA', 'AREAS', 'STAIRS', 'STAIRWELL', 'BLOCK', 'THE', 'OF', 'AND', 'AT', 'NO', 'UK']) }}
-{% endmacro %}
-
-
-{% macro address_floor_words() %}
-    {{ return(['GROUND', 'FIRST', 'SECOND', 'THIRD', 'FOURTH', 'FIFTH', 'BASEMENT', 'TOP', 'LOWER', 'UPPER']) }}
-{% endmacro %}
-
-
-{% macro address_abbreviations() %}
-    {#- Typed short form -> the word the gazetteer spells out (applied to both sides). -#}
-    {{ return({'RD': 'ROAD', 'ST': 'STREET', 'AVE': 'AVENUE', 'AV': 'AVENUE', 'GDNS': 'GARDENS', 'TERR': 'TERRACE',
-               'TER': 'TERRACE', 'HSE': 'HOUSE', 'CT': 'COURT', 'PL': 'PLACE', 'CL': 'CLOSE', 'SQ': 'SQUARE',
-               'CRES': 'CRESCENT', 'LN': 'LANE', 'EST': 'ESTATE', 'GRN': 'GREEN', 'WLK': 'WALK', 'MANS': 'MANSIONS',
-               'TWR': 'TOWER', 'LDG': 'LODGE', 'HTS': 'HEIGHTS'}) }}
-{% endmacro %}
-
-
-{% macro address_common_words() %}
-    {#- Words too common to find candidates by (they still have to match). -#}
-    {{ return(['ROAD', 'STREET', 'AVENUE', 'GARDENS', 'TERRACE', 'HOUSE', 'COURT', 'PLACE', 'CLOSE', 'SQUARE',
-               'CRESCENT', 'LANE', 'ESTATE', 'GROVE', 'WALK', 'HIGH', 'MANSIONS', 'TOWER', 'LODGE', 'POINT']) }}
-{% endmacro %}
-
-
-{% macro address_token_kind(token) %}
-    case
-        when {{ token }} in ('{{ address_stop_words() | join("', '") }}') then 'stop'
-        when {{ full_match(token, '[0-9]+(-[0-9]+)?|[A-Z]') }} then 'identifier'
-        when {{ token }} in ('{{ address_floor_words() | join("', '") }}') then 'identifier'
-        else 'word'
-    end
+{% macro outward_code(postcode) -%}
+    case when {{ postcode }} is not null then substr({{ postcode }}, 1, {{ dbt.position("' '", postcode) }} - 1) end
 {%- endmacro %}
 
 
-{% macro address_token_canonical(token) %}
-    case {{ token }}
-    {%- for short, full in address_abbreviations().items() %}
-        when '{{ short }}' then '{{ full }}'
-    {%- endfor %}
-        else {{ token }}
-    end
-{%- endmacro %}
+{% macro address_landmark_words() %}
+    {#- Words that start a landmark typed after the address ("ADJ TO TESCO"): the rest of the text is dropped. -#}
+    {{ return(var('address_landmark_words', ['ADJ', 'ADJACENT', 'OPP', 'OPPOSITE', 'NEXT TO', 'NR', 'NEAR',
+                                             'O/S', 'OUTSIDE', 'BEHIND', 'BESIDE'])) }}
+{% endmacro %}
 
 
-{% macro address_features(relation, id_column, text_expression, postcode_expression, extra_columns=[]) %}
+{% macro address_tokens(relation, id_column, text_expression) %}
     {#-
-        One row per address of `relation`: its id, clean postcode and outward code, identifier signature (sorted
-        identifiers joined by spaces, '' when none), number of distinct words, and the cleaned text; extra_columns
-        are passed through. Addresses whose text holds no word and no identifier are kept (with 0 words).
+        One row per distinct (address, token) of `relation`: token_kind identifier (a number, a range, a single
+        letter, a floor), word, or unit (FLAT, APARTMENT ...: the text names a unit); stop words dropped. Words and
+        abbreviations are looked up in the seed address_vocabulary; the borough's name (var borough_name) is a stop word.
     -#}
-with addresses as (
-
-    select
-        {{ id_column }} as address_id,
-        {%- for column in extra_columns %}
-        {{ column }},
-        {%- endfor %}
-        {{ address_clean(text_expression) }} as address_clean,
-        {{ postcode_expression }} as postcode
-    from {{ relation }}
-
-),
-
-tokens as (
-
-    select
-        addresses.address_id,
-        {{ address_token_canonical('split_token') }} as token
-    from addresses
-    {{ split_to_rows('addresses.address_clean', ' ', 'split_tokens', 'split_token') }}
-    where split_token <> ''
-
-),
-
-kinds as (
-
-    select
-        address_id,
-        token,
-        {{ address_token_kind('token') }} as token_kind
-    from tokens
-
-),
-
-summary as (
-
-    select
-        address_id,
-        {{ sorted_string_agg("case when token_kind = 'identifier' then token end", ' ') }} as identifiers,
-        count(distinct case when token_kind = 'word' then token end) as word_count
-    from kinds
-    group by address_id
-
-)
-
-select
-    addresses.*,
-    case
-        when addresses.postcode is not null
-            then substr(addresses.postcode, 1, {{ dbt.position("' '", 'addresses.postcode') }} - 1)
-    end as outward_code,
-    coalesce(summary.identifiers, '') as identifiers,
-    coalesce(summary.word_count, 0) as word_count
-from addresses
-left join summary
-    on addresses.address_id = summary.address_id
-{%- endmacro %}
-
-
-{% macro address_words(relation, id_column, text_expression) %}
-    {#- One row per distinct (address, word) of `relation`: the words candidates are found by and scored on. -#}
-with tokens as (
+with split_tokens as (
 
     select distinct
         {{ id_column }} as address_id,
-        {{ address_token_canonical('split_token') }} as word
+        split_token as typed
     from {{ relation }}
     {{ split_to_rows(address_clean(text_expression), ' ', 'split_tokens', 'split_token') }}
     where split_token <> ''
 
+),
+
+looked_up as (
+
+    select
+        split_tokens.address_id,
+        coalesce(vocabulary.canonical, split_tokens.typed) as token,
+        case
+            when vocabulary.role is not null then vocabulary.role
+            when split_tokens.typed = '{{ var("borough_name", "HACKNEY") | upper }}' then 'stop'
+            when {{ full_match('split_tokens.typed', '[0-9]+[A-Z]?(-[0-9]+[A-Z]?)?|[A-Z]') }} then 'identifier'
+            else 'word'
+        end as role
+    from split_tokens
+    left join {{ ref('address_vocabulary') }} as vocabulary
+        on split_tokens.typed = vocabulary.typed
+
 )
 
-select
+select distinct
     address_id,
-    word
-from tokens
-where {{ address_token_kind('word') }} = 'word'
+    token,
+    case when role = 'floor' then 'identifier' else role end as token_kind
+from looked_up
+where role <> 'stop'
 {%- endmacro %}
 
 
-{% macro address_pair_scores(pairs, name) %}
-    {#-
-        CTEs scoring the candidate pairs in CTE `pairs` (address_id, uprn), ending with CTE `name`: one row per pair
-        with words_matched, fuzzy_words, candidate_words_covered, candidate_word_count, postcode_agreement,
-        is_acceptable (every typed word found; at least half the candidate's words typed, unless the postcode is the
-        same: a block flat typed without its street; a shell only where allowed) and score (100, less 5 per edit, up to 20 for candidate words not typed, and 10 / 15 / 30 when the
-        postcode is only the same outward code / not typed / another). Needs CTEs inputs, input_words, gazetteer and
-        gazetteer_words in the same model.
-    -#}
-{{ name }}_words as (
-
-    select
-        pairs.address_id,
-        pairs.uprn,
-        input_words.word as input_word,
-        gazetteer_words.word as gazetteer_word,
-        case
-            when input_words.word = gazetteer_words.word then 0
-            else {{ edit_distance('input_words.word', 'gazetteer_words.word') }}
-        end as distance
-    from {{ pairs }} as pairs
-    inner join input_words
-        on pairs.address_id = input_words.address_id
-    inner join gazetteer_words
-        on pairs.uprn = gazetteer_words.uprn
-    where input_words.word = gazetteer_words.word
-        or (
-            substr(input_words.word, 1, 1) = substr(gazetteer_words.word, 1, 1)
-            and abs(length(input_words.word) - length(gazetteer_words.word)) <= 2
-            and greatest(length(input_words.word), length(gazetteer_words.word)) >= 5
-            and least(length(input_words.word), length(gazetteer_words.word)) >= 4
-            and {{ edit_distance('input_words.word', 'gazetteer_words.word') }}
-                <= case when least(length(input_words.word), length(gazetteer_words.word)) >= 5 then 2 else 1 end
-        )
-
-),
-
-{{ name }}_typed as (
-
-    select
-        address_id,
-        uprn,
-        count(*) as words_matched,
-        sum(case when distance > 0 then 1 else 0 end) as fuzzy_words,
-        sum(distance) as edits
-    from (
-        select
-            address_id,
-            uprn,
-            input_word,
-            min(distance) as distance
-        from {{ name }}_words
-        group by address_id, uprn, input_word
-    ) as best_per_word
-    group by address_id, uprn
-
-),
-
-{{ name }}_covered as (
-
-    select
-        address_id,
-        uprn,
-        count(distinct gazetteer_word) as covered
-    from {{ name }}_words
-    group by address_id, uprn
-
-),
-
-{{ name }} as (
-
-    select
-        pairs.address_id,
-        pairs.uprn,
-        coalesce(typed.words_matched, 0) as words_matched,
-        coalesce(typed.fuzzy_words, 0) as fuzzy_words,
-        coalesce(covered.covered, 0) as candidate_words_covered,
-        gazetteer.word_count as candidate_word_count,
-        case
-            when inputs.postcode = gazetteer.postcode then 'same postcode'
-            when inputs.postcode is null then 'no postcode typed'
-            when inputs.outward_code = gazetteer.outward_code then 'same outward code'
-            else 'another postcode'
-        end as postcode_agreement,
-        (
-            inputs.word_count > 0
-            and coalesce(typed.words_matched, 0) = inputs.word_count
-            and (
-                gazetteer.word_count = 0
-                or 2 * coalesce(covered.covered, 0) >= gazetteer.word_count
-                or inputs.postcode = gazetteer.postcode
-            )
-            and (inputs.shells_allowed or gazetteer.blpu_class not like 'P%')
-        ) as is_acceptable,
-        round(
-            100.0
-            - 5.0 * coalesce(typed.edits, 0)
-            - 20.0 * (1.0 - coalesce(covered.covered, 0) * 1.0 / greatest(gazetteer.word_count, 1))
-            - case
-                when inputs.postcode = gazetteer.postcode then 0
-                when inputs.postcode is null then 15
-                when inputs.outward_code = gazetteer.outward_code then 10
-                else 30
-            end,
-            1
-        ) as score
-    from {{ pairs }} as pairs
-    inner join inputs
-        on pairs.address_id = inputs.address_id
-    inner join gazetteer
-        on pairs.uprn = gazetteer.uprn
-    left join {{ name }}_typed as typed
-        on pairs.address_id = typed.address_id
-        and pairs.uprn = typed.uprn
-    left join {{ name }}_covered as covered
-        on pairs.address_id = covered.address_id
-        and pairs.uprn = covered.uprn
-
-)
+{% macro address_words_alike(typed, known) -%}
+    {#- A typed word that is a slip of a gazetteer word: both of four letters or more, lengths within two, and one edit
+        apart (two for words of six letters or more). The caller compares first letters (it keys on them). -#}
+    (
+        least(length({{ typed }}), length({{ known }})) >= 4
+        and abs(length({{ typed }}) - length({{ known }})) <= 2
+        and {{ edit_distance(typed, known) }}
+        <= case when least(length({{ typed }}), length({{ known }})) >= 6 then 2 else 1 end
+    )
 {%- endmacro %}

@@ -1,21 +1,34 @@
 -- Every address to match (int_housing__address_inputs) matched to at most one UPRN of the current gazetteer, with the
--- method, a score (0-100) and, when unmatched, the reason. The rules are in macros/housing/address_matching.sql:
--- candidates share the identifier set (numbers, flat letters, floors) and the postcode or a word; every typed word
--- must be in the candidate (exactly, or within two edits for words of five letters or more); the score weighs typing
--- errors, how many of the candidate's own words were typed, and postcode agreement. The best score wins; a tie between
--- different UPRNs is left unmatched, so an input never gets two UPRNs.
+-- method, score, the best candidate and the runner-up, and the reason. The rules (macros/housing/address_matching.sql):
+-- candidates share the postcode, or a number and a word (a typed word unknown to the gazetteer may differ from the
+-- gazetteer's by one or two typing edits); a candidate lacking one of its own identifiers (a flat number, a letter, a
+-- floor) in the text is refused; the others are scored on the share of their words typed (rare words weigh more), the
+-- share of the typed words they explain, and postcode agreement, less a penalty per typed identifier they lack. The
+-- best is accepted when it scores at least var address_match_min_score and leads the runner-up (another UPRN) by var
+-- address_match_min_margin: a near-tie is refused, never guessed.
 {%- set min_score = var('address_match_min_score', 60) %}
-{%- set common = address_common_words() %}
+{%- set min_margin = var('address_match_min_margin', 5) %}
+{%- set min_coverage = var('address_match_min_coverage', 0.5) %}
+{%- set min_coverage_same_postcode = var('address_match_min_coverage_same_postcode', 0.25) %}
+{%- set key_share = var('address_match_key_word_max_share', 0.05) %}
 with inputs as (
 
-    {{ address_features(ref('int_housing__address_inputs'), 'address_input_id', 'address_text', 'postcode',
-                        extra_columns=['input_id', 'input_kind', 'contractor', 'shells_allowed']) }}
+    select
+        address_input_id as address_id,
+        input_id,
+        input_kind,
+        contractor,
+        shells_allowed,
+        postcode,
+        {{ address_clean('address_text') }} as address_clean,
+        {{ outward_code('postcode') }} as outward_code
+    from {{ ref('int_housing__address_inputs') }}
 
 ),
 
-input_words as (
+input_tokens as (
 
-    {{ address_words(ref('int_housing__address_inputs'), 'address_input_id', 'address_text') }}
+    {{ address_tokens(ref('int_housing__address_inputs'), 'address_input_id', 'address_text') }}
 
 ),
 
@@ -25,49 +38,155 @@ gazetteer as (
         address_id as uprn,
         postcode,
         outward_code,
-        identifiers,
-        word_count,
         blpu_class,
-        single_line
+        has_units
     from {{ ref('int_housing__gazetteer_addresses') }}
+
+),
+
+gazetteer_tokens as (
+
+    select
+        address_id as uprn,
+        token,
+        token_kind
+    from {{ ref('int_housing__gazetteer_words') }}
+
+),
+
+gazetteer_size as (
+
+    select count(*) * 1.0 as addresses
+    from gazetteer
+
+),
+
+known_postcodes as (
+
+    select distinct postcode
+    from gazetteer
+    where postcode is not null
+
+),
+
+-- How telling a word is: the rarer in the gazetteer, the more (inverse document frequency); share = how many of the
+-- gazetteer's addresses have it.
+word_weights as (
+
+    select
+        gazetteer_tokens.token,
+        ln(max(gazetteer_size.addresses) / count(*)) + 1.0 as weight,
+        count(*) / max(gazetteer_size.addresses) as share
+    from gazetteer_tokens
+    cross join gazetteer_size
+    where gazetteer_tokens.token_kind = 'word'
+    group by gazetteer_tokens.token
+
+),
+
+-- A typed word the gazetteer does not know (a name, a typo) has no weight: it is matched fuzzily or ignored.
+input_words as (
+
+    select
+        input_tokens.address_id,
+        input_tokens.token,
+        word_weights.weight,
+        word_weights.share
+    from input_tokens
+    left join word_weights
+        on input_tokens.token = word_weights.token
+    where input_tokens.token_kind = 'word'
 
 ),
 
 gazetteer_words as (
 
     select
-        address_id as uprn,
-        word
-    from {{ ref('int_housing__gazetteer_words') }}
+        gazetteer_tokens.uprn,
+        gazetteer_tokens.token,
+        word_weights.weight,
+        word_weights.share
+    from gazetteer_tokens
+    inner join word_weights
+        on gazetteer_tokens.token = word_weights.token
+    where gazetteer_tokens.token_kind = 'word'
 
 ),
 
--- Round 1 candidates: the same identifiers and the same postcode, or a shared uncommon word.
-by_postcode as (
+input_identifiers as (
+
+    select
+        address_id,
+        token
+    from input_tokens
+    where token_kind = 'identifier'
+
+),
+
+-- A gazetteer range 65-67 is found when 65-67, 65 or 67 is typed.
+gazetteer_identifiers as (
+
+    select
+        uprn,
+        token,
+        token as typed_as
+    from gazetteer_tokens
+    where token_kind = 'identifier'
+    union all
+    select
+        uprn,
+        token,
+        split_part(token, '-', 1) as typed_as
+    from gazetteer_tokens
+    where token_kind = 'identifier' and token like '%-%'
+    union all
+    select
+        uprn,
+        token,
+        split_part(token, '-', 2) as typed_as
+    from gazetteer_tokens
+    where token_kind = 'identifier' and token like '%-%'
+
+),
+
+-- Candidate keys: each number with each word; an address with no number keys on '' instead.
+input_numbers as (
 
     select
         inputs.address_id,
-        gazetteer.uprn
+        coalesce(numbers.token, '') as number
     from inputs
-    inner join gazetteer
+    left join input_identifiers as numbers
         on
-            inputs.postcode = gazetteer.postcode
-            and inputs.identifiers = gazetteer.identifiers
+            inputs.address_id = numbers.address_id
+            and {{ full_match('numbers.token', '[0-9]+(-[0-9]+)?') }}
 
 ),
 
--- Words are joined together with the identifier set, so a common street name never fans out to every address on
--- every street of that name before the numbers are compared.
+gazetteer_numbers as (
+
+    select distinct
+        gazetteer.uprn,
+        coalesce(numbers.typed_as, '') as number
+    from gazetteer
+    left join gazetteer_identifiers as numbers
+        on
+            gazetteer.uprn = numbers.uprn
+            and {{ full_match('numbers.typed_as', '[0-9]+(-[0-9]+)?') }}
+
+),
+
 input_keys as (
 
     select
         input_words.address_id,
-        input_words.word,
-        inputs.identifiers
+        input_words.token,
+        input_words.weight,
+        input_words.share,
+        input_numbers.number
     from input_words
-    inner join inputs
-        on input_words.address_id = inputs.address_id
-    where input_words.word not in ('{{ common | join("', '") }}')
+    inner join input_numbers
+        on input_words.address_id = input_numbers.address_id
 
 ),
 
@@ -75,170 +194,427 @@ gazetteer_keys as (
 
     select
         gazetteer_words.uprn,
-        gazetteer_words.word,
-        substr(gazetteer_words.word, 1, 1) as initial,
-        gazetteer.identifiers,
-        gazetteer.outward_code
+        gazetteer_words.token,
+        gazetteer_numbers.number
     from gazetteer_words
-    inner join gazetteer
-        on gazetteer_words.uprn = gazetteer.uprn
-    where gazetteer_words.word not in ('{{ common | join("', '") }}')
+    inner join gazetteer_numbers
+        on gazetteer_words.uprn = gazetteer_numbers.uprn
+    where gazetteer_words.share <= {{ key_share }}
 
 ),
 
-by_word as (
+candidates as (
 
-    select distinct
+    select
+        inputs.address_id,
+        gazetteer.uprn
+    from inputs
+    inner join gazetteer
+        on inputs.postcode = gazetteer.postcode
+    union
+    select
         input_keys.address_id,
         gazetteer_keys.uprn
     from input_keys
     inner join gazetteer_keys
         on
-            input_keys.word = gazetteer_keys.word
-            and input_keys.identifiers = gazetteer_keys.identifiers
-
-),
-
-first_round as (
-
-    select
-        address_id,
-        uprn
-    from by_postcode
+            input_keys.token = gazetteer_keys.token
+            and input_keys.number = gazetteer_keys.number
     union
     select
-        address_id,
-        uprn
-    from by_word
+        input_keys.address_id,
+        gazetteer_keys.uprn
+    from input_keys
+    inner join gazetteer_keys
+        on
+            input_keys.number = gazetteer_keys.number
+            and substr(input_keys.token, 1, 1) = substr(gazetteer_keys.token, 1, 1)
+    where
+        input_keys.weight is null
+        and {{ address_words_alike('input_keys.token', 'gazetteer_keys.token') }}
 
 ),
 
-{{ address_pair_scores('first_round', 'first_scored') }},
+pairs as (
 
--- Round 2, only for inputs round 1 left without an acceptable candidate (a typo in their only uncommon word and no
--- usable postcode): the same identifiers, the same outward code (or no postcode typed), and a word starting with the
--- same letter and of a similar length.
-unresolved as (
+    select
+        candidates.address_id,
+        candidates.uprn
+    from candidates
+    inner join inputs
+        on candidates.address_id = inputs.address_id
+    inner join gazetteer
+        on candidates.uprn = gazetteer.uprn
+    where inputs.shells_allowed or gazetteer.blpu_class not like 'P%'
 
-    select inputs.*
-    from inputs
+),
+
+pair_words as (
+
+    select
+        pairs.address_id,
+        pairs.uprn,
+        input_words.token as input_word,
+        input_words.weight as input_weight,
+        gazetteer_words.token as gazetteer_word,
+        gazetteer_words.weight as gazetteer_weight,
+        case
+            when input_words.token = gazetteer_words.token then 0
+            else {{ edit_distance('input_words.token', 'gazetteer_words.token') }}
+        end as distance
+    from pairs
+    inner join input_words
+        on pairs.address_id = input_words.address_id
+    inner join gazetteer_words
+        on pairs.uprn = gazetteer_words.uprn
     where
-        inputs.word_count > 0
-        and inputs.address_id not in (
-            select first_scored.address_id from first_scored
-            where first_scored.is_acceptable
+        input_words.token = gazetteer_words.token
+        or (
+            input_words.weight is null
+            and substr(input_words.token, 1, 1) = substr(gazetteer_words.token, 1, 1)
+            and {{ address_words_alike('input_words.token', 'gazetteer_words.token') }}
         )
 
 ),
 
-second_round as (
+-- How much of the candidate's own words were typed (each at its best typed match; an edit costs a fifth of a word).
+covered as (
 
-    select distinct
-        input_keys.address_id,
-        gazetteer_keys.uprn
-    from unresolved
-    inner join input_keys
-        on unresolved.address_id = input_keys.address_id
-    inner join gazetteer_keys
-        on
-            input_keys.identifiers = gazetteer_keys.identifiers
-            and substr(input_keys.word, 1, 1) = gazetteer_keys.initial
-    where
-        (unresolved.outward_code is null or unresolved.outward_code = gazetteer_keys.outward_code)
-        and length(input_keys.word) >= 4
-        and abs(length(input_keys.word) - length(gazetteer_keys.word)) <= 2
+    select
+        address_id,
+        uprn,
+        sum(gazetteer_weight * (1.0 - 0.2 * distance)) as covered_weight,
+        sum(case when distance > 0 then 1 else 0 end) as fuzzy_words
+    from (
+        select
+            address_id,
+            uprn,
+            gazetteer_word,
+            max(gazetteer_weight) as gazetteer_weight,
+            min(distance) as distance
+        from pair_words
+        group by address_id, uprn, gazetteer_word
+    ) as best_per_word
+    group by address_id, uprn
 
 ),
 
-{{ address_pair_scores('second_round', 'second_scored') }},
+-- How much of what was typed (words the gazetteer knows) the candidate explains.
+explained as (
+
+    select
+        address_id,
+        uprn,
+        sum(input_weight) as explained_weight
+    from (
+        select distinct
+            address_id,
+            uprn,
+            input_word,
+            input_weight
+        from pair_words
+        where input_weight is not null
+    ) as typed_words
+    group by address_id, uprn
+
+),
+
+candidate_weights as (
+
+    select
+        gazetteer_words.uprn,
+        sum(gazetteer_words.weight) as candidate_weight
+    from gazetteer_words
+    where gazetteer_words.uprn in (select pairs.uprn from pairs)
+    group by gazetteer_words.uprn
+
+),
+
+input_weights as (
+
+    select
+        inputs.address_id,
+        coalesce(sum(input_words.weight), 0) as input_weight,
+        count(input_words.weight) as known_words
+    from inputs
+    left join input_words
+        on inputs.address_id = input_words.address_id
+    group by inputs.address_id
+
+),
+
+identifier_hits as (
+
+    select
+        pairs.address_id,
+        pairs.uprn,
+        gazetteer_identifiers.token as gazetteer_identifier,
+        input_identifiers.token as typed_identifier
+    from pairs
+    inner join gazetteer_identifiers
+        on pairs.uprn = gazetteer_identifiers.uprn
+    left join input_identifiers
+        on
+            pairs.address_id = input_identifiers.address_id
+            and gazetteer_identifiers.typed_as = input_identifiers.token
+
+),
+
+missing_identifiers as (
+
+    select
+        address_id,
+        uprn,
+        count(distinct gazetteer_identifier)
+        - count(distinct case when typed_identifier is not null then gazetteer_identifier end) as missing
+    from identifier_hits
+    group by address_id, uprn
+
+),
+
+-- Typed identifiers the candidate does not have: numbers, and letters or floors.
+extra_identifiers as (
+
+    select
+        address_id,
+        uprn,
+        sum(case when {{ full_match('token', '[0-9].*') }} then 1 else 0 end) as extra_numbers,
+        sum(case when {{ full_match('token', '[0-9].*') }} then 0 else 1 end) as extra_others
+    from (
+        select
+            pairs.address_id,
+            pairs.uprn,
+            input_identifiers.token,
+            max(case when gazetteer_identifiers.uprn is not null then 1 else 0 end) as found
+        from pairs
+        inner join input_identifiers
+            on pairs.address_id = input_identifiers.address_id
+        left join gazetteer_identifiers
+            on
+                pairs.uprn = gazetteer_identifiers.uprn
+                and input_identifiers.token = gazetteer_identifiers.typed_as
+        group by pairs.address_id, pairs.uprn, input_identifiers.token
+    ) as typed
+    where found = 0
+    group by address_id, uprn
+
+),
 
 scored as (
 
-    select * from first_scored
-    union all
-    select * from second_scored
+    select
+        pairs.address_id,
+        pairs.uprn,
+        coalesce(missing_identifiers.missing, 0) as missing_identifiers,
+        coalesce(extra_identifiers.extra_numbers, 0) as extra_numbers,
+        coalesce(extra_identifiers.extra_others, 0) as extra_others,
+        coalesce(covered.covered_weight, 0) / greatest(candidate_weights.candidate_weight, 0.001) as coverage,
+        case
+            when input_weights.known_words = 0 then 1.0
+            else coalesce(explained.explained_weight, 0) / input_weights.input_weight
+        end as explained,
+        coalesce(covered.fuzzy_words, 0) as fuzzy_words,
+        case
+            when inputs.postcode = gazetteer.postcode then 'same postcode'
+            when inputs.postcode is null then 'no postcode typed'
+            when inputs.outward_code = gazetteer.outward_code then 'same outward code'
+            when inputs.postcode not in (select known_postcodes.postcode from known_postcodes)
+                then 'a postcode not in the gazetteer'
+            else 'another postcode'
+        end as postcode_agreement,
+        gazetteer.has_units and inputs.address_id not in (
+            select input_tokens.address_id from input_tokens where input_tokens.token_kind = 'communal'
+        ) as is_building_not_its_unit
+    from pairs
+    inner join inputs
+        on pairs.address_id = inputs.address_id
+    inner join gazetteer
+        on pairs.uprn = gazetteer.uprn
+    inner join candidate_weights
+        on pairs.uprn = candidate_weights.uprn
+    inner join input_weights
+        on pairs.address_id = input_weights.address_id
+    left join covered
+        on pairs.address_id = covered.address_id and pairs.uprn = covered.uprn
+    left join explained
+        on pairs.address_id = explained.address_id and pairs.uprn = explained.uprn
+    left join missing_identifiers
+        on pairs.address_id = missing_identifiers.address_id and pairs.uprn = missing_identifiers.uprn
+    left join extra_identifiers
+        on pairs.address_id = extra_identifiers.address_id and pairs.uprn = extra_identifiers.uprn
 
 ),
 
+-- A candidate lacking a typed number is refused (it is another address); each typed letter or floor it lacks costs 10.
 acceptable as (
 
     select
         scored.*,
-        rank() over (partition by scored.address_id order by scored.score desc) as score_rank
+        round(
+            100.0 * (
+                0.45 * scored.coverage
+                + 0.30 * scored.explained
+                + 0.25 * case scored.postcode_agreement
+                    when 'same postcode' then 1.0
+                    when 'no postcode typed' then 0.6
+                    when 'same outward code' then 0.5
+                    when 'a postcode not in the gazetteer' then 0.4
+                    else 0.0
+                end
+            )
+            - 10.0 * scored.extra_others,
+            1
+        ) as score
     from scored
-    where scored.is_acceptable and scored.score >= {{ min_score }}
+    where
+        scored.missing_identifiers = 0
+        and scored.extra_numbers = 0
+        and (
+            scored.coverage >= {{ min_coverage }}
+            or (scored.postcode_agreement = 'same postcode' and scored.coverage >= {{ min_coverage_same_postcode }})
+        )
+        and not scored.is_building_not_its_unit
+
+),
+
+ranked as (
+
+    select
+        acceptable.*,
+        row_number() over (partition by acceptable.address_id order by acceptable.score desc, acceptable.uprn) as place,
+        count(*) over (partition by acceptable.address_id) as acceptable_candidates
+    from acceptable
 
 ),
 
 best as (
 
-    select
-        address_id,
-        min(uprn) as uprn,
-        count(*) as tied,
-        max(score) as score,
-        max(postcode_agreement) as postcode_agreement,
-        max(fuzzy_words) as fuzzy_words,
-        max(words_matched) as words_matched,
-        max(candidate_words_covered) as candidate_words_covered,
-        max(candidate_word_count) as candidate_word_count
-    from acceptable
-    where score_rank = 1
-    group by address_id
+    select *
+    from ranked
+    where place = 1
 
 ),
 
-near_misses as (
+runner_up as (
+
+    select *
+    from ranked
+    where place = 2
+
+),
+
+close_calls as (
 
     select
-        address_id,
-        max(score) as best_rejected_score,
-        count(*) as candidates
+        ranked.address_id,
+        count(*) as within_margin
+    from ranked
+    inner join best
+        on ranked.address_id = best.address_id
+    where best.score - ranked.score < {{ min_margin }}
+    group by ranked.address_id
+
+),
+
+refused as (
+
+    select
+        scored.address_id,
+        count(*) as candidates,
+        sum(case when scored.missing_identifiers > 0 or scored.extra_numbers > 0 then 1 else 0 end)
+            as lacking_identifiers,
+        sum(case when scored.coverage < {{ min_coverage }} then 1 else 0 end) as too_few_words,
+        sum(case when scored.is_building_not_its_unit then 1 else 0 end) as buildings
     from scored
-    group by address_id
+    group by scored.address_id
+
+),
+
+decided as (
+
+    select
+        inputs.*,
+        best.uprn as candidate_uprn,
+        best.score as candidate_score,
+        best.postcode_agreement,
+        best.fuzzy_words,
+        best.coverage,
+        best.explained,
+        best.extra_others,
+        runner_up.uprn as runner_up_uprn,
+        runner_up.score as runner_up_score,
+        coalesce(close_calls.within_margin, 0) as within_margin,
+        refused.candidates,
+        refused.lacking_identifiers,
+        refused.too_few_words,
+        best.uprn is not null
+        and best.score >= {{ min_score }}
+        and (runner_up.uprn is null or best.score - runner_up.score >= {{ min_margin }}) as is_accepted
+    from inputs
+    left join best
+        on inputs.address_id = best.address_id
+    left join runner_up
+        on inputs.address_id = runner_up.address_id
+    left join close_calls
+        on inputs.address_id = close_calls.address_id
+    left join refused
+        on inputs.address_id = refused.address_id
 
 )
 
 select
-    inputs.address_id as address_input_id,
-    inputs.input_id,
-    inputs.input_kind,
-    inputs.contractor,
-    inputs.address_clean,
-    inputs.postcode,
-    inputs.identifiers,
-    case when best.tied = 1 then best.uprn end as uprn,
+    address_id as address_input_id,
+    input_id,
+    input_kind,
+    contractor,
+    address_clean,
+    postcode,
+    case when is_accepted then candidate_uprn end as uprn,
     case
         when
-            best.tied = 1 and best.fuzzy_words = 0 and best.postcode_agreement = 'same postcode'
-            and best.candidate_words_covered = best.candidate_word_count then 'address_exact'
-        when best.tied = 1 then 'address_fuzzy'
+            is_accepted and postcode_agreement = 'same postcode' and fuzzy_words = 0 and coverage >= 0.999
+            and explained >= 0.999 and extra_others = 0
+            then 'address_exact'
+        when is_accepted then 'address_fuzzy'
         else 'unmatched'
     end as match_method,
-    case when best.tied = 1 then best.score end as match_score,
+    case when is_accepted then candidate_score end as match_score,
+    candidate_uprn,
+    candidate_score,
+    runner_up_uprn,
+    runner_up_score,
+    not is_accepted and candidate_score >= {{ min_score }} as is_ambiguous,
     case
-        when best.tied = 1
+        when is_accepted
             then
             {{ dbt.concat([
-                'best.postcode_agreement', "'; '",
-                dbt.safe_cast('best.fuzzy_words', dbt.type_string()), "' word(s) typed with errors; '",
-                dbt.safe_cast('best.candidate_words_covered', dbt.type_string()), "' of '",
-                dbt.safe_cast('best.candidate_word_count', dbt.type_string()), "' gazetteer words typed'"]) }}
-        when best.tied > 1
+                'postcode_agreement', "'; '",
+                dbt.safe_cast('fuzzy_words', dbt.type_string()), "' word(s) typed with errors; '",
+                dbt.safe_cast('round(100 * coverage, 0)', dbt.type_string()), "'% of its words typed'",
+                "case when runner_up_uprn is not null then " ~ dbt.concat(["'; runner-up '",
+                    dbt.safe_cast('runner_up_uprn', dbt.type_string()), "' scored '",
+                    dbt.safe_cast('runner_up_score', dbt.type_string())]) ~ " else '' end"]) }}
+        when candidate_score >= {{ min_score }}
             then
-            {{ dbt.concat([dbt.safe_cast('best.tied', dbt.type_string()),
-                           "' gazetteer addresses match equally well: left unmatched rather than guess'"]) }}
-        when inputs.word_count = 0 and inputs.identifiers = '' then 'no address typed'
-        when inputs.word_count = 0 then 'only numbers typed, no street or building'
-        when near_misses.candidates is null then 'no gazetteer address has the same numbers and a shared word'
-        else {{ dbt.concat(["'no candidate has every typed word (best of '",
-                            dbt.safe_cast('near_misses.candidates', dbt.type_string()),
-                            "' candidate(s) scored '",
-                            dbt.safe_cast('near_misses.best_rejected_score', dbt.type_string()), "')'"]) }}
+            {{ dbt.concat(["'ambiguous: '", dbt.safe_cast('within_margin', dbt.type_string()),
+                           "' gazetteer addresses within '", "'" ~ min_margin ~ "'",
+                           "' points of the best ('", dbt.safe_cast('candidate_uprn', dbt.type_string()),
+                           "' scored '", dbt.safe_cast('candidate_score', dbt.type_string()),
+                           "', runner-up '", dbt.safe_cast('runner_up_uprn', dbt.type_string()),
+                           "' scored '", dbt.safe_cast('runner_up_score', dbt.type_string()),
+                           "'): left unmatched rather than guess'"]) }}
+        when candidate_uprn is not null
+            then
+            {{ dbt.concat(["'best candidate '", dbt.safe_cast('candidate_uprn', dbt.type_string()),
+                           "' scored '", dbt.safe_cast('candidate_score', dbt.type_string()),
+                           "', below the minimum of '", "'" ~ min_score ~ "'"]) }}
+        when address_clean = '' then 'no address typed'
+        when candidates is null then 'no gazetteer address shares the postcode, or a number and a word'
+        else {{ dbt.concat(["'no acceptable candidate: of '", dbt.safe_cast('candidates', dbt.type_string()),
+                            "', '", dbt.safe_cast('lacking_identifiers', dbt.type_string()),
+                            "' disagree on a flat or house number, '",
+                            dbt.safe_cast('too_few_words', dbt.type_string()),
+                            "' have too few of their words typed'"]) }}
     end as match_reason,
-    case when best.tied > 1 then best.tied else 0 end as tied_candidates
-from inputs
-left join best
-    on inputs.address_id = best.address_id
-left join near_misses
-    on inputs.address_id = near_misses.address_id
+    case when not is_accepted and within_margin > 1 then within_margin else 0 end as tied_candidates
+from decided

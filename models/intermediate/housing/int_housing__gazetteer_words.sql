@@ -1,5 +1,6 @@
--- The words of every current gazetteer address (abbreviations spelled out), one row per UPRN and word: what
--- candidates are found by and scored on.
+-- The tokens of every current gazetteer address, one row per UPRN and token: its words (abbreviations made
+-- canonical), its identifiers (numbers, ranges, letters, floors) and unit words; what candidates are found by and
+-- scored on (macros/housing/address_matching.sql).
 with gazetteer as (
 
     select
@@ -11,11 +12,11 @@ with gazetteer as (
 
 ),
 
-words as (
+tokens as (
 
-    {{ address_words('gazetteer', 'uprn', 'single_line') }}
+    {{ address_tokens('gazetteer', 'uprn', 'single_line') }}
 
 )
 
 select *
-from words
+from tokens

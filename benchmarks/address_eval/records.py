@@ -1,0 +1,230 @@
+"""Labelled repair-log addresses for evaluating address matching: what a matcher sees, and the truth beside it.
+
+Two layers, neither written to our matcher's rules:
+1. PyPI `address-errors` (a generator fitted on real council records: sub-unit, building-name, number, street,
+   qualifier, format and postcode errors in realistic bundles, in a council's house style) writes each address down.
+2. Seven contractors then type it into their repair logs (`CONTRACTORS`), adding what council repair logs show and the
+   first layer lacks: Royal Mail street-type abbreviations, a contact's name, floor wording (Ground Floor Flat, G/f),
+   landmarks (Adj To Tesco), Saint spelt out (Saint Peter's St), the locality (LOWER CLAPTON), a number range typed
+   as one number, a dropped house number, the flat number typed into the street number (3/65), no postcode, a
+   postcode mis-keyed or from the neighbouring borough, a typo.
+8 % of records describe a place with no record in the gazetteer (a new build, a flat the LLPG has not caught up with,
+a street of the same name in the next borough): their label is None.
+
+Every record carries its difficulty (easy / moderate / hard, from the weight of what was done to it) and the list of
+what was done, so results can be read by kind of error.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from address_errors import Controls, Corruptor, Noise, Profile, add_context
+
+from benchmarks.address_eval.borough import TOWN, Address, Borough
+
+# Royal Mail / common typed short forms of street and building words.
+ABBREVIATIONS = {
+    "ROAD": ("RD",), "STREET": ("ST", "STR"), "AVENUE": ("AVE", "AV"), "GROVE": ("GRV", "GR"), "TERRACE": ("TCE", "TERR"),
+    "GARDENS": ("GDNS", "GDN"), "CLOSE": ("CL",), "MEWS": ("MWS",), "DRIVE": ("DR", "DRV"), "PARADE": ("PDE",),
+    "CRESCENT": ("CRES", "CRESC"), "PLACE": ("PL",), "SQUARE": ("SQ",), "LANE": ("LN",), "WALK": ("WLK",),
+    "WAY": ("WY",), "HILL": ("HL",), "PASSAGE": ("PSGE",), "HOUSE": ("HSE", "HO"), "COURT": ("CT",),
+    "APARTMENTS": ("APTS", "APTMTS"), "BUILDINGS": ("BLDGS", "BLDG"), "MANSIONS": ("MANS",), "TOWER": ("TWR",),
+    "LODGE": ("LDG",), "POINT": ("PT",), "WHARF": ("WHF",), "NORTH": ("N",), "SOUTH": ("S",),
+}  # fmt: skip
+FLOOR_WORDS = {
+    "GROUND FLOOR FLAT": ("G/F", "GF", "GRD FLR", "GROUND FLR", "GFF", "GROUND FLOOR"),
+    "FIRST FLOOR FLAT": ("1ST FLR", "1ST FLOOR", "1/F", "FIRST FLR FLAT"),
+    "SECOND FLOOR FLAT": ("2ND FLR", "2ND FLOOR", "2/F"),
+    "BASEMENT FLAT": ("BSMT FLAT", "BASEMENT", "LOWER GROUND FLOOR FLAT"),
+    "TOP FLOOR FLAT": ("TOP FLR FLAT", "TOP FLAT"),
+}  # fmt: skip
+NAMES = ("MRS OKONKWO", "MR J PATTERSON", "MS A DEMIRCI", "MISS R LEVY", "MR O ADEYEMI", "MRS B KOWALSKA",
+         "JOHN BARNES", "MRS PATEL", "MR MCDONAGH", "MRS K O'SULLIVAN", "MR T NGUYEN", "MRS FERREIRA")
+LANDMARK_WORDS = ("ADJ TO", "OPP", "NEXT TO", "REAR OF", "ABOVE", "NR")
+CALL_WORDS = ("TEL 07700 900", "CONTACT ", "C/O ", "ACCESS VIA ", "KEY WITH ")
+
+
+@dataclass(frozen=True)
+class Habits:
+    """One contractor's chance of each kind of error, per record."""
+
+    upper: float = 0.5
+    abbreviate: float = 0.3
+    name: float = 0.05
+    floor_words: float = 0.5  # of floor flats
+    landmark: float = 0.02
+    saint: float = 0.4  # of saints' streets
+    locality: float = 0.2  # of addresses with a locality
+    range_as_one: float = 0.3  # of number ranges
+    drop_number: float = 0.02
+    flat_in_number: float = 0.1  # of converted flats
+    typo: float = 0.06
+    postcode_missing: float = 0.12
+    postcode_wrong: float = 0.02
+    postcode_in_text: float = 0.3
+
+
+CONTRACTORS: dict[str, Habits] = {
+    "in_house": Habits(upper=0.6, abbreviate=0.2, typo=0.03, postcode_missing=0.05),
+    "roofing": Habits(upper=0.9, abbreviate=0.5, name=0.1, landmark=0.04, postcode_missing=0.3),
+    "gas": Habits(upper=0.3, abbreviate=0.4, flat_in_number=0.3, postcode_missing=0.1),
+    "lifts": Habits(upper=0.2, name=0.15, locality=0.5, saint=0.7, postcode_missing=0.05),
+    "voids": Habits(upper=0.5, abbreviate=0.6, typo=0.1, drop_number=0.04, postcode_wrong=0.04),
+    "electrical": Habits(upper=0.4, floor_words=0.8, range_as_one=0.6, postcode_missing=0.2),
+    "drainage": Habits(upper=0.7, abbreviate=0.5, name=0.08, landmark=0.05, typo=0.1, postcode_missing=0.25),
+}
+CONTRACTOR_SHARES = (0.4, 0.08, 0.16, 0.05, 0.1, 0.12, 0.09)
+WEIGHTS = {  # how much an edit costs a matcher: difficulty = easy (<= 1), moderate (2-3), hard (>= 4)
+    "abbreviate": 1, "saint": 1, "locality": 1, "postcode_in_text": 0, "postcode_missing": 2, "postcode_wrong": 3,
+    "name": 2, "floor_words": 1, "landmark": 3, "range_as_one": 2, "drop_number": 4, "flat_in_number": 2,
+    "typo": 1, "profile": 1, "profile_postcode": 2, "absent": 0,
+}  # fmt: skip
+ABSENT_SHARE = 0.08
+
+
+@dataclass
+class Record:
+    record_id: str
+    contractor: str
+    address: str
+    postcode: str  # the postcode cell ('' when empty)
+    label: int | None  # the true UPRN, None when the place has no record in the gazetteer
+    edits: list[str] = field(default_factory=list)
+
+    @property
+    def difficulty(self) -> str:
+        weight = sum(WEIGHTS.get(e.split(":")[0], 1) for e in self.edits)
+        return "easy" if weight <= 1 else "moderate" if weight <= 3 else "hard"
+
+
+def components(borough: Borough, absent_ids: dict[str, Address]) -> list[dict[str, str]]:
+    """The gazetteer (and the absent places) as address-errors' components table."""
+    rows = []
+    items = [(str(a.uprn), a) for a in borough.addresses] + list(absent_ids.items())
+    for key, a in items:
+        rows.append({
+            "uprn": key, "subname": a.sao, "name": a.pao_text, "number": a.pao_number, "streetname": a.street,
+            "townname": TOWN, "locality": a.locality, "postcode": a.postcode,
+            "parentuprn": str(a.parent_uprn or ""), "usrn": str(a.usrn or ""),
+            "classificationcode": "R" if a.blpu_class.startswith("R") else a.blpu_class,
+        })  # fmt: skip
+    from address_errors.pipeline.reference import derive_columns
+
+    for row in rows:
+        for column in ("feature_type",):
+            row.setdefault(column, "builtaddress")
+    full = []
+    from address_errors.context import COLUMNS
+
+    for row in rows:
+        full.append({c: row.get(c, "") for c in COLUMNS} | {"feature_type": "builtaddress"})
+    derive_columns(full)
+    return add_context(full)
+
+
+def draw(split: str, n: int = 4000, borough: Borough | None = None) -> tuple[Borough, list[Record]]:
+    """The split's borough and n labelled records typed by the seven contractors. Deterministic per split."""
+    borough = borough or Borough.draw(split)
+    rng = random.Random(zlib.crc32(f"address-eval-records|{split}".encode()))
+    absent = {f"absent-{i}": a for i, a in enumerate(borough.absent)}
+    homes = [a for a in borough.addresses if a.blpu_class.startswith("R")]
+    n_absent = round(n * ABSENT_SHARE)
+    chosen = [str(a.uprn) for a in rng.sample(homes, n - n_absent)]
+    chosen += rng.sample(sorted(absent), min(n_absent, len(absent)))
+    rng.shuffle(chosen)
+
+    controls = Controls(label_drift=0.0, prevalence=2.0, noise=Noise(rate=0.08), commas=True, postcode="with_errors")
+    corruptor = Corruptor(Profile.load(), seed=zlib.crc32(split.encode()), controls=controls, rates="pooled")
+    corruptor.index(components(borough, absent))
+    written = {row["source_uprn"]: row for row in corruptor.generate(chosen)}
+
+    by_uprn = borough.by_uprn()
+    names, shares = list(CONTRACTORS), CONTRACTOR_SHARES
+    records = []
+    for i, key in enumerate(chosen):
+        place = absent.get(key) or by_uprn[int(key)]
+        row = written[key]
+        contractor = rng.choices(names, shares)[0]
+        edits = ["absent"] if key in absent else []
+        if row["applied_rules"] or row["noise_ops"]:
+            edits.append("profile:" + "|".join(x for x in (row["applied_rules"], row["noise_ops"]) if x))
+        if row["postcode_edit"]:
+            edits.append("profile_postcode:" + row["postcode_edit"])
+        text, postcode = _type(rng, CONTRACTORS[contractor], place, borough, row["recorded_address"],
+                               row["recorded_postcode"] or "", edits)  # fmt: skip
+        label = None if key in absent else int(key)
+        records.append(Record(f"{split}:{i}", contractor, text, postcode, label, edits))
+    return borough, records
+
+
+def _sub(pattern: str, replacement: str | Callable[[re.Match[str]], str], text: str) -> str:
+    return re.sub(pattern, replacement, text, count=1, flags=re.IGNORECASE)
+
+
+def _type(
+    rng: random.Random, h: Habits, place: Address, borough: Borough, text: str, postcode: str, edits: list[str]
+) -> tuple[str, str]:
+    """How one contractor types the written address: (address cell, postcode cell); the edits done go to `edits`."""
+    original = text = text.upper()
+
+    def did(kind: str, chance: float, new: str) -> str:
+        nonlocal text
+        if new != text and rng.random() < chance:
+            text = new
+            edits.append(kind)
+        return text
+
+    number = place.pao_number
+    if number and "-" in number:
+        did("range_as_one", h.range_as_one, _sub(rf"\b{number}\b", number.split("-")[rng.randint(0, 1)], text))
+    if place.sao in FLOOR_WORDS:
+        did("floor_words", h.floor_words, _sub(place.sao, rng.choice(FLOOR_WORDS[place.sao]), text))
+    flat = re.fullmatch(r"FLAT (\w+)", place.sao)
+    if flat and number and not place.pao_text:
+        form = rng.choice(("{f}/{n}", "{f} {n}", "{n}/{f}", "{f}, {n}"))
+        did("flat_in_number", h.flat_in_number,
+            _sub(rf"\bFLAT {flat[1]}\W+{number}\b", form.format(f=flat[1], n=number), text))  # fmt: skip
+    if number:
+        did("drop_number", h.drop_number, _sub(rf"\b{number}\b,? ?", "", text))
+    if place.street.startswith("ST "):
+        saint = place.street.split(" ")[1]
+        spelt = rng.choice((f"SAINT {saint[:-1]}'S", f"ST. {saint[:-1]}'S", f"ST {saint[:-1]}S", f"SAINT {saint}"))
+        did("saint", h.saint, _sub(rf"\bST\.? {saint}\b", spelt, text))
+    for word, short in ABBREVIATIONS.items():
+        if re.search(rf"\b{word}\b", text) and rng.random() < h.abbreviate:
+            did("abbreviate", 1.0, _sub(rf"\b{word}\b", rng.choice(short), text))
+    if place.locality and place.locality not in text:
+        did("locality", h.locality, _sub(r",? LONDON\b|$", f", {place.locality}\\g<0>", text))
+    if rng.random() < h.typo:
+        words = [w for w in re.findall(r"[A-Z]{5,}", text) if w not in ("LONDON", "FLOOR")]
+        if words:
+            word = rng.choice(words)
+            i = rng.randint(1, len(word) - 2)
+            slip = rng.choice((word[:i] + word[i + 1 :], word[:i] + word[i + 1] + word[i] + word[i + 2 :],
+                               word[:i] + rng.choice("AEIOUNRST") + word[i + 1 :]))  # fmt: skip
+            did("typo", 1.0, text.replace(word, slip, 1))
+    did("name", h.name, rng.choice((f"{rng.choice(NAMES)}, {text}", f"{text} ({rng.choice(NAMES)})",
+                                    f"{text} {rng.choice(CALL_WORDS)}{rng.choice(NAMES)}")))  # fmt: skip
+    if place.pao_text == "" and number:
+        shop = rng.choice(("TESCO", "THE BETFRED", "LIBRARY", "CHICKEN SHOP", "BUS STOP", "PARK GATES"))
+        did("landmark", h.landmark, f"{text} {rng.choice(LANDMARK_WORDS)} {shop}")
+    if postcode:
+        if rng.random() < h.postcode_missing:
+            postcode = ""
+            edits.append("postcode_missing")
+        elif rng.random() < h.postcode_wrong:
+            district = rng.choice(borough.settings.neighbour_districts + borough.settings.districts)
+            postcode = f"{district} {rng.randint(1, 9)}{''.join(rng.choices('ABDEFGHJLNPQRSTUWXYZ', k=2))}"
+            edits.append("postcode_wrong")
+    if postcode and rng.random() < h.postcode_in_text:
+        text = f"{text} {postcode}"
+        postcode = rng.choice(("", postcode))
+    if rng.random() > h.upper:
+        text = text.title() if rng.random() < 0.85 else text.lower()
+    del original
+    return text, postcode
