@@ -10,7 +10,8 @@
        an abbreviation becomes its canonical word on both sides (RD -> ROAD; STREET, STR and SAINT all -> ST, since
        a gazetteer's ST is Saint and a typist's ST is Street); floor words become identifiers (G/F -> GROUND); unit
        words (FLAT, APARTMENT, FLOOR ...) are kept as a sign the text names a unit, communal words (COMMUNAL,
-       STAIRS, BLOCK ...) as a sign it names a whole building; stop words are dropped.
+       STAIRS, BLOCK ...) as a sign it names a whole building, kinds of place (GARAGE, SHOP) as what a candidate
+       must also be; stop words are dropped.
        A number, a number range or a single letter is an identifier; anything else is a word.
     3. matching (int_housing__address_matches): candidates share the postcode, or a number and a word (exactly, or
        with one or two typing edits); each is scored on how much of its own words were typed (weighted by how rare

@@ -9,7 +9,7 @@
 {%- set min_score = var('address_match_min_score', 60) %}
 {%- set min_margin = var('address_match_min_margin', 5) %}
 {%- set min_coverage = var('address_match_min_coverage', 0.5) %}
-{%- set min_coverage_same_postcode = var('address_match_min_coverage_same_postcode', 0.25) %}
+{%- set min_coverage_same_postcode = var('address_match_min_coverage_same_postcode', 0.3) %}
 {%- set key_share = var('address_match_key_word_max_share', 0.05) %}
 with inputs as (
 
@@ -29,6 +29,18 @@ with inputs as (
 input_tokens as (
 
     {{ address_tokens(ref('int_housing__address_inputs'), 'address_input_id', 'address_text') }}
+
+),
+
+-- The typed identifiers as one sorted signature ('' when none): what finds unmatched repairs typed with a home's numbers.
+input_signatures as (
+
+    select
+        address_id,
+        {{ sorted_string_agg('token', ' ') }} as identifiers
+    from input_tokens
+    where token_kind = 'identifier'
+    group by address_id
 
 ),
 
@@ -400,12 +412,29 @@ extra_identifiers as (
 
 ),
 
+-- A typed kind of place (GARAGE, SHOP ...) the candidate is not: it is somewhere else.
+places_not_found as (
+
+    select
+        pairs.address_id,
+        pairs.uprn,
+        count(*) as places
+    from pairs
+    inner join input_tokens
+        on pairs.address_id = input_tokens.address_id and input_tokens.token_kind = 'place'
+    left join gazetteer_tokens
+        on pairs.uprn = gazetteer_tokens.uprn and input_tokens.token = gazetteer_tokens.token
+    where gazetteer_tokens.uprn is null
+    group by pairs.address_id, pairs.uprn
+
+),
+
 scored as (
 
     select
         pairs.address_id,
         pairs.uprn,
-        coalesce(missing_identifiers.missing, 0) as missing_identifiers,
+        coalesce(missing_identifiers.missing, 0) + coalesce(places_not_found.places, 0) as missing_identifiers,
         coalesce(extra_identifiers.extra_numbers, 0) as extra_numbers,
         coalesce(extra_identifiers.extra_others, 0) as extra_others,
         coalesce(covered.covered_weight, 0) / greatest(candidate_weights.candidate_weight, 0.001) as coverage,
@@ -442,6 +471,8 @@ scored as (
         on pairs.address_id = missing_identifiers.address_id and pairs.uprn = missing_identifiers.uprn
     left join extra_identifiers
         on pairs.address_id = extra_identifiers.address_id and pairs.uprn = extra_identifiers.uprn
+    left join places_not_found
+        on pairs.address_id = places_not_found.address_id and pairs.uprn = places_not_found.uprn
 
 ),
 
@@ -534,6 +565,7 @@ decided as (
 
     select
         inputs.*,
+        coalesce(input_signatures.identifiers, '') as identifiers,
         best.uprn as candidate_uprn,
         best.score as candidate_score,
         best.postcode_agreement,
@@ -551,6 +583,8 @@ decided as (
         and best.score >= {{ min_score }}
         and (runner_up.uprn is null or best.score - runner_up.score >= {{ min_margin }}) as is_accepted
     from inputs
+    left join input_signatures
+        on inputs.address_id = input_signatures.address_id
     left join best
         on inputs.address_id = best.address_id
     left join runner_up
@@ -569,6 +603,7 @@ select
     contractor,
     address_clean,
     postcode,
+    identifiers,
     case when is_accepted then candidate_uprn end as uprn,
     case
         when
