@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.address_eval.matchers import (  # noqa: E402
     TARGET_PRECISION,
+    Score,
     best_threshold,
     compile_ours,
     run_anchor,
@@ -37,7 +38,7 @@ START, END = "<!-- address_matching_unseen:start", "<!-- address_matching_unseen
 DIFFICULTIES = ("easy", "moderate", "hard")
 
 
-def row(name: str, split: str, s, by_difficulty: dict[str, float], seconds: str) -> str:
+def row(name: str, split: str, s: Score, by_difficulty: dict[str, float], seconds: str) -> str:
     parts = " | ".join(f"{by_difficulty[d]:.1%}" for d in DIFFICULTIES)
     return (
         f"| {name} | {split} | {s.precision:.2%} | {s.recall:.2%} | {s.f1:.2%} | {s.correct:,} / {s.matched:,} | "
@@ -78,8 +79,8 @@ def main() -> None:
         sizes = f"{len(borough.addresses):,} gazetteer addresses, {len(records):,} records"
         absent = sum(r.label is None for r in records)
         counts = {d: sum(r.difficulty == d for r in records) for d in DIFFICULTIES}
-        lines.append(f"| | {name.replace('_', '-')}: {sizes}, {absent} with no true address; "
-                     f"easy {counts['easy']}, moderate {counts['moderate']}, hard {counts['hard']} | | | | | | | | |")  # fmt: skip
+        mix = f"easy {counts['easy']}, moderate {counts['moderate']}, hard {counts['hard']}"
+        lines.append(f"| | {name.replace('_', '-')}: {sizes}, {absent} with no true address; {mix} | | | | | | | | |")
 
     header = (
         "| matcher | split | precision | recall | F1 | correct / matched | recall easy | recall moderate | "
@@ -96,7 +97,8 @@ def main() -> None:
         "written by PyPI `address-errors` 0.1.1 and typed by seven contractors (benchmarks/address_eval/), 8 % with "
         "no true address. Ours is the dbt project's SQL, compiled by dbt and run in DuckDB; the anchor is "
         "uk_address_matcher 1.5.3 on the same inputs, its threshold chosen on the tuning split (best recall at "
-        f"{TARGET_PRECISION:.1%} precision, else best F1) and, to be fair to it, also at its best on the held-out split.",
+        f"{TARGET_PRECISION:.1%} precision, else best F1) and, to be fair to it, also at its best on the held-out "
+        "split.",
         "",
         header,
         *lines,

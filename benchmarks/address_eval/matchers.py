@@ -72,13 +72,13 @@ class Compiled:
     relations: dict[str, str]  # model or source node name -> relation name it is read from / written to
 
 
-def compile_ours(home: Path) -> Compiled:
+def compile_ours(home: Path, variables: dict[str, object] | None = None) -> Compiled:
     """dbt compile of the matching models in a throw-away workspace (DuckDB, target ci)."""
     from core.workspace import Workspace
     from data_platform import dbt
 
     workspace = Workspace.at(home)
-    dbt.run_dbt(workspace, "compile", "--select", " ".join(MODELS), target="ci", quiet=True)
+    dbt.run_dbt(workspace, "compile", "--select", " ".join(MODELS), target="ci", quiet=True, extra_vars=variables)
     manifest = json.loads((workspace.dbt_target_dir / "manifest.json").read_text())
     sql, relations = {}, {}
     for node in manifest["nodes"].values():
@@ -115,9 +115,10 @@ def run_ours(compiled: Compiled, borough: Borough, records: list[Record]) -> Run
     for catalog in catalogs:
         con.execute(f"attach ':memory:' as {catalog}")
     _create(con, compiled.relations["stg_gazetteer__llpg"],
-            "uprn bigint, parent_uprn bigint, usrn bigint, blpu_class varchar, postcode varchar, address_line_1 varchar, "
-            "address_line_2 varchar, address_line_3 varchar, is_current boolean",
-            [(a.uprn, a.parent_uprn, a.usrn, a.blpu_class, a.postcode, *a.lines(), True) for a in borough.addresses])  # fmt: skip
+            "uprn bigint, parent_uprn bigint, usrn bigint, blpu_class varchar, postcode varchar, "
+            "address_line_1 varchar, address_line_2 varchar, address_line_3 varchar, is_current boolean",
+            [(a.uprn, a.parent_uprn, a.usrn, a.blpu_class, a.postcode, *a.lines(), True)
+             for a in borough.addresses])  # fmt: skip
     _create(con, compiled.relations["int_housing__repairs_history"],
             "repair_id varchar, contractor varchar, property_address varchar, postal_code_raw varchar, "
             "is_current boolean",

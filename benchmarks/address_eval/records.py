@@ -29,7 +29,8 @@ from benchmarks.address_eval.borough import TOWN, Address, Borough
 
 # Royal Mail / common typed short forms of street and building words.
 ABBREVIATIONS = {
-    "ROAD": ("RD",), "STREET": ("ST", "STR"), "AVENUE": ("AVE", "AV"), "GROVE": ("GRV", "GR"), "TERRACE": ("TCE", "TERR"),
+    "ROAD": ("RD",), "STREET": ("ST", "STR"), "AVENUE": ("AVE", "AV"), "GROVE": ("GRV", "GR"),
+    "TERRACE": ("TCE", "TERR"),
     "GARDENS": ("GDNS", "GDN"), "CLOSE": ("CL",), "MEWS": ("MWS",), "DRIVE": ("DR", "DRV"), "PARADE": ("PDE",),
     "CRESCENT": ("CRES", "CRESC"), "PLACE": ("PL",), "SQUARE": ("SQ",), "LANE": ("LN",), "WALK": ("WLK",),
     "WAY": ("WY",), "HILL": ("HL",), "PASSAGE": ("PSGE",), "HOUSE": ("HSE", "HO"), "COURT": ("CT",),
@@ -44,7 +45,7 @@ FLOOR_WORDS = {
     "TOP FLOOR FLAT": ("TOP FLR FLAT", "TOP FLAT"),
 }  # fmt: skip
 NAMES = ("MRS OKONKWO", "MR J PATTERSON", "MS A DEMIRCI", "MISS R LEVY", "MR O ADEYEMI", "MRS B KOWALSKA",
-         "JOHN BARNES", "MRS PATEL", "MR MCDONAGH", "MRS K O'SULLIVAN", "MR T NGUYEN", "MRS FERREIRA")
+         "JOHN BARNES", "MRS PATEL", "MR MCDONAGH", "MRS K O'SULLIVAN", "MR T NGUYEN", "MRS FERREIRA")  # fmt: skip
 LANDMARK_WORDS = ("ADJ TO", "OPP", "NEXT TO", "REAR OF", "ABOVE", "NR")
 CALL_WORDS = ("TEL 07700 900", "CONTACT ", "C/O ", "ACCESS VIA ", "KEY WITH ")
 
@@ -95,6 +96,9 @@ class Record:
     postcode: str  # the postcode cell ('' when empty)
     label: int | None  # the true UPRN, None when the place has no record in the gazetteer
     edits: list[str] = field(default_factory=list)
+    # address-errors' own check: the string as written equals another address of the gazetteer (a dropped flat
+    # number leaving the building's address ...): no matcher can be right, so results are also given without these.
+    collides: bool = False
 
     @property
     def difficulty(self) -> str:
@@ -103,28 +107,21 @@ class Record:
 
 
 def components(borough: Borough, absent_ids: dict[str, Address]) -> list[dict[str, str]]:
-    """The gazetteer (and the absent places) as address-errors' components table."""
-    rows = []
-    items = [(str(a.uprn), a) for a in borough.addresses] + list(absent_ids.items())
-    for key, a in items:
-        rows.append({
-            "uprn": key, "subname": a.sao, "name": a.pao_text, "number": a.pao_number, "streetname": a.street,
-            "townname": TOWN, "locality": a.locality, "postcode": a.postcode,
-            "parentuprn": str(a.parent_uprn or ""), "usrn": str(a.usrn or ""),
-            "classificationcode": "R" if a.blpu_class.startswith("R") else a.blpu_class,
-        })  # fmt: skip
+    """The gazetteer (and the absent places) as address-errors' components table, typing columns derived by it."""
+    from address_errors.context import COLUMNS
     from address_errors.pipeline.reference import derive_columns
 
-    for row in rows:
-        for column in ("feature_type",):
-            row.setdefault(column, "builtaddress")
-    full = []
-    from address_errors.context import COLUMNS
-
-    for row in rows:
-        full.append({c: row.get(c, "") for c in COLUMNS} | {"feature_type": "builtaddress"})
-    derive_columns(full)
-    return add_context(full)
+    rows = []
+    for key, a in [(str(a.uprn), a) for a in borough.addresses] + list(absent_ids.items()):
+        given = {
+            "uprn": key, "feature_type": "builtaddress", "subname": a.sao, "name": a.pao_text,
+            "number": a.pao_number, "streetname": a.street, "townname": TOWN, "locality": a.locality,
+            "postcode": a.postcode, "parentuprn": str(a.parent_uprn or ""), "usrn": str(a.usrn or ""),
+            "classificationcode": "R" if a.blpu_class.startswith("R") else a.blpu_class,
+        }  # fmt: skip
+        rows.append({c: given.get(c, "") for c in COLUMNS})
+    derive_columns(rows)
+    return add_context(rows)
 
 
 def draw(split: str, n: int = 4000, borough: Borough | None = None) -> tuple[Borough, list[Record]]:
@@ -158,7 +155,8 @@ def draw(split: str, n: int = 4000, borough: Borough | None = None) -> tuple[Bor
         text, postcode = _type(rng, CONTRACTORS[contractor], place, borough, row["recorded_address"],
                                row["recorded_postcode"] or "", edits)  # fmt: skip
         label = None if key in absent else int(key)
-        records.append(Record(f"{split}:{i}", contractor, text, postcode, label, edits))
+        collides = row["collision"] in ("matches_label_and_other", "matches_other_only")
+        records.append(Record(f"{split}:{i}", contractor, text, postcode, label, edits, collides))
     return borough, records
 
 
@@ -170,7 +168,7 @@ def _type(
     rng: random.Random, h: Habits, place: Address, borough: Borough, text: str, postcode: str, edits: list[str]
 ) -> tuple[str, str]:
     """How one contractor types the written address: (address cell, postcode cell); the edits done go to `edits`."""
-    original = text = text.upper()
+    text = text.upper()
 
     def did(kind: str, chance: float, new: str) -> str:
         nonlocal text
@@ -226,5 +224,4 @@ def _type(
         postcode = rng.choice(("", postcode))
     if rng.random() > h.upper:
         text = text.title() if rng.random() < 0.85 else text.lower()
-    del original
     return text, postcode

@@ -4,7 +4,8 @@
 
     1. address_clean: upper case; the postcode taken out; what is not the address taken out (text in brackets, a
        contact's title and name, a phone number, "C/O ...", a landmark from "ADJ TO", "OPP", "NEXT TO" ... to the
-       end); apostrophes dropped (ST PETER'S -> ST PETERS); number ranges written 1-3; G/F, 1/F written as floors;
+       end); apostrophes dropped (ST PETER'S -> ST PETERS); number ranges written 1-3; G/F, 1/F written as floors,
+       LOWER GROUND as BASEMENT;
        '12A' split into '12 A'; anything else not a letter, digit or range becomes a space.
     2. address_tokens: each word looked up in the seed address_vocabulary (a council edits it, not this file):
        an abbreviation becomes its canonical word on both sides (RD -> ROAD; STREET, STR and SAINT all -> ST, since
@@ -30,6 +31,7 @@
     {%- set text = regex_replace(text, '\\b(MR|MRS|MS|MISS|MX)\\b[ .]+([A-Z]\\b[ .]*)?[A-Z-]+', ' ') -%}
     {%- set text = regex_replace(text, '\\b0[0-9][0-9 ]{8,11}[0-9]\\b', ' ') -%}
     {%- set text = regex_replace(text, '([0-9]+[A-Z]?) *(-|\\bTO\\b) *([0-9]+[A-Z]?)', '\\1~\\3') -%}
+    {%- set text = regex_replace(text, '\\bLOWER GROUND\\b|\\bLGF\\b', 'BASEMENT') -%}
     {%- set text = regex_replace(text, '\\b([G12])/F\\b', '\\1F FLOOR') -%}
     {%- set text = regex_replace(text, '\\b1F\\b', 'FIRST') -%}
     {%- set text = regex_replace(text, '\\b2F\\b', 'SECOND') -%}

@@ -7,6 +7,8 @@ caller keeps the true value beside it.
 from __future__ import annotations
 
 import random
+import re
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -28,6 +30,14 @@ class Habits:
     town_suffix: float = 0.3  # ", LONDON" or the borough name at the end
     drop_street: float = 0.25  # block flats given as "12 Bannister House" without the street
     flat_as_letter_suffix: float = 0.15  # "FLAT A 12 ROSE ST" written "12A ROSE ST"
+    # The broader error model (what council repair logs show beyond the above; see _broader):
+    contact_name: float = 0.05  # the resident's or a contact's name typed into the address
+    landmark: float = 0.02  # "ADJ TO TESCO" after the address
+    floor_words: float = 0.3  # GROUND FLOOR FLAT written G/F, GRD FLR ...
+    saint_spelt: float = 0.4  # ST MARK'S ROAD written SAINT MARK'S RD
+    flat_in_number: float = 0.1  # FLAT 2, 14 ROSE ST written 2/14 ROSE ST
+    range_as_one: float = 0.2  # 12-14 ROSE ST written 12 ROSE ST
+    more_abbreviations: float = 0.3  # Royal Mail short forms beyond the street type at the end (GRV, LDG, TWR ...)
     date_completed_format: str = "%d/%m/%Y"
 
 
@@ -119,6 +129,7 @@ def address_text(rng: random.Random, a: Address, h: Habits, street_postcodes: li
         text = f"{_number(rng, a.number or '')}{rng.choice((',', ''))} {street}"
     if rng.random() < h.abbreviate:
         text = _abbreviate_end(text)
+    text = _broader(text, a, h)
     postcode = a.postcode
     others = [p for p in street_postcodes if p != postcode]
     if others and rng.random() < h.wrong_postcode:
@@ -149,6 +160,43 @@ def garage_text(rng: random.Random, number: int, block: Address, h: Habits) -> t
     name = (block.building or "").rsplit(" ", 1)[0]
     text = rng.choice((f"GARAGE {number} {name} ESTATE", f"GARAGE NO {number}, REAR OF {block.building}"))
     return _case(rng, text, h), _postcode_cell(rng, block.postcode, h)
+
+
+FLOOR_FORMS = {
+    "GROUND FLOOR FLAT": ("G/F FLAT", "GRD FLR FLAT", "GROUND FLR", "G/F"),
+    "FIRST FLOOR FLAT": ("1ST FLR FLAT", "1/F FLAT", "1ST FLOOR"),
+    "SECOND FLOOR FLAT": ("2ND FLR FLAT", "2/F FLAT", "2ND FLOOR"),
+}
+CONTACTS = ("MRS ADEBAYO", "MR J OKAFOR", "MS DEMIR", "MISS R COHEN", "C/O MRS SMITH", "KEY WITH MR KHAN")
+LANDMARKS = ("ADJ TO TESCO", "OPP THE LIBRARY", "NEXT TO BETFRED", "NR BUS STOP")
+
+
+def _broader(text: str, a: Address, h: Habits) -> str:
+    """The broader error model: Royal Mail short forms anywhere, floor wording, Saint spelt out, a number range typed as
+    one number, the flat number typed into the street number, a contact's name, a landmark. Every edit keeps the
+    address identifiable (nothing a careful reader could not place); draws come from the text's own stream, so the
+    sandbox's other draws (and every seeded world) are unchanged."""
+    rng = random.Random(zlib.crc32(f"{a.uprn}|{text}".encode()))
+    upper = text.upper()
+    if rng.random() < h.more_abbreviations:
+        for word, short in vocab.MORE_ABBREVIATIONS.items():
+            upper = re.sub(rf"\b{word}\b", short, upper, count=1)
+    for full, forms in FLOOR_FORMS.items():
+        if full in upper and rng.random() < h.floor_words:
+            upper = upper.replace(full, rng.choice(forms), 1)
+    if re.match(r"ST [A-Z]", a.street) and rng.random() < h.saint_spelt:
+        upper = re.sub(r"\bST ([A-Z]+'?S?)\b", r"SAINT \1", upper, count=1)
+    if a.number and "-" in a.number and rng.random() < h.range_as_one:
+        upper = re.sub(rf"\b{a.number.split('-')[0]} ?(-|TO) ?{a.number.split('-')[1]}\b", a.number.split("-")[0],
+                       upper, count=1)  # fmt: skip
+    flat = re.fullmatch(r"FLAT (\d+)", a.sao or "")
+    if flat and a.number and not a.building and rng.random() < h.flat_in_number:
+        upper = re.sub(rf"\bFLAT {flat[1]},? {a.number}\b", f"{flat[1]}/{a.number}", upper, count=1)
+    if rng.random() < h.contact_name:
+        upper = rng.choice((f"{rng.choice(CONTACTS)}, {upper}", f"{upper} ({rng.choice(CONTACTS)})"))
+    if rng.random() < h.landmark:
+        upper = f"{upper} {rng.choice(LANDMARKS)}"
+    return upper if upper != text.upper() else text
 
 
 def _case(rng: random.Random, text: str, h: Habits) -> str:

@@ -32,6 +32,11 @@ BLOCK_STEMS = (
 )  # fmt: skip
 BLOCK_KINDS = ("HOUSE", "COURT", "LODGE", "POINT", "TOWER", "MANSIONS")
 BUILDING_ABBREVIATIONS = {"HOUSE": "HSE", "COURT": "CT"}
+# Royal Mail / common short forms a contractor may type anywhere in the address (the broader error model).
+MORE_ABBREVIATIONS = {
+    "GROVE": "GRV", "LANE": "LN", "CLOSE": "CL", "PLACE": "PL", "WALK": "WLK", "GARDENS": "GDNS", "TERRACE": "TCE",
+    "MANSIONS": "MANS", "TOWER": "TWR", "LODGE": "LDG", "POINT": "PT", "AVENUE": "AVE", "ESTATE": "EST",
+}  # fmt: skip
 ESTATE_SUFFIX = "ESTATE"
 
 FORENAMES_F = (

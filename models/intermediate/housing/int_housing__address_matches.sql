@@ -10,6 +10,8 @@
 {%- set min_margin = var('address_match_min_margin', 5) %}
 {%- set min_coverage = var('address_match_min_coverage', 0.5) %}
 {%- set min_coverage_same_postcode = var('address_match_min_coverage_same_postcode', 0.3) %}
+{%- set named_only = var('address_match_named_only_classes', ['C']) %}
+{%- set floors = "'GROUND', 'FIRST', 'SECOND', 'THIRD', 'FOURTH', 'BASEMENT', 'TOP'" %}
 {%- set key_share = var('address_match_key_word_max_share', 0.05) %}
 with inputs as (
 
@@ -377,9 +379,19 @@ missing_identifiers as (
     select
         address_id,
         uprn,
-        count(distinct gazetteer_identifier)
-        - count(distinct case when typed_identifier is not null then gazetteer_identifier end) as missing
-    from identifier_hits
+        count(distinct case when typed_identifier is null and {{ full_match('gazetteer_identifier', '[0-9].*') }}
+            then gazetteer_identifier end) as missing_numbers,
+        count(distinct case when typed_identifier is null and not {{ full_match('gazetteer_identifier', '[0-9].*') }}
+            then gazetteer_identifier end) as missing_others
+    from (
+        select
+            address_id,
+            uprn,
+            gazetteer_identifier,
+            max(typed_identifier) as typed_identifier
+        from identifier_hits
+        group by address_id, uprn, gazetteer_identifier
+    ) as per_identifier
     group by address_id, uprn
 
 ),
@@ -434,7 +446,17 @@ scored as (
     select
         pairs.address_id,
         pairs.uprn,
-        coalesce(missing_identifiers.missing, 0) + coalesce(places_not_found.places, 0) as missing_identifiers,
+        coalesce(missing_identifiers.missing_numbers, 0) as missing_numbers,
+        coalesce(missing_identifiers.missing_others, 0) + coalesce(places_not_found.places, 0) as missing_others,
+        gazetteer.blpu_class,
+        inputs.address_id in (
+            select input_tokens.address_id from input_tokens
+            where input_tokens.token_kind = 'unit' or input_tokens.token in ({{ floors }})
+        )
+        and pairs.uprn not in (
+            select gazetteer_tokens.uprn from gazetteer_tokens
+            where gazetteer_tokens.token_kind = 'unit' or gazetteer_tokens.token in ({{ floors }})
+        ) as is_unit_typed_not_a_unit,
         coalesce(extra_identifiers.extra_numbers, 0) as extra_numbers,
         coalesce(extra_identifiers.extra_others, 0) as extra_others,
         coalesce(covered.covered_weight, 0) / greatest(candidate_weights.candidate_weight, 0.001) as coverage,
@@ -476,7 +498,10 @@ scored as (
 
 ),
 
--- A candidate lacking a typed number is refused (it is another address); each typed letter or floor it lacks costs 10.
+-- A candidate lacking a typed number is refused (it is another address), and so is one with a letter or floor, or
+-- more than one number, of its own not typed; one number of its own not typed (a block's street number) costs 15,
+-- each typed letter or floor it lacks 10, and a unit typed (FLAT, a floor) where it is not a unit 25. Classes in var
+-- address_match_named_only_classes (commercial) are matched only when every word of theirs is typed (their name).
 acceptable as (
 
     select
@@ -493,18 +518,24 @@ acceptable as (
                     else 0.0
                 end
             )
-            - 10.0 * scored.extra_others,
+            - 10.0 * scored.extra_others
+            - 15.0 * scored.missing_numbers
+            - case when scored.is_unit_typed_not_a_unit then 25.0 else 0.0 end,
             1
         ) as score
     from scored
     where
-        scored.missing_identifiers = 0
+        scored.missing_others = 0
+        and scored.missing_numbers <= 1
         and scored.extra_numbers = 0
         and (
             scored.coverage >= {{ min_coverage }}
             or (scored.postcode_agreement = 'same postcode' and scored.coverage >= {{ min_coverage_same_postcode }})
         )
         and not scored.is_building_not_its_unit
+        {%- for prefix in named_only %}
+        and (scored.blpu_class not like '{{ prefix }}%' or scored.coverage >= 0.999)
+        {%- endfor %}
 
 ),
 
@@ -552,7 +583,7 @@ refused as (
     select
         scored.address_id,
         count(*) as candidates,
-        sum(case when scored.missing_identifiers > 0 or scored.extra_numbers > 0 then 1 else 0 end)
+        sum(case when scored.missing_numbers > 1 or scored.missing_others > 0 or scored.extra_numbers > 0 then 1 else 0 end)
             as lacking_identifiers,
         sum(case when scored.coverage < {{ min_coverage }} then 1 else 0 end) as too_few_words,
         sum(case when scored.is_building_not_its_unit then 1 else 0 end) as buildings
