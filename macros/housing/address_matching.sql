@@ -22,23 +22,26 @@
 -#}
 
 {% macro address_clean(expression) %}
+    {#- One regular expression per step, the noise ones joined: each call nests, and a deep nest is slow to parse. -#}
+    {%- set noise = [
+        '[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}',
+        '\\([^)]*\\)?',
+        '\\b(' ~ address_landmark_words() | join('|') ~ ')\\b.*$',
+        '\\b(C/O|CONTACT|TEL|KEY WITH|ACCESS VIA)\\b[^,]*',
+        '\\b(MR|MRS|MS|MISS|MX)\\b[ .]+([A-Z]\\b[ .]*)?[A-Z-]+',
+        '\\b0[0-9][0-9 ]{8,11}[0-9]\\b',
+    ] -%}
     {%- set text = 'upper(coalesce(' ~ expression ~ ", ''))" -%}
     {%- set text = regex_replace(text, '[\\x27’`~]', '') -%}
-    {%- set text = regex_replace(text, '[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}', ' ') -%}
-    {%- set text = regex_replace(text, '\\([^)]*\\)?', ' ') -%}
-    {%- set text = regex_replace(text, '\\b(' ~ address_landmark_words() | join('|') ~ ')\\b.*$', ' ') -%}
-    {%- set text = regex_replace(text, '\\b(C/O|CONTACT|TEL|TEL NO|KEY WITH|ACCESS VIA)\\b[^,]*', ' ') -%}
-    {%- set text = regex_replace(text, '\\b(MR|MRS|MS|MISS|MX)\\b[ .]+([A-Z]\\b[ .]*)?[A-Z-]+', ' ') -%}
-    {%- set text = regex_replace(text, '\\b0[0-9][0-9 ]{8,11}[0-9]\\b', ' ') -%}
+    {%- set text = regex_replace(text, noise | join('|'), ' ') -%}
     {%- set text = regex_replace(text, '([0-9]+[A-Z]?) *(-|\\bTO\\b) *([0-9]+[A-Z]?)', '\\1~\\3') -%}
     {%- set text = regex_replace(text, '\\bLOWER GROUND\\b|\\bLGF\\b', 'BASEMENT') -%}
-    {%- set text = regex_replace(text, '\\b([G12])/F\\b', '\\1F FLOOR') -%}
-    {%- set text = regex_replace(text, '\\b1F\\b', 'FIRST') -%}
-    {%- set text = regex_replace(text, '\\b2F\\b', 'SECOND') -%}
-    {%- set text = regex_replace(text, '\\b([0-9]+)(ST|ND|RD|TH)\\b', '\\1\\2~') -%}
+    {%- set text = regex_replace(text, '\\bG/F\\b', 'GROUND') -%}
+    {%- set text = regex_replace(text, '\\b1ST\\b|\\b1/F\\b', 'FIRST') -%}
+    {%- set text = regex_replace(text, '\\b2ND\\b|\\b2/F\\b', 'SECOND') -%}
+    {%- set text = regex_replace(text, '\\b3RD\\b|\\b3/F\\b', 'THIRD') -%}
     {%- set text = regex_replace(text, '([0-9])([A-Z])', '\\1 \\2') -%}
     {%- set text = regex_replace(text, '([A-Z])([0-9])', '\\1 \\2') -%}
-    {%- set text = regex_replace(text, '\\b([0-9]+) (ST|ND|RD|TH)~', '\\1\\2') -%}
     {%- set text = regex_replace(text, '[^A-Z0-9~]+', ' ') -%}
     {%- set text = "replace(" ~ text ~ ", '~', '-')" -%}
     trim({{ text }})

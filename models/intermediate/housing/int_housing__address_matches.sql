@@ -379,10 +379,14 @@ missing_identifiers as (
     select
         address_id,
         uprn,
-        count(distinct case when typed_identifier is null and {{ full_match('gazetteer_identifier', '[0-9].*') }}
-            then gazetteer_identifier end) as missing_numbers,
-        count(distinct case when typed_identifier is null and not {{ full_match('gazetteer_identifier', '[0-9].*') }}
-            then gazetteer_identifier end) as missing_others
+        count(distinct case
+            when typed_identifier is null and {{ full_match('gazetteer_identifier', '[0-9].*') }}
+                then gazetteer_identifier
+        end) as missing_numbers,
+        count(distinct case
+            when typed_identifier is null and not {{ full_match('gazetteer_identifier', '[0-9].*') }}
+                then gazetteer_identifier
+        end) as missing_others
     from (
         select
             address_id,
@@ -474,7 +478,8 @@ scored as (
             else 'another postcode'
         end as postcode_agreement,
         gazetteer.has_units and inputs.address_id not in (
-            select input_tokens.address_id from input_tokens where input_tokens.token_kind = 'communal'
+            select input_tokens.address_id from input_tokens
+            where input_tokens.token_kind = 'communal'
         ) as is_building_not_its_unit
     from pairs
     inner join inputs
@@ -534,7 +539,7 @@ acceptable as (
         )
         and not scored.is_building_not_its_unit
         {%- for prefix in named_only %}
-        and (scored.blpu_class not like '{{ prefix }}%' or scored.coverage >= 0.999)
+            and (scored.blpu_class not like '{{ prefix }}%' or scored.coverage >= 0.999)
         {%- endfor %}
 
 ),
@@ -543,7 +548,9 @@ ranked as (
 
     select
         acceptable.*,
-        row_number() over (partition by acceptable.address_id order by acceptable.score desc, acceptable.uprn) as place,
+        row_number() over (
+            partition by acceptable.address_id order by acceptable.score desc, acceptable.uprn asc
+        ) as place,
         count(*) over (partition by acceptable.address_id) as acceptable_candidates
     from acceptable
 
