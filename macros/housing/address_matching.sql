@@ -2,11 +2,10 @@
     Address matching to the gazetteer in SQL that runs on DuckDB and Athena alike (engine differences live in
     macros/cross_db/). The same steps are applied to the gazetteer and to the addresses to match:
 
-    1. address_clean: upper case; the postcode taken out; what is not the address taken out (text in brackets, a
-       contact's title and name, a phone number, "C/O ...", a landmark from "ADJ TO", "OPP", "NEXT TO" ... to the
-       end); apostrophes dropped (ST PETER'S -> ST PETERS); number ranges written 1-3; G/F, 1/F written as floors,
-       LOWER GROUND as BASEMENT;
-       '12A' split into '12 A'; anything else not a letter, digit or range becomes a space.
+    1. address_clean: upper case; the postcode taken out; what is not the address taken out (a contact's title and
+       name, a phone number, "C/O ...", a landmark from "ADJ TO", "OPP", "NEXT TO" ... to the end); apostrophes
+       dropped (ST PETER'S -> ST PETERS); number ranges written 1-3; G/F, 1ST, 1/F ... written as floors, LOWER
+       GROUND as BASEMENT; '12A' split into '12 A'; anything else not a letter, digit or range becomes a space.
     2. address_tokens: each word looked up in the seed address_vocabulary (a council edits it, not this file):
        an abbreviation becomes its canonical word on both sides (RD -> ROAD; STREET, STR and SAINT all -> ST, since
        a gazetteer's ST is Saint and a typist's ST is Street); floor words become identifiers (G/F -> GROUND); unit
@@ -25,7 +24,6 @@
     {#- One regular expression per step, the noise ones joined: each call nests, and a deep nest is slow to parse. -#}
     {%- set noise = [
         '[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}',
-        '\\([^)]*\\)?',
         '\\b(' ~ address_landmark_words() | join('|') ~ ')\\b.*$',
         '\\b(C/O|CONTACT|TEL|KEY WITH|ACCESS VIA)\\b[^,]*',
         '\\b(MR|MRS|MS|MISS|MX)\\b[ .]+([A-Z]\\b[ .]*)?[A-Z-]+',
@@ -123,11 +121,11 @@ where role <> 'stop'
 
 {% macro address_words_alike(typed, known) -%}
     {#- A typed word that is a slip of a gazetteer word: both of four letters or more, lengths within two, and one edit
-        apart (two for words of six letters or more). The caller compares first letters (it keys on them). -#}
+        apart (two, a swap of two letters, for words of five letters or more). The caller compares first letters (it keys on them). -#}
     (
         least(length({{ typed }}), length({{ known }})) >= 4
         and abs(length({{ typed }}) - length({{ known }})) <= 2
         and {{ edit_distance(typed, known) }}
-        <= case when least(length({{ typed }}), length({{ known }})) >= 6 then 2 else 1 end
+        <= case when least(length({{ typed }}), length({{ known }})) >= 5 then 2 else 1 end
     )
 {%- endmacro %}

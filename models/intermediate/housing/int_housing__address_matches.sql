@@ -190,17 +190,27 @@ gazetteer_numbers as (
 
 ),
 
+-- An input keys on its words the gazetteer knows that are either uncommon (in at most var
+-- address_match_key_word_max_share of addresses) or its two rarest (in a small gazetteer every word is common), and on
+-- its words the gazetteer does not know (typos: found by first letter and edit distance).
 input_keys as (
 
     select
-        input_words.address_id,
-        input_words.token,
-        input_words.weight,
-        input_words.share,
+        ranked_words.address_id,
+        ranked_words.token,
+        ranked_words.weight,
         input_numbers.number
-    from input_words
+    from (
+        select
+            input_words.*,
+            row_number() over (
+                partition by input_words.address_id order by input_words.share asc, input_words.token asc
+            ) as rarity
+        from input_words
+    ) as ranked_words
     inner join input_numbers
-        on input_words.address_id = input_numbers.address_id
+        on ranked_words.address_id = input_numbers.address_id
+    where ranked_words.weight is null or ranked_words.share <= {{ key_share }} or ranked_words.rarity <= 2
 
 ),
 
@@ -213,7 +223,6 @@ gazetteer_keys as (
     from gazetteer_words
     inner join gazetteer_numbers
         on gazetteer_words.uprn = gazetteer_numbers.uprn
-    where gazetteer_words.share <= {{ key_share }}
 
 ),
 
@@ -291,13 +300,13 @@ pair_words as (
 
 ),
 
--- How much of the candidate's own words were typed (each at its best typed match; an edit costs a fifth of a word).
+-- How much of the candidate's own words were typed (each at its best typed match; an edit costs a tenth of a word).
 covered as (
 
     select
         address_id,
         uprn,
-        sum(gazetteer_weight * (1.0 - 0.2 * distance)) as covered_weight,
+        sum(gazetteer_weight * (1.0 - 0.1 * distance)) as covered_weight,
         sum(case when distance > 0 then 1 else 0 end) as fuzzy_words
     from (
         select
