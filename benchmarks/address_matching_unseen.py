@@ -38,11 +38,11 @@ START, END = "<!-- address_matching_unseen:start", "<!-- address_matching_unseen
 DIFFICULTIES = ("easy", "moderate", "hard")
 
 
-def row(name: str, split: str, s: Score, by_difficulty: dict[str, float], seconds: str) -> str:
+def row(name: str, split: str, s: Score, by_difficulty: dict[str, float], clear: Score, seconds: str) -> str:
     parts = " | ".join(f"{by_difficulty[d]:.1%}" for d in DIFFICULTIES)
     return (
         f"| {name} | {split} | {s.precision:.2%} | {s.recall:.2%} | {s.f1:.2%} | {s.correct:,} / {s.matched:,} | "
-        f"{parts} | {seconds} |"
+        f"{parts} | {clear.precision:.2%} / {clear.recall:.2%} | {seconds} |"
     )
 
 
@@ -74,17 +74,23 @@ def main() -> None:
         for label, predicted, seconds in results:
             total = score(predicted, records)
             recalls = {d: score(predicted, [r for r in records if r.difficulty == d]).recall for d in DIFFICULTIES}
-            lines.append(row(label, name.replace("_", "-"), total, recalls, seconds))
+            clear = score(predicted, [r for r in records if not r.collides])
+            lines.append(row(label, name.replace("_", "-"), total, recalls, clear, seconds))
             summary[(label.split(",")[0], name)] = total
         sizes = f"{len(borough.addresses):,} gazetteer addresses, {len(records):,} records"
         absent = sum(r.label is None for r in records)
         counts = {d: sum(r.difficulty == d for r in records) for d in DIFFICULTIES}
         mix = f"easy {counts['easy']}, moderate {counts['moderate']}, hard {counts['hard']}"
-        lines.append(f"| | {name.replace('_', '-')}: {sizes}, {absent} with no true address; {mix} | | | | | | | | |")
+        collide = sum(r.collides for r in records)
+        lines.append(
+            f"| | {name.replace('_', '-')}: {sizes}, {absent} with no true address, {collide} whose text "
+            f"equals another address; {mix} | | | | | | | | | |"
+        )
 
     header = (
         "| matcher | split | precision | recall | F1 | correct / matched | recall easy | recall moderate | "
-        "recall hard | seconds |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+        "recall hard | precision / recall, text names one address | seconds |\n"
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     )
     load = os.getloadavg()[0]
     section = "\n".join([

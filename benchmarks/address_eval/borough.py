@@ -1,7 +1,7 @@
 """A BS7666-style local land and property gazetteer (LLPG) of an invented inner-London borough, for evaluating address
 matching on addresses the matcher was never tuned on.
 
-Written apart from the sandbox (sandbox/housing_repairs/gazetteer.py) on purpose: its own word lists, its own shape of
+Written apart from the sandbox (sandbox/housing_world/gazetteer.py) on purpose: its own word lists, its own shape of
 borough (localities, saints' streets written ST as BS7666 and Royal Mail do, number ranges, named buildings with and
 without a street number, commercial premises used as landmarks, converted houses with floor flats), so a matcher
 tuned on the sandbox meets conventions it has not seen. Each split draws its own borough from its own seed and its
