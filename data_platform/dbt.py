@@ -11,6 +11,7 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+import yaml
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 from core.errors import PlatformError
@@ -68,6 +69,23 @@ def build(
     if select:
         args += ["--select", select]
     return run_dbt(workspace, *args, target=target, quiet=quiet)
+
+
+def target_type(workspace: Workspace, target: str | None = None) -> str:
+    """The adapter type of a target in the project's profiles.yml (duckdb, athena)."""
+    profiles = yaml.safe_load((workspace.project_dir / "profiles.yml").read_text())
+    profile = next(iter(profiles.values()))
+    return str(profile["outputs"][target or "dev"]["type"])
+
+
+def register_raw_tables(workspace: Workspace, target: str | None = None) -> dbtRunnerResult:
+    """Athena: the Glue tables over every registered source's raw zone (idempotent; a new contract table appears)."""
+    return run_dbt(workspace, "run-operation", "register_raw_tables", target=target, quiet=True)
+
+
+def source_freshness(workspace: Workspace, target: str | None = None) -> dbtRunnerResult:
+    """dbt source freshness: each source's import log against its registry hours."""
+    return run_dbt(workspace, "source", "freshness", target=target, quiet=True)
 
 
 def outcome(result: dbtRunnerResult) -> str:

@@ -53,7 +53,8 @@ class JobResult:
 def nightly(
     workspace: Workspace, target: str | None = None, sources: list[str] | None = None, progress: Progress = print
 ) -> JobResult:
-    """Ingest every source (one failing source does not stop the others), then build and document everything.
+    """Ingest every source (one failing source does not stop the others), register the raw tables (Athena), then
+    build and document everything, then check source freshness (deploy/nightly.sh runs only this).
     The build runs even after an ingest failure: raw only ever holds complete steps, so what is built is consistent,
     just older for that source; the failure is reported and the job exits non-zero."""
     result = JobResult(workspace, target=target or "dev")
@@ -66,8 +67,23 @@ def nightly(
             progress(f"{entry.name}: import failed: {error}")
             continue
         result.rows_landed[entry.name] = report.rows_by_table()
+    if dbt.target_type(workspace, result.target) == "athena":
+        progress("registering the raw tables in Glue (register_raw_tables)")
+        with result.timed("register raw tables"):
+            dbt.register_raw_tables(workspace, target=result.target)
     _build_and_document(result, progress)
+    _check_freshness(result, progress)
     return result
+
+
+def _check_freshness(result: JobResult, progress: Progress) -> None:
+    """dbt source freshness after the build: a stale source is an alert for the operator, never a failed night
+    (its data is older; nothing is lost)."""
+    with result.timed("freshness"):
+        try:
+            progress(f"source freshness: {dbt.outcome(dbt.source_freshness(result.workspace, target=result.target))}")
+        except PlatformError as stale:
+            progress(f"source freshness: ALERT, a source is late or unreadable (see dbt's output above): {stale}")
 
 
 def demo(
