@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -63,3 +64,19 @@ def world_from(args: argparse.Namespace) -> HousingRepairsWorld:
 
 def replay_days(world: HousingRepairsWorld) -> list[date]:
     return [world.start_date + timedelta(days=n) for n in range(world.days)]
+
+
+def drop_files(
+    source: str, describe: str, write: Callable[[Landing, date], list[Path] | Path | None], argv: list[str] | None
+) -> int:
+    """`data-platform sandbox <source>` for a stand-in that drops files: write every replayed day's, say where."""
+    parser = argparse.ArgumentParser(prog=f"data-platform sandbox {source}", description=describe)
+    args = add_world_arguments(parser).parse_args(argv)
+    landing = Landing(world_from(args), args.landing)
+    written: list[Path] = []
+    for day in replay_days(landing.world):
+        dropped = write(landing, day)
+        written += dropped if isinstance(dropped, list) else [dropped] if dropped else []
+    print(f"wrote {len(written)} file(s) under {args.landing}; point the connector at it:")
+    print(f"  SOURCES__{source.upper()}__LANDING_ROOT={args.landing.resolve()}")
+    return 0
