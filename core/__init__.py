@@ -12,6 +12,7 @@
     settings    SourceSettings (the business day, Europe/London) and resolving a source's dlt configuration spec,
                 with errors that name the variable to set
     retry       retrying transient faults through tenacity (backoff, Retry-After capped)
+    http        a source client's HTTP transport: a session, the request count, every request retried through retry
     errors      the failures the platform explains to operators (exit code 2)
     locking     one run per source at a time (filelock)
     landing_zone  picking files up from a landing zone: list, hash, land each content once, move nothing
