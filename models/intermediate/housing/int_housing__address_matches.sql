@@ -486,7 +486,9 @@ scored as (
                 then 'a postcode not in the gazetteer'
             else 'another postcode'
         end as postcode_agreement,
-        gazetteer.has_units and inputs.address_id not in (
+        -- A repair typed at a building with units names a unit unless it names the common parts; the housing
+        -- system's own records name a block as a block.
+        gazetteer.has_units and inputs.input_kind = 'repair' and inputs.address_id not in (
             select input_tokens.address_id from input_tokens
             where input_tokens.token_kind = 'communal'
         ) as is_building_not_its_unit
@@ -665,7 +667,7 @@ select
     candidate_score,
     runner_up_uprn,
     runner_up_score,
-    not is_accepted and candidate_score >= {{ min_score }} as is_ambiguous,
+    coalesce(not is_accepted and candidate_score >= {{ min_score }}, false) as is_ambiguous,
     case
         when is_accepted
             then
