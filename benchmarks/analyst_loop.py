@@ -33,6 +33,13 @@ def main() -> int:
             label = " ; ".join(action.commands) or "edit " + ", ".join(Path(f).name for f in action.files)
             ok = "yes" if timed.returncode == 0 else "NO"
             print(f"| {number} | `{label}` | {timed.seconds:.1f} | {timed.cpu_seconds:.1f} | {ok} |", flush=True)
+        # The copy's home differs from the demo's, so dbt's partial-parse state from the demo does not apply to the
+        # first build above (a full parse); an analyst in their own workspace has it. The same two actions again:
+        for number, action in list(enumerate(walk.actions(), start=1))[2:4]:
+            timed = walk.run(action, project, env)
+            ok = "yes" if timed.returncode == 0 else "NO"
+            label = " ; ".join(action.commands)
+            print(f"| {number} again | `{label}` | {timed.seconds:.1f} | {timed.cpu_seconds:.1f} | {ok} |", flush=True)
     return 0
 
 

@@ -70,8 +70,10 @@ def main() -> int:
                 + ["tests/athena", "tests/docs", "tests/test_cli.py", "tests/test_check.py"],
             ),
         ]
+        # The tests make their own workspaces: CI runs them with no DATA_PLATFORM_* setting.
+        bare = {k: v for k, v in env.items() if not k.startswith("DATA_PLATFORM_") or k == "DATA_PLATFORM_PROJECT_DIR"}
         for label, argv in steps:
-            wall, cpu = timed(label, argv, project, env)
+            wall, cpu = timed(label, argv, project, bare if argv[0].endswith("pytest") else env)
             total[0] += wall
             total[1] += cpu
         print(f"| **slim path, total** | {total[0]:.1f} | {total[1]:.1f} | |")

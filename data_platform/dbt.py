@@ -7,7 +7,6 @@ through the process environment, so one process can build two workspaces.
 from __future__ import annotations
 
 import json
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -50,10 +49,25 @@ def run_dbt(
     if target:
         argv += ["--target", target]
     argv += ["--target-path", str(workspace.dbt_target_dir)]
-    result = dbtRunner().invoke(argv)
+    try:
+        result = dbtRunner().invoke(argv)
+    finally:
+        release_duckdb()
     if not result.success:
         raise DbtFailed(f"dbt {' '.join(args)} failed" + (f": {result.exception}" if result.exception else ""))
     return result
+
+
+def release_duckdb() -> None:
+    """dbt-duckdb keeps its DuckDB instance, and so the file's write lock, in a class attribute for the life of the
+    process: a test worker or a job that ran dbt would lock every other process out of the warehouse. Close it after
+    each invocation (the next one opens it again)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
 
 
 def build(
@@ -95,9 +109,8 @@ def outcome(result: dbtRunnerResult) -> str:
 
 
 def docs(workspace: Workspace, target: str | None = None, quiet: bool = False) -> Path:
-    """Generate the catalogue as one self-contained page and return where it is."""
-    run_dbt(workspace, "docs", "generate", "--static", target=target, quiet=quiet)
-    workspace.docs_dir.mkdir(parents=True, exist_ok=True)
-    page = workspace.docs_dir / "index.html"
-    shutil.copyfile(workspace.dbt_target_dir / "static_index.html", page)
-    return page
+    """Generate the catalogue as one self-contained page and return where it is (data_platform/catalogue.py: source
+    freshness first, then docs generate, then classifications, owners, test results and freshness on the pages)."""
+    from data_platform.catalogue import publish
+
+    return publish(workspace, target=target, quiet=quiet)

@@ -1,0 +1,167 @@
+"""The catalogue (dbt docs, one page) with what stock dbt docs leaves out, added to the manifest the page embeds:
+
+- each column's classification in the column list (first in its description) and as a tag; each model tagged with
+  the classes it holds (`personal`, `special_category`), so the docs search's tag filter finds them;
+- each model's owner (its department's dbt group) and the last build's test results for it;
+- each source table's last import and the freshness verdict (`dbt source freshness` runs before docs generate);
+- a front page that lists the trusted tables and links the Playbook (built beside it, playbook/index.html).
+
+The YAML stays the single source: nothing here is written back to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+from core.workspace import Workspace
+from data_platform.check import CLASSES, classification, owner
+
+BUILD_RESULTS = "last_build_results.json"
+OVERVIEW = "__overview__"
+SENSITIVE = ("personal", "special_category")
+
+
+def keep_build_results(target_dir: Path) -> dict | None:
+    """dbt overwrites run_results.json with every command: keep the last build's before docs runs its own."""
+    results, kept = target_dir / "run_results.json", target_dir / BUILD_RESULTS
+    if results.exists() and json.loads(results.read_text())["args"].get("which") == "build":
+        shutil.copyfile(results, kept)
+    return json.loads(kept.read_text()) if kept.exists() else None
+
+
+def test_results(manifest: dict, build: dict | None) -> dict[str, Counter]:
+    """Per model / seed / source: how many of the last build's tests on it ended in each status."""
+    counts: dict[str, Counter] = {}
+    for result in (build or {}).get("results", []):
+        test = manifest["nodes"].get(result["unique_id"])
+        if not test or test["resource_type"] != "test":
+            continue
+        for tested in test["depends_on"]["nodes"]:
+            counts.setdefault(tested, Counter())[str(result["status"])] += 1
+    return counts
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    cut = text.find(". ")
+    return text if cut < 0 else text[: cut + 1]
+
+
+def _project_nodes(manifest: dict) -> list[dict]:
+    project = manifest["metadata"].get("project_name")
+    return [n for n in manifest["nodes"].values() if n["package_name"] == project]
+
+
+def enrich(manifest: dict, build: dict | None, freshness: dict | None) -> dict:
+    """Add classifications, owners, test results, freshness and the front page's lists to `manifest` (in place)."""
+    results = test_results(manifest, build)
+    built_at = (build or {}).get("metadata", {}).get("generated_at", "")[:16].replace("T", " ")
+    for node in _project_nodes(manifest):
+        if node["resource_type"] not in ("model", "seed", "snapshot"):
+            continue
+        classes = set()
+        for column in node["columns"].values():
+            label = classification(column)
+            if label in CLASSES:
+                classes.add(label)
+                column["description"] = f"`{label}` · {column['description']}"
+                column["tags"] = sorted({*column.get("tags", []), label})
+        node["tags"] = sorted({*node["tags"], *(label for label in SENSITIVE if label in classes)})
+        lines = []
+        contact = owner(manifest, node) if node["resource_type"] == "model" else None
+        if contact:
+            node["meta"] = {**node.get("meta", {}), "owner": contact}
+            lines.append(f"**Owner:** {contact}" + (f" (group `{node['group']}`)" if node.get("group") else ""))
+        if node["unique_id"] in results:
+            tally = ", ".join(f"{n} {status}" for status, n in sorted(results[node["unique_id"]].items()))
+            lines.append(f"**Tests in the last build** ({built_at} UTC): {tally}")
+        if lines:
+            node["description"] = node["description"] + "\n\n" + "  \n".join(lines)
+    imports = _last_imports(freshness)
+    for source in manifest["sources"].values():
+        found = imports.get(source["source_name"])
+        if found:
+            source["description"] += (
+                f"\n\n**Last import of {source['source_name']}:** {found['max_loaded_at'][:16].replace('T', ' ')} UTC; "
+                f"freshness **{found['status']}** (checked {found['snapshotted_at'][:16].replace('T', ' ')} UTC)"
+            )
+    _front_page(manifest, build, results, imports)
+    return manifest
+
+
+def _last_imports(freshness: dict | None) -> dict[str, dict]:
+    """Per source: its import log's freshness result (measured on the import log, not on quiet tables)."""
+    found = {}
+    for result in (freshness or {}).get("results", []):
+        if "max_loaded_at" not in result:  # a runtime error: nothing measured
+            continue
+        source_name = result["unique_id"].split(".")[2]
+        found[source_name] = result
+    return found
+
+
+def _front_page(manifest: dict, build: dict | None, results: dict[str, Counter], imports: dict[str, dict]) -> None:
+    key = f"doc.{manifest['metadata'].get('project_name')}.{OVERVIEW}"
+    if key not in manifest["docs"]:
+        return
+    trusted = sorted(
+        (n for n in _project_nodes(manifest) if n["resource_type"] == "model" and n["fqn"][1:2] == ["marts"]),
+        key=lambda n: (n["schema"], n["name"]),
+    )
+    rows = [
+        f"| [{n['schema']}.{n['name']}](#!/model/{n['unique_id']}) | {owner(manifest, n) or ''} | "
+        f"{_first_sentence(n['description'].split(chr(10) + chr(10) + '**Owner')[0]).replace('|', '/')} |"
+        for n in trusted
+    ]
+    text = [
+        "\n\n## The Playbook\n",
+        "How to find, use and change data, step by step: [the Playbook](playbook/index.html) "
+        "(start with *Your first model*).\n",
+        "\n## Trusted tables\n",
+        "| table | owner | what one row is |",
+        "|---|---|---|",
+        *rows,
+    ]
+    if build:
+        statuses = Counter(str(r["status"]) for r in build["results"])
+        when = build["metadata"]["generated_at"][:16].replace("T", " ")
+        tally = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
+        text += ["\n## The last build\n", f"{when} UTC: {tally}."]
+    if imports:
+        text += ["\n## Freshness\n", "| source | last import (UTC) | freshness |", "|---|---|---|"]
+        for name, found in sorted(imports.items()):
+            text.append(f"| {name} | {found['max_loaded_at'][:16].replace('T', ' ')} | {found['status']} |")
+    manifest["docs"][key]["block_contents"] += "\n".join(text) + "\n"
+
+
+def write_static_page(manifest: dict, catalog: dict, page: Path) -> Path:
+    """The one self-contained page, as `dbt docs generate --static` writes it, from the enriched manifest."""
+    from dbt.task.docs import DOCS_INDEX_FILE_PATH
+
+    html = Path(DOCS_INDEX_FILE_PATH).read_text(encoding="utf-8")
+    html = html.replace('"MANIFEST.JSON INLINE DATA"', json.dumps(manifest))
+    html = html.replace('"CATALOG.JSON INLINE DATA"', json.dumps(catalog))
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(html, encoding="utf-8")
+    return page
+
+
+def publish(workspace: Workspace, target: str | None = None, quiet: bool = False) -> Path:
+    """Freshness first, then docs generate, then the enriched one-page catalogue in <home>/docs/index.html."""
+    from data_platform import dbt
+
+    target_dir = workspace.dbt_target_dir
+    build = keep_build_results(target_dir)
+    (target_dir / "sources.json").unlink(missing_ok=True)
+    with contextlib.suppress(dbt.DbtFailed):  # a stale source is what the catalogue must show, not a reason to stop
+        dbt.run_dbt(workspace, "source", "freshness", target=target, quiet=quiet)
+    sources = target_dir / "sources.json"
+    freshness = json.loads(sources.read_text()) if sources.exists() else None
+    dbt.run_dbt(workspace, "docs", "generate", target=target, quiet=quiet)
+    manifest = json.loads((target_dir / "manifest.json").read_text())
+    catalog = json.loads((target_dir / "catalog.json").read_text())
+    return write_static_page(enrich(manifest, build, freshness), catalog, workspace.docs_dir / "index.html")

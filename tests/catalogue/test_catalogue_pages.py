@@ -1,0 +1,66 @@
+"""What the catalogue adds to stock dbt docs (data_platform/catalogue.py), seen in the rendered page in Chromium:
+the front page's trusted tables, Playbook link, last build and freshness; each model's owner, test results and
+column classifications; each source's last import."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from data_platform import catalogue, check
+from tests.catalogue.test_docs_site import PROJECT, pytestmark, rendered  # noqa: F401 - the same Chromium skip rule
+
+
+def embedded_manifest(page) -> dict:
+    """The manifest the page carries (what the browser renders), read back out of the HTML."""
+    html = page.read_text(encoding="utf-8")
+    start = html.index('"metadata"') - 1
+    return json.JSONDecoder().raw_decode(html, start)[0]
+
+
+def test_front_page_lists_trusted_tables_playbook_build_and_freshness(docs_page, built, tmp_path):
+    from core.registry import load_registry
+
+    dom = rendered(docs_page, "overview", tmp_path)
+    assert "Trusted tables" in dom and 'href="playbook/index.html"' in dom
+    marts = [n for n in built["manifest"]["nodes"].values() if n["resource_type"] == "model" and n["fqn"][1] == "marts"]
+    assert marts
+    for node in marts:
+        assert f"{node['schema']}.{node['name']}" in dom, node["name"]
+    assert "The last build" in dom and "success" in dom
+    assert "Freshness" in dom
+    for name in load_registry():
+        assert f"<td>{name}</td>" in dom, f"no freshness row for {name}"
+
+
+def test_model_page_shows_owner_test_results_and_classifications(docs_page, built, tmp_path):
+    dom = rendered(docs_page, f"model/model.{PROJECT}.planning_applications", tmp_path)
+    assert "planning-data@council.example" in dom
+    assert "Tests in the last build" in dom and "pass" in dom
+    assert "<code>not_personal</code>" in dom
+    personal = rendered(docs_page, f"model/model.{PROJECT}.stg_tascomi__contacts", tmp_path)
+    assert "<code>personal</code>" in personal
+
+
+def test_source_page_shows_last_import_and_freshness(docs_page, tmp_path):
+    dom = rendered(docs_page, f"source/source.{PROJECT}.tascomi.applications", tmp_path)
+    assert "Last import of tascomi" in dom and "freshness" in dom
+
+
+def test_every_classified_column_carries_its_class_as_tag_and_in_its_description(built):
+    """On the whole demo manifest: nothing classified is left unlabelled, models holding personal or special-category
+    columns are tagged so (the docs search's tag filter), and the YAML's own description follows the label."""
+    original = built["manifest"]
+    enriched = catalogue.enrich(copy.deepcopy(original), None, None)
+    for unique_id, node in enriched["nodes"].items():
+        if node["resource_type"] not in ("model", "seed", "snapshot") or node["package_name"] != PROJECT:
+            continue
+        classes = set()
+        for name, column in node["columns"].items():
+            label = check.classification(column)
+            classes.add(label)
+            assert label in column["tags"], f"{node['name']}.{name}"
+            before = original["nodes"][unique_id]["columns"][name]["description"]
+            assert column["description"] == f"`{label}` · {before}"
+        for sensitive in catalogue.SENSITIVE:
+            assert (sensitive in node["tags"]) == (sensitive in classes), node["name"]
