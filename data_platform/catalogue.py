@@ -68,7 +68,7 @@ def enrich(manifest: dict, build: dict | None, freshness: dict | None) -> dict:
             label = classification(column)
             if label in CLASSES:
                 classes.add(label)
-                column["description"] = f"`{label}` · {column['description']}"
+                column["description"] = f"{label} · {column['description']}"  # plain: the column list truncates
                 column["tags"] = sorted({*column.get("tags", []), label})
         node["tags"] = sorted({*node["tags"], *(label for label in SENSITIVE if label in classes)})
         lines = []
