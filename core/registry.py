@@ -13,7 +13,7 @@ from core.errors import ContractError
 from core.workspace import PROJECT_DIR
 
 REGISTRY_FILE = Path("ingestion") / "registry.yml"
-_KEYS = {"title", "department", "owner", "connector", "sandbox", "contract", "freshness"}
+_KEYS = {"title", "department", "owner", "connector", "sandbox", "contract", "freshness", "enabled"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class SourceEntry:
     contract_dir: Path
     warn_after_hours: int
     error_after_hours: int
+    enabled: bool = True  # false: a council not running this source (never ingested, built or catalogued)
 
     def contract(self) -> SourceContract:
         return load_contract(self.name, self.contract_dir, self.department)
@@ -53,8 +54,15 @@ def load_registry(project_dir: Path = PROJECT_DIR) -> dict[str, SourceEntry]:
             contract_dir=project_dir / entry["contract"],
             warn_after_hours=int(freshness.get("warn_after_hours", 30)),
             error_after_hours=int(freshness.get("error_after_hours", 54)),
+            enabled=_flag(entry.get("enabled", True), path, name),
         )
     return entries
+
+
+def _flag(value: object, path: Path, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ContractError(f"{path}: source {name}: enabled must be true or false, got {value!r}")
+    return value
 
 
 def source_entry(name: str, project_dir: Path = PROJECT_DIR) -> SourceEntry:

@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 from core.workspace import Workspace
+from data_platform.built_sources import BuiltSources
 from data_platform.check import CLASSES, classification, owner
 
 BUILD_RESULTS = "last_build_results.json"
@@ -150,18 +151,33 @@ def write_static_page(manifest: dict, catalog: dict, page: Path) -> Path:
     return page
 
 
-def publish(workspace: Workspace, target: str | None = None, quiet: bool = False) -> Path:
-    """Freshness first, then docs generate, then the enriched one-page catalogue in <home>/docs/index.html."""
+def publish(
+    workspace: Workspace,
+    target: str | None = None,
+    quiet: bool = False,
+    sources: BuiltSources | None = None,
+    live: str | None = None,
+) -> Path:
+    """Freshness first, then docs generate, then the enriched one-page catalogue in <home>/docs/index.html.
+    sources: the built sources (data_platform/built_sources.py): the others and what reads them are left out of the
+    freshness run and the page; live: the live trusted-zone build the front page names."""
     from data_platform import dbt
 
     target_dir = workspace.dbt_target_dir
     build = keep_build_results(target_dir)
+    exclude = ["--exclude", *sources.dbt_exclude()] if sources and sources.left_out else []
+    variables = sources.dbt_vars() if sources else None
     (target_dir / "sources.json").unlink(missing_ok=True)
     with contextlib.suppress(dbt.DbtFailed):  # a stale source is what the catalogue must show, not a reason to stop
-        dbt.run_dbt(workspace, "source", "freshness", target=target, quiet=quiet)
-    sources = target_dir / "sources.json"
-    freshness = json.loads(sources.read_text()) if sources.exists() else None
-    dbt.run_dbt(workspace, "docs", "generate", target=target, quiet=quiet)
+        dbt.run_dbt(workspace, "source", "freshness", *exclude, target=target, quiet=quiet, extra_vars=variables)
+    found = target_dir / "sources.json"
+    freshness = json.loads(found.read_text()) if found.exists() else None
+    dbt.run_dbt(workspace, "docs", "generate", *exclude, target=target, quiet=quiet, extra_vars=variables)
     manifest = json.loads((target_dir / "manifest.json").read_text())
     catalog = json.loads((target_dir / "catalog.json").read_text())
-    return write_static_page(enrich(manifest, build, freshness), catalog, workspace.docs_dir / "index.html")
+    if sources:
+        dbt.leave_out_sources(manifest, sources)
+    enrich(manifest, build, freshness)
+    if sources:
+        dbt.front_page_note(manifest, sources, live)
+    return write_static_page(manifest, catalog, workspace.docs_dir / "index.html")

@@ -76,10 +76,12 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--today", type=date.fromisoformat, help="business day to import as (default: today)")
     ingest.set_defaults(handler=_ingest)
 
-    build = commands.add_parser("build", help="dbt build: models, tests, seeds")
+    build = commands.add_parser(
+        "build", help="dbt build: models, tests, seeds; the trusted zone is published only when every test passes"
+    )
     build.add_argument("--target", help="dbt target from profiles.yml (default dev)")
     build.add_argument("--full-refresh", action="store_true", help="rebuild history from raw")
-    build.add_argument("--select", help="dbt node selection")
+    build.add_argument("--select", help="dbt node selection (builds the trusted zone's models into <schema>__staging)")
     build.set_defaults(handler=_build)
 
     docs = commands.add_parser("docs", help="generate the data catalogue site (dbt docs, one page)")
@@ -150,7 +152,14 @@ def _ingest(args: argparse.Namespace, workspace: Workspace) -> int:
 def _build(args: argparse.Namespace, workspace: Workspace) -> int:
     from data_platform import dbt
 
-    dbt.build(workspace, target=args.target, full_refresh=args.full_refresh, select=args.select)
+    if args.select:
+        dbt.build(workspace, target=args.target, full_refresh=args.full_refresh, select=args.select, stage_trusted=True)
+        print("a selected build publishes nothing: its trusted-zone models are in <schema>__staging")
+        return 0
+    _, published = dbt.build_and_publish(workspace, target=args.target, full_refresh=args.full_refresh)
+    print(published.line())
+    if not published.published:
+        raise dbt.TrustedNotPublished(f"the build failed: {published.outcome}; the last good trusted zone stays live")
     return 0
 
 

@@ -7,14 +7,22 @@ through the process environment, so one process can build two workspaces.
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import yaml
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 from core.errors import PlatformError
 from core.workspace import Workspace
+from data_platform.built_sources import BuiltSources, built_sources
+
+Progress = Callable[[str], None]
 
 
 class DbtFailed(PlatformError):
@@ -76,13 +84,35 @@ def build(
     full_refresh: bool = False,
     select: str | None = None,
     quiet: bool = False,
+    progress: Progress = print,
+    stage_trusted: bool = False,
 ) -> dbtRunnerResult:
+    """dbt build of what the lake can feed: sources switched off or never imported are left out (one line each).
+    stage_trusted: the trusted zone's models land in <schema>__staging and nothing is published (a partial build,
+    e.g. `data-platform build --select`, never replaces part of the live trusted zone); build_and_publish publishes."""
+    sources = included_sources(workspace, progress)
+    variables = {**sources.dbt_vars(), **({"trusted_staging": True} if stage_trusted else {})}
+    args = build_args(sources, full_refresh, select)
+    return run_dbt(workspace, *args, target=target, quiet=quiet, extra_vars=variables)
+
+
+def included_sources(workspace: Workspace, progress: Progress = print) -> BuiltSources:
+    """The sources a build or the catalogue includes, saying which are left out; an error when none has landed."""
+    sources = built_sources(workspace)
+    for line in sources.lines():
+        progress(line)
+    return sources.require_some()
+
+
+def build_args(sources: BuiltSources, full_refresh: bool = False, select: str | None = None) -> list[str]:
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
     if select:
         args += ["--select", select]
-    return run_dbt(workspace, *args, target=target, quiet=quiet)
+    if sources.left_out:
+        args += ["--exclude", *sources.dbt_exclude()]
+    return args
 
 
 def target_type(workspace: Workspace, target: str | None = None) -> str:
@@ -98,8 +128,11 @@ def register_raw_tables(workspace: Workspace, target: str | None = None) -> dbtR
 
 
 def source_freshness(workspace: Workspace, target: str | None = None) -> dbtRunnerResult:
-    """dbt source freshness: each source's import log against its registry hours."""
-    return run_dbt(workspace, "source", "freshness", target=target, quiet=True)
+    """dbt source freshness: each built source's import log against its registry hours (a source switched off or
+    never imported is left out, as from the build; the build's lines said so)."""
+    sources = built_sources(workspace)
+    exclude = ["--exclude", *sources.dbt_exclude()] if sources.left_out else []
+    return run_dbt(workspace, "source", "freshness", *exclude, target=target, quiet=True, extra_vars=sources.dbt_vars())
 
 
 def outcome(result: dbtRunnerResult) -> str:
@@ -108,9 +141,120 @@ def outcome(result: dbtRunnerResult) -> str:
     return " ".join(f"{status}={count}" for status, count in sorted(statuses.items()))
 
 
-def docs(workspace: Workspace, target: str | None = None, quiet: bool = False) -> Path:
+@dataclass(frozen=True)
+class PublishedBuild:
+    """What a write-audit-publish build did: its id, whether it is now live, and which build is live."""
+
+    build_id: str
+    published: bool
+    outcome: str
+    live: str | None  # "<build id> built <UTC time>" of the live trusted zone, None when none was ever published
+
+    def line(self) -> str:
+        live = self.live or "none: nothing has been published yet"
+        if self.published:
+            return f"trusted zone: build {self.build_id} published; live: {live}"
+        return f"trusted zone: build {self.build_id} NOT published (its build or tests failed); still live: {live}"
+
+
+class TrustedNotPublished(DbtFailed):
+    """The build or its tests failed: the trusted zone was not touched and the last good build stays live."""
+
+
+def build_and_publish(
+    workspace: Workspace,
+    target: str | None = None,
+    full_refresh: bool = False,
+    quiet: bool = False,
+    progress: Progress = print,
+) -> tuple[dbtRunnerResult | None, PublishedBuild]:
+    """Write-audit-publish (invariant 7): build and test everything with the trusted zone in staging schemas, then
+    publish it as a whole (macros/publish/publish_trusted.sql), or, when anything failed, record the attempt and leave
+    the last good build live. Returns dbt's result (None when the build failed) and what was published."""
+    sources = included_sources(workspace, progress)
+    variables = {**sources.dbt_vars(), "trusted_staging": True}
+    build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    built_at = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+    result: dbtRunnerResult | None = None
+    try:
+        result = run_dbt(
+            workspace, *build_args(sources, full_refresh), target=target, quiet=quiet, extra_vars=variables
+        )
+        line = outcome(result)
+    except DbtFailed as failure:
+        line = str(failure)
+    args = {
+        "build_id": build_id,
+        "built_at": built_at,
+        "sources_built": list(sources.built),
+        "sources_left_out": list(sources.left_out),
+        "publish": result is not None,
+        "outcome": line,
+    }
+    run_dbt(
+        workspace, "run-operation", "publish_trusted", "--args", json.dumps(args), target=target, quiet=quiet,
+        extra_vars=variables,
+    )  # fmt: skip
+    return result, PublishedBuild(build_id, result is not None, line, live_build(workspace, target))
+
+
+def live_build(workspace: Workspace, target: str | None = None) -> str | None:
+    """The live trusted zone's build, read from platform_monitoring.published_builds (DuckDB targets; on Athena query
+    that table)."""
+    database = workspace.duckdb_path(target or "dev")
+    if not database.exists():
+        return None
+    with duckdb.connect(str(database)) as con:  # as dbt-duckdb opened it (one process may hold both)
+        found = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'platform_monitoring' and table_name = 'published_builds'"
+        ).fetchall()
+        if not found:
+            return None
+        row = con.execute(
+            "select build_id, built_at, sources_built from platform_monitoring.published_builds "
+            "where status = 'published' order by published_at desc limit 1"
+        ).fetchone()
+    return f"{row[0]} built {row[1]:%Y-%m-%d %H:%M} UTC from {row[2].replace(',', ', ')}" if row else None
+
+
+def docs(workspace: Workspace, target: str | None = None, quiet: bool = False, progress: Progress = print) -> Path:
     """Generate the catalogue as one self-contained page and return where it is (data_platform/catalogue.py: source
-    freshness first, then docs generate, then classifications, owners, test results and freshness on the pages)."""
+    freshness first, then docs generate, then classifications, owners, test results and freshness on the pages).
+    Sources left out of the build are left out of the catalogue too, and its front page says which build of the
+    trusted zone is live."""
     from data_platform.catalogue import publish
 
-    return publish(workspace, target=target, quiet=quiet)
+    sources = included_sources(workspace, progress)
+    return publish(workspace, target=target, quiet=quiet, sources=sources, live=live_build(workspace, target))
+
+
+def leave_out_sources(manifest: dict, sources: BuiltSources) -> None:
+    """Remove from the manifest the left-out sources and every node downstream of them (what the build excluded)."""
+    child_map: dict[str, list[str]] = manifest.get("child_map", {})
+    gone = {key for key, found in manifest["sources"].items() if found["source_name"] in sources.left_out}
+    pending = list(gone)
+    while pending:
+        for child in child_map.get(pending.pop(), []):
+            if child not in gone:
+                gone.add(child)
+                pending.append(child)
+    for section in ("nodes", "sources", "exposures", "metrics", "semantic_models", "saved_queries", "unit_tests"):
+        for key in gone & set(manifest.get(section) or {}):
+            del manifest[section][key]
+    for section in ("child_map", "parent_map"):
+        edges = manifest.get(section) or {}
+        for key in list(edges):
+            if key in gone:
+                del edges[key]
+            else:
+                edges[key] = [other for other in edges[key] if other not in gone]
+
+
+def front_page_note(manifest: dict, sources: BuiltSources, live: str | None) -> None:
+    overview = manifest["docs"].get("doc.council_data_platform.__overview__")
+    if overview is None:
+        return
+    lines = ["", "## This catalogue", "", f"- **Live trusted zone:** {live or 'no build has been published yet'}"]
+    lines += [f"- **Not in this catalogue:** `{name}` ({why})" for name, why in sources.left_out.items()]
+    overview["block_contents"] += "\n".join(lines) + "\n"

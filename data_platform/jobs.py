@@ -29,6 +29,7 @@ class JobResult:
     relation_rows: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # phase (ingest <source>, dbt build, docs) -> wall seconds
     build_outcome: str = ""
+    published: dbt.PublishedBuild | None = None
     docs_page: Path | None = None
     target: str = "dev"
 
@@ -59,6 +60,9 @@ def nightly(
     just older for that source; the failure is reported and the job exits non-zero."""
     result = JobResult(workspace, target=target or "dev")
     for entry, source in connectors(sources, workspace):
+        if not entry.enabled:
+            progress(f"{entry.name}: switched off in ingestion/registry.yml: not imported")
+            continue
         try:
             with result.timed(f"ingest {entry.name}"):
                 report = source.ingest(source.load_settings(), workspace, progress)
@@ -109,6 +113,8 @@ def demo(
     with ExitStack() as stack:
         stands_ins = []
         for entry, source, stand_by in sandboxes(workspace):
+            if not entry.enabled:
+                continue
             stand_in = stack.enter_context(stand_by.demo(seed, first_import, demo_space.home / "sandbox"))
             stands_ins.append((entry, source, stand_in))
         names = ", ".join(entry.name for entry, _, _ in stands_ins)
@@ -149,13 +155,17 @@ def _claim_for_demo(workspace: Workspace) -> None:
 
 def _build_and_document(result: JobResult, progress: Progress) -> None:
     workspace = result.workspace
-    progress(f"dbt build (target {result.target}): models, seeds, unit and data tests")
+    progress(f"dbt build (target {result.target}): models, seeds, unit and data tests; publish if they pass")
     with result.timed("dbt build"):
-        result.build_outcome = dbt.outcome(dbt.build(workspace, target=result.target, quiet=True))
+        _, result.published = dbt.build_and_publish(workspace, target=result.target, quiet=True, progress=progress)
+    result.build_outcome = result.published.outcome
     progress(f"  {result.build_outcome}")
+    progress(f"  {result.published.line()}")
+    if not result.published.published:
+        result.failures["dbt build"] = f"not published: {result.published.outcome}"
     progress("dbt docs generate: the data catalogue")
     with result.timed("docs"):
-        result.docs_page = dbt.docs(workspace, target=result.target, quiet=True)
+        result.docs_page = dbt.docs(workspace, target=result.target, quiet=True, progress=lambda _: None)
     if workspace.duckdb_path(result.target).exists():
         result.relation_rows = trusted_relation_rows(workspace.duckdb_path(result.target))
 
@@ -183,6 +193,8 @@ def print_summary(result: JobResult, progress: Progress = print) -> None:
         progress(f"  {source:<{width}} {total:>9} rows in {len(tables)} tables ({busiest}, ...)")
     for source, why in sorted(result.failures.items()):
         progress(f"  {source:<{width}} FAILED: {why}")
+    if result.published:
+        progress(result.published.line())
     progress("History versions and trusted tables:")
     for relation, count in sorted(result.relation_rows.items()):
         progress(f"  {relation:<64} {count:>8}")

@@ -13,19 +13,28 @@
     the user from DATA_PLATFORM_USER, else USER. Both are sanitised to Glue's rules (lower case, a-z 0-9 _).
     Which Athena kind a target is comes from its name: prod, ci* (ci_athena), anything else is dev (dev_athena).
     No custom schema: the target schema (DuckDB, prod) / the prefix alone (Athena non-prod).
+    Write-audit-publish (macros/publish/): with var trusted_staging the trusted zone's models (models/marts/) land in
+    <schema>__staging instead, are tested there, and publish_trusted swaps them into <schema> as a whole.
     Tested by tests/athena/test_schema_names.py.
 -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- set custom = (custom_schema_name | trim) if custom_schema_name is not none else none -%}
     {%- set prefix = athena_schema_prefix() if target.type == 'athena' else '' -%}
+    {%- set staged = '__staging' if custom is not none and is_trusted_node(node) and var('trusted_staging', false) else '' -%}
     {%- if custom is none -%}
         {{ prefix if prefix else target.schema }}
     {%- elif prefix -%}
-        {{ prefix }}_{{ custom }}
+        {{ prefix }}_{{ custom }}{{ staged }}
     {%- else -%}
-        {{ custom }}
+        {{ custom }}{{ staged }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{% macro is_trusted_node(node) %}
+    {#- A model of the trusted zone (models/marts/...): what write-audit-publish stages and publishes as a whole. -#}
+    {{ return(node is not none and node.resource_type == 'model' and (node.fqn | length) > 2 and node.fqn[1] == 'marts') }}
+{% endmacro %}
 
 
 {% macro athena_schema_prefix() %}

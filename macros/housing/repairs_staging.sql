@@ -81,7 +81,7 @@
 with received as (
 
     select *
-    from {{ source('repairs', table_name) }}
+    from {{ raw_or_empty('repairs', table_name) }} as raw_record
 
 ),
 

@@ -34,3 +34,22 @@
     {%- endfor -%}
     {{ return(landed) }}
 {% endmacro %}
+
+
+{% macro raw_or_empty(source_name, table_name) %}
+    {#-
+        What a staging model reads: the raw table, or, when a landed source has not delivered this table yet (a
+        contractor whose first file has not come, a weekly export before its day), an empty select of the same
+        contract and metadata columns, so the source's other tables still build instead of the whole source failing
+        on "No files found". The source() call stays in the parsed model either way: lineage and the catalogue show it.
+    -#}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- if raw_table_landed(source_name, table_name) -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set columns = [] -%}
+    {%- for column in platform_sources()[source_name].tables[table_name].columns + raw_metadata_columns() -%}
+        {%- do columns.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ adapter.quote(column[0])) -%}
+    {%- endfor -%}
+    {{ return('(select ' ~ (columns | join(', ')) ~ ' where 1 = 0)') }}
+{% endmacro %}

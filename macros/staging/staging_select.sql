@@ -23,7 +23,7 @@
 with raw_record as (
 
     select *
-    from {{ source(source_name, table_name) }}
+    from {{ raw_or_empty(source_name, table_name) }} as received_record
 
 ),
 

@@ -2,7 +2,7 @@
 -- current state (no key, a key or change time that does not type, a change time after receipt), records kept with
 -- some value null because it did not type to its contract type, and records that could not even be landed in their
 -- table (ingestion's rejected_records). Invariant 1: nothing is dropped silently; watch this table.
-{%- set sources = platform_sources() %}
+{%- set sources = built_platform_sources() %}
 {%- set parts = [] %}
 {%- for source_name, source in sources.items() %}
     {%- for table_name, table in source.tables.items() %}

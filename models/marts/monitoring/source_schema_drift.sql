@@ -2,7 +2,7 @@
 -- one: it lands as received and breaks nothing, but nobody types or documents it until the contract says so), and
 -- contract columns the source has never sent. Measured on the import log, which records the columns every landed
 -- step arrived with. A source not imported yet has no rows here.
-{%- set sources = platform_sources() %}
+{%- set sources = built_platform_sources() %}
 
 with received_columns as (
 
