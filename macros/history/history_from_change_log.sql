@@ -5,11 +5,14 @@
     staging      the staging model holding every received record, typed (platform names)
     key          the record id; records with a _reject_reason (no key, a key or change time that does not type, a
                  change time after receipt) cannot be placed and are left to monitoring.source_rejects
-    updated_at   the source's own change time; null -> var('null_last_updated')
+    updated_at   the source's own change time; null -> the import day the record was received (see valid_from)
     columns      every contract column (platform names), key and updated_at included
 
     Rules (the invariants in docs/platform-team/invariants.md):
-      * a version is valid from the source's updated_at, never from when we ran (invariant 3);
+      * a version is valid from the source's updated_at, never from when we ran (invariant 3); a record received
+        without one is valid from the start of the import day it was received on: what it was before that was never
+        observed, so the history must not claim it (a placeholder such as 1900-01-01 would put an application
+        received in 2026 into every "as of 2020" answer);
       * the same id + updated_at received more than once: the latest delivery wins, by the total order
         (_imported_at desc, _record_index desc, _dlt_id desc): _imported_at is strictly increasing across import
         steps and runs, so a later series or a later run always wins over an earlier one;
@@ -52,6 +55,7 @@ with received as (
         {%- endfor %}
         _cast_failures,
         _imported_at,
+        _import_date,
         _record_index,
         _dlt_id
     from {{ relation }}
@@ -68,7 +72,7 @@ dated as (
         received.*,
         coalesce(
             {{ updated_at }},
-            cast('{{ var("null_last_updated") }}' as {{ dbt.type_timestamp() }})
+            cast(_import_date as {{ dbt.type_timestamp() }})
         ) as valid_from
     from received
 

@@ -53,7 +53,9 @@ def typed(value: str | None, source_type: str) -> Any:
 
 
 def expected_history(world: Any, table: Table, as_of: date) -> list[tuple]:
-    null_day = datetime(1900, 1, 1)
+    # The vendor leaves last_updated empty only on records older than the first import: such a version is valid from
+    # the day it was first received, the first import (the full pull), never from a placeholder before it.
+    null_day = datetime.combine(FIRST_IMPORT, datetime.min.time())
     rows = []
     for version in world.ground_truth(table.name, FIRST_IMPORT, as_of, ignore_columns=table.dropped):
         valid_from = typed(version["valid_from"], "timestamp") or null_day

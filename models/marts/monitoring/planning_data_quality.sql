@@ -32,6 +32,16 @@
         ]),
     },
     {
+        'name': 'date_outside_calendar',
+        'condition': date_outside_calendar(['received_date', 'valid_date', 'registration_date', 'decision_issued_date']),
+        'detail': dbt.concat([
+            "'a date outside the working-day calendar: received '", "coalesce(cast(cast(received_date as date) as " ~ dbt.type_string() ~ "), '-')",
+            "', valid '", "coalesce(cast(cast(valid_date as date) as " ~ dbt.type_string() ~ "), '-')",
+            "', registered '", "coalesce(cast(cast(registration_date as date) as " ~ dbt.type_string() ~ "), '-')",
+            "', decided '", "coalesce(cast(cast(decision_issued_date as date) as " ~ dbt.type_string() ~ "), '-')",
+        ]),
+    },
+    {
         'name': 'unknown_development_code',
         'condition': 'development_code_name is null',
         'detail': dbt.concat([
@@ -67,6 +77,7 @@ with applications as (
         version_valid_from as valid_from,
         received_date,
         valid_date,
+        registration_date,
         decision_issued_date,
         decision_type_id,
         ps_development_code_id,
