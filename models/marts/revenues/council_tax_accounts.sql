@@ -36,20 +36,52 @@ occupation as (
 
 ),
 
-discount_in_force as (
+discount_records as (
 
+    -- Every discount record in force on the data's day, one row per record.
     select
         discount.account_ref,
-        max(case when discount.disc_code = 'SPD' then 1 else 0 end) = 1 as has_single_person_discount,
-        min(case when discount.disc_code = 'SPD' then discount.start_date end) as single_person_discount_from,
-        sum(discount.disc_pct) as discount_pct
+        discount.disc_code,
+        discount.disc_pct,
+        discount.start_date,
+        discount.discount_key
     from {{ ref('int_revenues__ctdiscount_history') }} as discount
     cross join as_of
     where
         discount.is_current
         and discount.start_date <= as_of.as_of_date
         and (discount.end_date is null or discount.end_date > as_of.as_of_date)
-    group by discount.account_ref
+
+),
+
+discount_kinds as (
+
+    -- One discount of a kind applies once: two overlapping records of one code (an SPD entered twice with different
+    -- start dates) are one discount at the larger percentage, and the account is flagged with both records' keys.
+    select
+        account_ref,
+        disc_code,
+        max(disc_pct) as disc_pct,
+        min(start_date) as start_date,
+        count(*) as records_in_force,
+        {{ sorted_string_agg('discount_key', ',') }} as discount_keys
+    from discount_records
+    group by account_ref, disc_code
+
+),
+
+discount_in_force as (
+
+    select
+        account_ref,
+        max(case when disc_code = 'SPD' then 1 else 0 end) = 1 as has_single_person_discount,
+        min(case when disc_code = 'SPD' then start_date end) as single_person_discount_from,
+        sum(disc_pct) as discount_pct,
+        max(records_in_force) > 1 as has_overlapping_discounts,
+        {{ sorted_string_agg("case when records_in_force > 1 then discount_keys end", ',') }}
+            as overlapping_discount_keys
+    from discount_kinds
+    group by account_ref
 
 )
 
@@ -77,6 +109,8 @@ select
     coalesce(discount_in_force.has_single_person_discount, false) as has_single_person_discount,
     discount_in_force.single_person_discount_from,
     coalesce(discount_in_force.discount_pct, 0) as discount_pct,
+    coalesce(discount_in_force.has_overlapping_discounts, false) as needs_check,
+    discount_in_force.overlapping_discount_keys as needs_check_record_ids,
     as_of.as_of_date,
     account.valid_from as account_changed_at
 from account
