@@ -20,7 +20,7 @@
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- set custom = (custom_schema_name | trim) if custom_schema_name is not none else none -%}
     {%- set prefix = athena_schema_prefix() if target.type == 'athena' else '' -%}
-    {%- set staged = '__staging' if custom is not none and is_trusted_node(node) and var('trusted_staging', false) else '' -%}
+    {%- set staged = '__staging' if var('trusted_staging', false) and custom is not none and is_trusted_node(node) else '' -%}
     {%- if custom is none -%}
         {{ prefix if prefix else target.schema }}
     {%- elif prefix -%}

@@ -1,0 +1,128 @@
+"""End to end: records that could change the Link Work list, injected the way they arrive (a housing extract file and a
+contractor's new-jobs file dropped in the landing zone, landed by the connectors), each show on the resident's row
+(needs_check, with the record ids) and in platform_monitoring.link_work_data_quality; nobody drops off silently.
+
+A small borough (the three housing sandboxes, two days) is built once; four listed residents are picked; then one
+more day lands with: resident A's date of birth blanked, a second member record for resident B (same name and date of
+birth, same tenancy), and two Herts Heritage jobs typed with the homes of residents C (dated 15/01/2027) and D (a
+US-format 11/25/2025)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from contextlib import ExitStack
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from core.registry import source_entry
+from core.workspace import Workspace
+from data_platform import dbt
+from data_platform.sources import connector, sandbox
+
+pytestmark = pytest.mark.slow
+
+SOURCES = ("repairs", "housing_management", "gazetteer")
+SELECT = "+link_work_data_quality"
+_WEDNESDAY = date.today() - timedelta(days=(date.today().weekday() - 2) % 7 or 7)
+DAYS = (_WEDNESDAY - timedelta(days=2), _WEDNESDAY - timedelta(days=1), _WEDNESDAY)  # weekdays: every export comes
+
+
+def rows(database: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database)) as con:
+        return con.execute(sql).fetchall()
+
+
+def landed_members(landing: Path) -> dict[str, dict[str, str]]:
+    """The housing extract's member records as the sandbox dropped them, the latest file's version of each."""
+    found: dict[str, dict[str, str]] = {}
+    for path in sorted((landing / "housing" / "housing_management" / "household_members").glob("*.csv")):
+        for record in csv.DictReader(io.StringIO(path.read_text())):
+            found[record["member_id"]] = record
+    return found
+
+
+def write_csv(path: Path, header: list[str], records: list[dict[str, str]]) -> None:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    path.write_text(out.getvalue())
+
+
+def test_each_injected_record_shows_on_its_row(tmp_path: Path):
+    workspace = Workspace.at(tmp_path / "home")
+    database = workspace.duckdb_path("ci")
+    landing = tmp_path / "sandbox" / "landing"
+    with ExitStack() as stack:
+        stand_ins = []
+        for name in SOURCES:
+            entry = source_entry(name)
+            stand_in = stack.enter_context(sandbox(entry).demo(5, DAYS[0], tmp_path / "sandbox"))
+            stand_in.advance(DAYS[0])
+            stand_ins.append((connector(entry), stand_in))
+        for day in DAYS[1:]:
+            for source, stand_in in stand_ins:
+                stand_in.advance(day)
+                source.ingest(source.load_settings(**stand_in.settings(), today=day), workspace, lambda _: None)
+        dbt.build(workspace, target="ci", select=SELECT, quiet=True, progress=lambda _: None)
+        listed = rows(database, """
+            select outreach.member_id, outreach.property_reference, home.address_line_1, home.address_line_2,
+                home.postcode
+            from housing_trusted.link_work_outreach as outreach
+            inner join housing_refined.int_housing__properties_current as home
+                on outreach.property_reference = home.property_reference
+            where not outreach.needs_check and home.address_line_1 is not null and home.postcode is not null
+            order by outreach.member_id""")  # fmt: skip
+        assert len(listed) >= 4, "the small borough must list a few residents"
+        a, b, c, d = listed[:4]
+
+        # The housing extract of the third day: A's date of birth blanked, B recorded a second time.
+        members = landed_members(landing)
+        changed = f"{DAYS[2] - timedelta(days=1)} 12:00:00"
+        blanked = {**members[a[0]], "date_of_birth": "", "last_modified": changed}
+        twice = {**members[b[0]], "member_id": "M9999999", "is_responsible": "N", "last_modified": changed}
+        folder = landing / "housing" / "housing_management" / "household_members"
+        write_csv(folder / f"household_members_changes_{DAYS[2]:%Y%m%d}.csv", list(blanked), [blanked, twice])
+
+        # A Herts Heritage new-jobs file: a job at C's home dated 15/01/2027, one at D's typed US-style.
+        jobs = landing / "housing" / "repairs" / "herts_heritage"
+        header = next(csv.reader(io.StringIO(sorted(jobs.glob("*.csv"))[-1].read_text())))
+        typed = [("15/01/2027 10:00:00", c), ("11/25/2025 10:00:00", d)]
+        write_csv(jobs / f"HH_new_jobs_{DAYS[2]:%Y%m%d}.csv", header, [
+            {**dict.fromkeys(header, ""), header[0]: stamp, "Address": f"{home[2]}, {home[3]}",
+             "Post Code": home[4], "Description of works": "Kitchen tap dripping", "Priority": "Routine"}
+            for stamp, home in typed
+        ])  # fmt: skip
+        for source, stand_in in stand_ins[:2]:  # repairs and the housing extract land the third day
+            source.ingest(source.load_settings(**stand_in.settings(), today=DAYS[2]), workspace, lambda _: None)
+
+    dbt.build(workspace, target="ci", select=SELECT, quiet=True, progress=lambda _: None)
+    flagged = {
+        member: (names, ids)
+        for member, names, ids in rows(
+            database,
+            "select member_id, needs_check_names, needs_check_record_ids from housing_trusted.link_work_outreach",
+        )
+    }
+    assert flagged[a[0]][0] == "date_of_birth_unreadable" and flagged[a[0]][1] == a[0]
+    duplicate = min(b[0], "M9999999")
+    assert flagged[duplicate][0] == "duplicate_member_record"
+    assert flagged[duplicate][1] == ",".join(sorted([b[0], "M9999999"]))
+    repair_ids = dict(rows(database, """
+        select datetime_raised_text, repair_id from housing_refined.int_housing__repairs_history
+        where is_current and repair_id like 'herts_heritage:%'"""))  # fmt: skip
+    assert "repair_dated_after_received" in flagged[c[0]][0]
+    assert repair_ids["15/01/2027 10:00:00"] in flagged[c[0]][1]
+    assert "repair_date_unreadable" in flagged[d[0]][0]
+    assert repair_ids["11/25/2025 10:00:00"] in flagged[d[0]][1]
+    counted = set(rows(database, "select member_id, check_name from platform_monitoring.link_work_data_quality"))
+    assert {
+        (a[0], "date_of_birth_unreadable"),
+        (duplicate, "duplicate_member_record"),
+        (c[0], "repair_dated_after_received"),
+        (d[0], "repair_date_unreadable"),
+    } <= counted
