@@ -7,7 +7,7 @@
 -- is named on the resident's row (needs_check, needs_check_reasons, needs_check_record_ids) and counted in
 -- platform_monitoring.link_work_data_quality: a blank or unreadable date of birth (listed for checking, never silently
 -- left off), a second member record for the same person (counted once), a repair at the home dated after it was
--- received, a repair at the home whose date could not be read, and unmatched repairs nearby.
+-- received, a repair at the home whose date could not be read, and repairs nearby that could not be placed.
 -- The rules are macros/housing/link_work.sql; docs/analysts/link-work-outreach.md explains the list.
 {%- set since = add_years_uk(housing_run_date(), -1 * (var('link_work_lookback_years', 2) | int)) %}
 {%- set tenures = var('link_work_tenures', none) %}
@@ -245,6 +245,24 @@ checks as (
     inner join repairs
         on eligible.property_reference = repairs.property_reference
     where repairs.datetime_raised is null and repairs.datetime_raised_text is not null
+
+    union all
+
+    select
+        eligible.member_id,
+        'unplaced_repair_near_home' as check_name,
+        'an unplaced (unmatched or ambiguous) repair in the lookback was typed near the home' as reason,
+        doubts.repair_id as record_id
+    from eligible
+    inner join homes
+        on eligible.property_reference = homes.property_reference
+    inner join {{ ref('int_housing__address_match_doubts') }} as doubts
+        on homes.uprn = doubts.uprn
+    inner join repairs
+        on doubts.repair_id = repairs.repair_id
+    where
+        repairs.date_raised >= cast('{{ since }}' as date)
+        and repairs.datetime_raised < {{ run_date_start() }}
 
     union all
 
