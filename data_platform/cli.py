@@ -203,7 +203,7 @@ def _sandbox(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _new(args: argparse.Namespace, workspace: Workspace) -> int:
-    from data_platform.scaffold import new_model
+    from data_platform.model_scaffold import new_model
 
     made = new_model(workspace, args.name, args.parent, args.department)
     project = workspace.project_dir
