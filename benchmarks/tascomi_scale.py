@@ -61,7 +61,6 @@ HISTORY_RELATION = f"{HISTORY_SCHEMA}.{HISTORY_MODEL}"
 SELECT = "path:models/staging/tascomi +path:models/intermediate/planning +path:models/marts/planning"
 MODEL_ID = "model.council_data_platform.{}"
 NULL_LAST_UPDATED = "1900-01-01 00:00:00"  # dbt_project.yml var null_last_updated
-LOCAL_MASKING_KEY = "local-development-only-not-a-secret"  # macros/masking.sql on a local DuckDB lake without a key
 CLOCK_TOLERANCE_MINUTES = 15  # dbt_project.yml var clock_tolerance_minutes
 FLOOR_COLUMNS_SHOWN = 6  # the report shows the floor statement with each column list cut to this many
 PACKAGES = ("dlt", "dbt-core", "dbt-duckdb", "duckdb", "pyarrow")
@@ -302,10 +301,13 @@ def _relation_rows(database: Path) -> dict[str, int]:
 def _floor_worker(spec: dict[str, Any]) -> dict[str, Any]:
     import duckdb
 
+    from core.masking_key import masking_key, set_duckdb_key
+
     database = Path(spec["database"])
     database.unlink(missing_ok=True)
     times, cpu_times = [], []
     with duckdb.connect(str(database)) as con:
+        set_duckdb_key(con, masking_key(Path(spec["home"]), spec["lake"]))  # the key dbt's build masked with
         for _ in range(spec["repeat"]):
             started, cpu_started = time.perf_counter(), cpu_s()
             con.execute(spec["sql"])
@@ -388,16 +390,17 @@ def floor_sql(lake: Path, shown: int | None = None) -> tuple[str, list[str]]:
             return separator.join(items)
         return separator.join(items[:shown]) + f"{separator}/* ... {len(items) - shown} more, from the contract */"
 
+    from core.masking_key import DUCKDB_VARIABLE
+
     table = wide_table()
     key, updated_at = table.column(table.key), table.column(table.updated_at)
-    masking_key = (os.environ.get("DATA_PLATFORM_MASKING_KEY") or LOCAL_MASKING_KEY).replace("'", "''")
     typed = []
     for column in table.columns:
         expression = typed_expression(f'"{column.name}"', column.type)
         if column.is_personal:  # masked outside prod, as staging does; a null stays null
             expression = (
                 f"case when ({expression}) is not null then "
-                f"sha256(concat('{masking_key}', '|', cast({expression} as varchar))) end"
+                f"sha256(concat(getvariable('{DUCKDB_VARIABLE}'), '|', cast({expression} as varchar))) end"
             )
         typed.append(f'{expression} as "{column.platform_name}"')
     personal = [n for n, c in enumerate(table.columns) if c.is_personal][:1]  # the report shows one masked column
@@ -819,6 +822,8 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
             "database": str(home / "floor.duckdb"),
             "compare_with": str(workspace.duckdb_path("ci")),
             "compared_columns": compared,
+            "home": str(workspace.home),  # the worker reads the masking key itself: never written into a spec
+            "lake": workspace.lake,
         },
         home,
         "floor",

@@ -19,6 +19,7 @@ import yaml
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 from core.errors import PlatformError
+from core.masking_key import MaskingKeyMissing, files_holding, masking_key, set_duckdb_key
 from core.workspace import Workspace
 from data_platform.built_sources import BuiltSources, built_sources
 
@@ -27,6 +28,10 @@ Progress = Callable[[str], None]
 
 class DbtFailed(PlatformError):
     """A dbt command failed; dbt's own output above says which node and why."""
+
+
+class MaskingKeyLeaked(PlatformError):
+    """The masking key was found in something dbt wrote (compiled SQL, manifest, run results, the docs site)."""
 
 
 def install_duckdb_extensions() -> None:
@@ -63,6 +68,7 @@ def run_dbt(
         release_duckdb()
     if not result.success:
         raise DbtFailed(f"dbt {' '.join(args)} failed" + (f": {result.exception}" if result.exception else ""))
+    refuse_a_leaked_key(workspace)
     return result
 
 
@@ -76,6 +82,32 @@ def release_duckdb() -> None:
         if DuckDBConnectionManager._ENV is not None:
             DuckDBConnectionManager._ENV.close()
             DuckDBConnectionManager._ENV = None
+
+
+def refuse_a_leaked_key(workspace: Workspace) -> None:
+    """Invariant 8, checked on every dbt run: target/ and the docs site (what a catalogue publishes) must not hold
+    the masking key. Athena targets read theirs from a table dbt never sees, so there is nothing to look for."""
+    try:
+        key = masking_key(workspace.home, workspace.lake)
+    except MaskingKeyMissing:
+        return
+    roots = [root for root in (workspace.dbt_target_dir, workspace.docs_dir) if root.exists()]
+    leaked = files_holding(key, *roots)
+    if leaked:
+        raise MaskingKeyLeaked(
+            f"the masking key is in {len(leaked)} file(s) dbt wrote, e.g. {leaked[0]}: do not publish them; delete "
+            f"{workspace.dbt_target_dir} and {workspace.docs_dir}, find what put the key in SQL, and rotate the key."
+        )
+
+
+def connect_duckdb(
+    workspace: Workspace, target: str = "dev", read_only: bool = False, key: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to a built workspace that can read masked columns: it is given the workspace's masking
+    key as dbt's connections are (data_platform/duckdb_masking.py)."""
+    connection = duckdb.connect(str(workspace.duckdb_path(target)), read_only=read_only)
+    set_duckdb_key(connection, key or masking_key(workspace.home, workspace.lake))
+    return connection
 
 
 def build(

@@ -200,5 +200,8 @@ def print_summary(result: JobResult, progress: Progress = print) -> None:
         progress(f"  {relation:<64} {count:>8}")
     progress("Time taken (wall, seconds): " + ", ".join(f"{k} {v:.0f}" for k, v in result.seconds.items()))
     progress(f"Lake:          {result.lake}")
-    progress(f"DuckDB file:   {result.duckdb_file}   (query it with `dbt show` or any DuckDB client)")
+    progress(
+        f"DuckDB file:   {result.duckdb_file}   (`dbt show`, or any DuckDB client: masked columns need the key, "
+        "docs/platform-team/data-protection.md)"
+    )
     progress(f"Docs site:     {result.docs_page}   (the data catalogue: open it in a browser)")

@@ -6,10 +6,14 @@
     the key nobody can rebuild it from a list of likely values (common forenames, every small integer id), which a
     plain md5 allowed. The type becomes text.
 
-    The key: DATA_PLATFORM_MASKING_KEY. Only a DuckDB target reading a local lake (sandbox or test data) may run
-    without it, on a fixed development key; every other target fails with a clear error when it is missing.
-    On Athena the key would otherwise sit in every query's text (query history), so it is read from a one-row table
-    the platform team keeps in a restricted database (var masking_key_table; docs/platform-team/deployment.md).
+    The key never reaches SQL text (invariant 8): compiled SQL, the manifest, the docs site and the DuckDB catalogue
+    name where the key is read from, never the key.
+    - DuckDB: the session variable data_platform_masking_key, which the dbt-duckdb plugin
+      data_platform/duckdb_masking.py sets on every connection from DATA_PLATFORM_MASKING_KEY or, for a workspace on
+      a local lake, from the workspace's own random key (core/masking_key.py). A connection without it (a plain
+      DuckDB client) gets an error from a masked column, never an unkeyed hash.
+    - Athena: a one-row table the platform team keeps in a restricted database (var masking_key_table;
+      docs/platform-team/deployment.md), so the key is not in any query's text (query history) either.
 -#}
 
 {% macro mask_value(expression) %}
@@ -33,16 +37,10 @@
 {% endmacro %}
 
 {% macro default__masking_key() %}
-    {%- set key = env_var('DATA_PLATFORM_MASKING_KEY', '') -%}
-    {%- if not key -%}
-        {%- set lake = (var('lake_root', none) or env_var('DATA_PLATFORM_LAKE', '')) | string -%}
-        {%- if target.type == 'duckdb' and '://' not in lake -%}
-            {%- set key = 'local-development-only-not-a-secret' -%}
-        {%- elif execute -%}
-            {{ exceptions.raise_compiler_error("Personal columns are masked on target '" ~ target.name ~ "' but DATA_PLATFORM_MASKING_KEY is not set. Set it from the secret store (never commit it); only a DuckDB target on a local lake may run without it.") }}
-        {%- endif -%}
-    {%- endif -%}
-    {{ return("'" ~ key | replace("'", "''") ~ "'") }}
+    {#- The variable name is core/masking_key.py's DUCKDB_VARIABLE. -#}
+    {{ return("coalesce(getvariable('data_platform_masking_key'), error('The masking key is not set on this connection: "
+        ~ "query masked columns through dbt (dbt show), or SET VARIABLE data_platform_masking_key first "
+        ~ "(docs/platform-team/data-protection.md).'))") }}
 {% endmacro %}
 
 {% macro athena__masking_key() %}

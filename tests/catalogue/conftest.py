@@ -7,23 +7,34 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from datetime import date
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
+from core.masking_key import ENV_VAR
 from core.workspace import Workspace
 
 DONE = "catalogue-build.json"
 
 
 def _build(home: Path) -> None:
+    """Built with DATA_PLATFORM_MASKING_KEY set to a fresh random key, as a shared lake would be: the key scan
+    (tests/catalogue/test_masking_key.py) looks for that value in everything the build wrote."""
     from data_platform.jobs import demo
 
-    result = demo(Workspace.at(home), days=4, seed=3, start=date(2025, 5, 1), progress=lambda _: None)
+    key = f"scan-me-{secrets.token_hex(16)}"
+    before = os.environ.get(ENV_VAR)
+    os.environ[ENV_VAR] = key
+    try:
+        result = demo(Workspace.at(home), days=4, seed=3, start=date(2025, 5, 1), progress=lambda _: None)
+    finally:
+        os.environ.pop(ENV_VAR) if before is None else os.environ.__setitem__(ENV_VAR, before)
     assert result.build_outcome and result.docs_page, "the demo did not build and document"
-    (home / DONE).write_text(json.dumps({"demo_home": str(result.workspace.home), "page": str(result.docs_page)}))
+    done = {"demo_home": str(result.workspace.home), "page": str(result.docs_page), "masking_key": key}
+    (home / DONE).write_text(json.dumps(done))
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +56,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "manifest": json.loads((target / "manifest.json").read_text()),
         "catalog": json.loads((target / "catalog.json").read_text()),
         "page": Path(done["page"]),
+        "masking_key": done["masking_key"],
     }
 
 

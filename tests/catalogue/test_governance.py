@@ -41,8 +41,9 @@ def test_personal_columns_are_masked_outside_production_with_a_keyed_hash(built)
 
     import duckdb
 
-    database = built["result"].duckdb_file
-    with duckdb.connect(str(database)) as con:
+    from data_platform.dbt import connect_duckdb
+
+    with connect_duckdb(built["workspace"], key=built["masking_key"]) as con:
         masked = con.execute(
             "select forename, dtf_location_id from planning_refined.stg_tascomi__contacts where forename is not null"
         ).fetchall()
@@ -54,7 +55,7 @@ def test_personal_columns_are_masked_outside_production_with_a_keyed_hash(built)
     shown = {value for row in masked for value in row if value is not None}
     assert not shown & real, "dev must never show a real forename or a contact's address id"
     assert not shown & plain, "a plain (unkeyed) hash can be reversed from a list of likely values"
-    with duckdb.connect(str(database)) as con:
+    with connect_duckdb(built["workspace"], key=built["masking_key"]) as con:
         masked_nulls = con.execute(
             "select count(*) from planning_refined.stg_tascomi__contacts where telephone is null"
         ).fetchone()[0]
