@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import dlt
@@ -24,6 +27,7 @@ from dlt.common.schema import Schema
 from dlt.common.schema.utils import new_table
 from dlt.destinations import filesystem
 
+from core.errors import PlatformError
 from core.workspace import Workspace
 
 
@@ -176,7 +180,9 @@ def raw_pipeline(
     """A dlt pipeline writing `source`'s tables into the raw zone under this import's date partition.
 
     A source whose tables belong to several departments runs one pipeline per department (`pipeline_name`, each
-    with its own state), all landing under raw/<department>/<source>/."""
+    with its own state), all landing under raw/<department>/<source>/. An unreadable local state file (truncated,
+    `{}`) is rebuilt from the copy of the state dlt lands in the lake with every load (see `_recover_state`)."""
+    name = pipeline_name or source
     destination = filesystem(
         bucket_url=zone_url(workspace, "raw", department),
         layout=RAW_LAYOUT,
@@ -184,9 +190,56 @@ def raw_pipeline(
         # Table names are contract names (plain identifiers), so '/' in the layout is a safe separator.
         warn_unsafe_layout_separators=False,
     )
-    return dlt.pipeline(
-        pipeline_name=pipeline_name or source,
-        destination=destination,
-        dataset_name=source,
-        pipelines_dir=str(workspace.dlt_dir),
+    state_file = workspace.dlt_dir / name / STATE_FILE
+    aside = _set_aside_if_unreadable(state_file)
+    pipeline = dlt.pipeline(
+        pipeline_name=name, destination=destination, dataset_name=source, pipelines_dir=str(workspace.dlt_dir)
+    )
+    if aside is not None:
+        _recover_state(pipeline, state_file, aside)
+    return pipeline
+
+
+STATE_FILE = "state.json"  # dlt's local pipeline state (the cursor), beside its working folders
+
+
+class PipelineStateLost(PlatformError):
+    """dlt's local state was unreadable and the lake holds no copy to rebuild it from."""
+
+
+def _set_aside_if_unreadable(state_file: Path) -> Path | None:
+    """Move a state file dlt cannot read (truncated, `{}`, not JSON) aside, kept for the post-mortem."""
+    try:
+        state = json.loads(state_file.read_text())
+    except FileNotFoundError:
+        return None
+    except (ValueError, UnicodeDecodeError):
+        state = None
+    if isinstance(state, dict) and "_state_engine_version" in state:
+        return None
+    # Beside the pipeline's folder, not in it: dlt wipes that folder when it restores the state from the lake.
+    stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    aside = state_file.parent.parent / f"{state_file.parent.name}.{STATE_FILE}.unreadable-{stamp}"
+    state_file.rename(aside)
+    return aside
+
+
+def _recover_state(pipeline: dlt.Pipeline, state_file: Path, aside: Path) -> None:
+    """Every load package carries the pipeline state, so the lake holds the state of the last load that landed:
+    the cursor as of the data actually there (invariant 4). Restore it; if the lake has loads but no state, refuse
+    (running on would plan a first full import over data already landed) and keep refusing until an operator acts."""
+    pipeline.sync_destination()
+    if pipeline.state.get("sources"):
+        return
+    with pipeline.destination_client() as client:
+        landed = client.fs_client.exists(client.get_table_dir("_dlt_loads"))  # type: ignore[attr-defined]
+        state_copies = client.get_table_dir("_dlt_pipeline_state")  # type: ignore[attr-defined]
+    if not landed:
+        return  # nothing ever landed: a first run is right
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    aside.replace(state_file)  # every later run finds it unreadable again and refuses again
+    raise PipelineStateLost(
+        f"dlt's state {state_file} is unreadable and the lake has loads but no copy of the state in "
+        f"{state_copies}: restore either from backup (the lake's copy is written with every load), then run "
+        "again; do not delete the state file, or the next run would import everything again."
     )

@@ -54,6 +54,7 @@ def resolve_settings(spec: type[Spec], source: str, **explicit: Any) -> Spec:
         ) from None
     except ConfigValueCannotBeCoercedException as bad:
         kind = getattr(bad.hint, "__name__", bad.hint)
+        kind = {"date": "date (YYYY-MM-DD)"}.get(str(kind).split("|")[0].strip(), kind)
         raise SourceNotConfigured(
             f"{env_name(source, bad.field_name)} = {bad.field_value!r} is not a valid {kind}: fix the setting "
             "(environment variable or .dlt/config.toml) and run again."

@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="sandbox sources -> ingest N days -> dbt build -> docs (DuckDB)")
     demo.add_argument("--days", type=int, default=14, help="simulated days of change to import (default 14)")
     demo.add_argument("--seed", type=int, default=42, help="sandbox seed: same seed, same data")
-    demo.add_argument("--start-date", type=date.fromisoformat, help="first import day (default: DAYS days ago)")
+    demo.add_argument("--start-date", type=_day, help="first import day, YYYY-MM-DD (default: DAYS days ago)")
     demo.set_defaults(handler=_demo)
 
     nightly = commands.add_parser("nightly", help="every configured source -> dbt build -> docs (what prod runs)")
@@ -73,7 +73,9 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="land a source system's new data in the raw zone")
     ingest.add_argument("source", choices=sources)
-    ingest.add_argument("--today", type=date.fromisoformat, help="business day to import as (default: today)")
+    ingest.add_argument(
+        "--today", type=_day, help="business day to import as, YYYY-MM-DD, e.g. 2026-12-06 (default: today in London)"
+    )
     ingest.set_defaults(handler=_ingest)
 
     build = commands.add_parser(
@@ -122,6 +124,14 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--base", default="main", help="the base branch for --changed (default main)")
     lint.set_defaults(handler=_lint)
     return parser
+
+
+def _day(value: str) -> date:
+    """A day on the command line: ISO only, so 06/12/2026 is never read as June or December by guess."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a day in the format YYYY-MM-DD (e.g. 2026-12-06)") from None
 
 
 def _demo(args: argparse.Namespace, workspace: Workspace) -> int:

@@ -81,3 +81,36 @@ def test_generate_check_fails_on_a_stale_generated_file(tmp_path):
     contract.write_text(contract.read_text().replace('"Ward name."', '"Name of the electoral ward."'))
     stale = run("generate", "--check", env=env)
     assert stale.returncode == 1 and "_tascomi__sources.yml" in stale.stderr
+
+
+def test_an_empty_base_url_is_one_line_naming_the_variable(home):
+    env = {
+        "DATA_PLATFORM_HOME": str(home),
+        "SOURCES__TASCOMI__BASE_URL": "",
+        "SOURCES__TASCOMI__PUBLIC_KEY": "p",
+        "SOURCES__TASCOMI__PRIVATE_KEY": "k",
+    }
+    result = run("ingest", "tascomi", env=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert "SOURCES__TASCOMI__BASE_URL" in result.stderr and "https://" in result.stderr
+    assert not (home / "lake").exists()
+
+
+def test_a_day_in_another_format_says_the_format_in_the_error_and_the_help(home):
+    result = run("ingest", "tascomi", "--today", "06/12/2026", env={"DATA_PLATFORM_HOME": str(home)})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "'06/12/2026'" in result.stderr and "YYYY-MM-DD" in result.stderr
+    assert "YYYY-MM-DD" in run("ingest", "--help").stdout
+    setting = run(
+        "ingest",
+        "tascomi",
+        env={
+            "DATA_PLATFORM_HOME": str(home),
+            "SOURCES__TASCOMI__BASE_URL": "http://127.0.0.1:9/rest/v1",
+            "SOURCES__TASCOMI__PUBLIC_KEY": "p",
+            "SOURCES__TASCOMI__PRIVATE_KEY": "k",
+            "SOURCES__TASCOMI__TODAY": "06/12/2026",
+        },
+    )
+    assert setting.returncode == 2 and "SOURCES__TASCOMI__TODAY" in setting.stderr and "YYYY-MM-DD" in setting.stderr

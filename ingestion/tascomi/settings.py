@@ -4,10 +4,12 @@ SOURCES__TASCOMI__BASE_URL / __PUBLIC_KEY / __PRIVATE_KEY, .dlt/secrets.toml and
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from dlt.common.configuration import configspec
 from dlt.common.typing import TSecretStrValue
 
+from core.errors import SourceNotConfigured
 from core.settings import SourceSettings, load_source_settings
 
 SOURCE = "tascomi"
@@ -29,4 +31,16 @@ class TascomiSettings(SourceSettings):
 
 
 def load_settings(**overrides: Any) -> TascomiSettings:
-    return load_source_settings(TascomiSettings, SOURCE, **overrides)
+    settings = load_source_settings(TascomiSettings, SOURCE, **overrides)
+    _check_base_url(settings.base_url)
+    return settings
+
+
+def _check_base_url(value: str | None) -> None:
+    """An empty or scheme-less base URL would fail deep inside requests ("No scheme supplied"): say which setting."""
+    parts = urlsplit((value or "").strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SourceNotConfigured(
+            f"SOURCES__TASCOMI__BASE_URL = {value!r} is not a URL: set it to the council's vendor API, e.g. "
+            "https://<council>-planning.idoxcloud.com/rest/v1 (environment or .dlt/config.toml [sources.tascomi])."
+        )

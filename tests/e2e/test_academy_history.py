@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from core.masking_key import masking_key, set_duckdb_key
 from core.workspace import Workspace
 from data_platform import dbt
 from ingestion.academy import ingest, load_settings
@@ -82,6 +83,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def query(database: Path, sql: str) -> list[tuple]:
     with duckdb.connect(str(database)) as con:  # the settings of dbt's connection, still open in-process
+        # masked staging columns are hashed at query time with the workspace's key (core/masking_key.py)
+        set_duckdb_key(con, masking_key(database.parent, str(database.parent / "lake")))
         return con.execute(sql).fetchall()
 
 
