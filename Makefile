@@ -1,7 +1,8 @@
 # The two commands a newcomer needs:
 #   make demo   set everything up, then run the main job on DuckDB with the sandbox sources
 #   make test   set everything up, then run every check and test (what CI runs)
-# Others: make generate (rewrite the dbt files derived from the contracts), make lint (fix style), make audit
+# Others: make generate (rewrite the dbt files derived from the contracts), make lint (fix style), make nightly
+# (long property runs), make audit
 # (known vulnerabilities in the pinned dependencies; needs the PyPI JSON API or OSV, which CI has).
 SHELL := /bin/bash
 VENV := .venv
@@ -11,7 +12,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RUNTIME__DLTHUB_TELEMETRY := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint setup clean browser generate audit actionlint
+.PHONY: demo test nightly lint setup clean browser generate audit actionlint
 
 # PostgreSQL (Debian's package) for the Academy replica sandbox: targets postgres, academy-replica.
 include sandbox/postgres.mk
@@ -27,6 +28,10 @@ test: $(STAMP) browser postgres
 	$(VENV)/bin/sqlfluff lint
 	$(MAKE) --no-print-directory actionlint
 	$(VENV)/bin/pytest --numprocesses auto --dist loadfile  # one worker per core; a module stays on one worker
+
+# Long property runs (thousands of generated vendor faults), left out of `make test`.
+nightly: $(STAMP)
+	$(VENV)/bin/pytest -m nightly -q
 
 generate: $(STAMP)
 	$(VENV)/bin/data-platform generate

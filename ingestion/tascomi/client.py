@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from email.utils import parsedate_to_datetime
@@ -15,7 +15,7 @@ import requests
 
 from core.errors import SourceNotConfigured, SourceRefused, SourceSentGarbage, SourceUnavailable
 from core.http import PASSING, RetryingHttp
-from core.paging import SeriesCheck, SeriesMismatch
+from core.paging import SeriesCheck, SeriesMismatch, count_header
 from core.retry import Transient
 from core.settings import LONDON
 from ingestion.tascomi.auth import auth_headers
@@ -51,8 +51,8 @@ class Page:
     status: int
     url: str
     records: list[dict[str, Any]]
-    count: int | None  # X-Number-Of-Results, when sent
-    per_page: int | None  # X-Results-Per-Page, when sent
+    count: str | None  # X-Number-Of-Results as sent (None: not sent); core.paging.count_header reads it
+    per_page: str | None  # X-Results-Per-Page as sent
 
 
 class TascomiClient(RetryingHttp):
@@ -66,9 +66,10 @@ class TascomiClient(RetryingHttp):
         self._private_key = private_key
         self.vendor_date: date | None = None  # the vendor's own London date, from its last Date header
 
-    def count(self, table: str, last_updated: date | None = None) -> SeriesCheck:
+    def count(self, table: str, last_updated: date | None = None, columns: Iterable[str] = ()) -> SeriesCheck:
         """The first call of a series: how many records, how many a page. A 'no results' answer is confirmed
-        with page 1, so one spurious 202 cannot make a day with records look empty."""
+        with page 1, so one spurious 202 cannot make a day with records look empty. A count or page size that is
+        missing, garbled or negative refuses the series (it was once read as 0: a whole day lost)."""
         params = _filter(last_updated)
         label = _label(table, last_updated)
         first = self._get(table, params)
@@ -76,26 +77,33 @@ class TascomiClient(RetryingHttp):
             confirm = self._get(table, {**params, "page": "1"})
             if confirm.records:
                 raise SeriesMismatch(f"{label}: 'no results' on the count call, but page 1 holds records")
-            return SeriesCheck(label, 0, 1)
-        total, per_page = first.count or 0, first.per_page or 0
-        if total and per_page <= 0:
-            raise SourceSentGarbage(f"{first.url}: {total} results but no usable X-Results-Per-Page header")
-        return SeriesCheck(label, total, max(per_page, 1))
+            return SeriesCheck(label, 0, 1, frozenset(columns), tail_checked=True)
+        where = f"{label} count call"
+        total = count_header("X-Number-Of-Results", first.count, where)
+        per_page = count_header("X-Results-Per-Page", first.per_page, where)
+        if total is None:
+            raise SeriesMismatch(f"{where}: HTTP {first.status} without an X-Number-Of-Results header")
+        if total and not per_page:
+            raise SeriesMismatch(f"{where}: {total} results but no usable X-Results-Per-Page header")
+        return SeriesCheck(label, total, per_page or 1, frozenset(columns))
 
-    def series(self, table: str, last_updated: date | None = None) -> Iterator[Record]:
-        """Every record of `table` (or of one `last_updated` day), page by page, reconciled with the vendor's count.
+    def series(self, table: str, last_updated: date | None = None, columns: Iterable[str] = ()) -> Iterator[Record]:
+        """Every record of `table` (or of one `last_updated` day), page by page, reconciled with the vendor's count
+        (core.paging: `columns`, the table's own, let it refuse a page of another table).
 
         Raises core.paging.SeriesMismatch (after yielding what it had) when the pages do not add up: the caller
         discards the step and retries it."""
-        check = self.count(table, last_updated)
+        check = self.count(table, last_updated, columns)
         params = _filter(last_updated)
         index = 0
         for number in range(1, check.pages + 1):
             page = self._get(table, {**params, "page": str(number)})
-            check.page(number, [_key(r) for r in page.records], page.count)
+            check.page(number, page.records, count_header("X-Number-Of-Results", page.count, page.url))
             for values in page.records:
                 yield Record(values, page.url, index)
                 index += 1
+        if not check.tail_checked:  # one request more: the page after the last must be empty
+            check.beyond_last(self._get(table, {**params, "page": str(check.pages + 1)}).records)
         check.finish()
 
     def _get(self, table: str, params: dict[str, str]) -> Page:
@@ -128,8 +136,8 @@ class TascomiClient(RetryingHttp):
             )
         if status >= 400:
             raise SourceSentGarbage(f"Tascomi answered HTTP {status} for {response.url}: {response.text[:200]}")
-        return Page(status, response.url, _records(response), _int_header(response, "X-Number-Of-Results"),
-                    _int_header(response, "X-Results-Per-Page"))  # fmt: skip
+        return Page(status, response.url, _records(response), response.headers.get("X-Number-Of-Results"),
+                    response.headers.get("X-Results-Per-Page"))  # fmt: skip
 
     def observe(self, response: requests.Response) -> None:
         self._note_vendor_date(response)
@@ -160,11 +168,6 @@ def _label(table: str, last_updated: date | None) -> str:
     return f"{table} ({'last_updated ' + last_updated.isoformat() if last_updated else 'full pull'})"
 
 
-def _int_header(response: requests.Response, name: str) -> int | None:
-    value = response.headers.get(name, "").strip()
-    return int(value) if value.isdigit() else None
-
-
 def _records(response: requests.Response) -> list[dict[str, Any]]:
     if response.status_code == NO_RESULTS or not response.content.strip():
         return []
@@ -177,9 +180,3 @@ def _records(response: requests.Response) -> list[dict[str, Any]]:
     if not all(isinstance(item, dict) for item in body):
         raise _Malformed("an array holding something other than objects")
     return body
-
-
-def _key(record: dict[str, Any]) -> Any:
-    """What identifies a record when pages are compared: its id, or its whole content when it has none."""
-    record_id = record.get("id")
-    return record_id if record_id is not None else json.dumps(record, sort_keys=True, ensure_ascii=True)

@@ -159,7 +159,8 @@ class _SeriesReader:
 
     def records(self) -> Iterator[Received]:
         unfinished_day = self.today.isoformat()
-        for record in self.client.series(self.table.name, self.step.requested_day):
+        columns = self.table.column_names  # a page of another table is refused, not landed as this one
+        for record in self.client.series(self.table.name, self.step.requested_day, columns):
             self.received += 1
             last_updated = record.values.get(self.table.updated_at) if self.table.updated_at else None
             if self.step.requested_day is None and self.table.load == "daily" and _on_day(last_updated, unfinished_day):

@@ -7,10 +7,11 @@ query parameter values, presence or absence of parameters and method; it fires `
 so a later rule takes over once an earlier one is spent.
 
 A rule's actions run in two phases. Request side, in order until one answers: `delay` waits, `serve_page`
-changes the page asked of upstream, `status` and `disconnect` answer without calling upstream; if none answered,
-upstream is called. Response side, in order, on whatever answer came back: `set_header`, `empty_body`,
-`empty_array`, `raw_body`, `drop_records`, `keep_records`, `mutate_records`. Record actions decode the body as a
-JSON array (a body that is not one passes unchanged) and re-encode it with `json.dumps`.
+changes the page asked of upstream, `serve_path` the resource asked (another table's page), `status` and
+`disconnect` answer without calling upstream; if none answered, upstream is called. Response side, in order, on
+whatever answer came back: `set_header`, `empty_body`, `empty_array`, `raw_body`, `drop_records`, `keep_records`,
+`mutate_records`. Record actions decode the body as a JSON array (a body that is not one passes unchanged) and
+re-encode it with `json.dumps`.
 
     from sandbox.faults import ALWAYS, FaultProxy, keep_records, plus, serve_page, set_header, status
 
@@ -36,6 +37,7 @@ counts, `DELETE /_faults/rules` to clear them, `GET /_faults/requests` for the l
                  {"do": "set_header", "name": "X-Number-Of-Results", "plus": 7}]}
 
 Actions there: status {code, body | body_base64, headers}, disconnect, delay {seconds}, serve_page {page | offset},
+serve_path {resource},
 set_header {name, value | plus} (value null removes it), empty_body, empty_array, raw_body {body | body_base64},
 drop_records {n}, keep_records {n}. `times` null or "always" means always. `mutate_records` is Python only.
 
@@ -59,6 +61,7 @@ from sandbox.faults.rules import (
     plus,
     raw_body,
     serve_page,
+    serve_path,
     set_header,
     status,
 )
@@ -81,6 +84,7 @@ __all__ = [
     "plus",
     "raw_body",
     "serve_page",
+    "serve_path",
     "set_header",
     "status",
 ]

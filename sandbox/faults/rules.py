@@ -265,6 +265,23 @@ class _EditRecords(Action):
         return {"do": self.kind, **self.described}
 
 
+class _ServePath(Action):
+    kind = "serve_path"
+
+    def __init__(self, resource: str) -> None:
+        if not resource or "/" in resource.strip("/"):
+            raise ValueError("serve_path takes one path segment (another resource of the same API)")
+        self.resource = resource.strip("/")
+
+    def before(self, request: ProxyRequest) -> ProxyRequest:
+        parts = urlsplit(request.target)
+        head = parts.path.rstrip("/").rsplit("/", 1)[0]
+        return replace(request, target=f"{head}/{self.resource}" + (f"?{parts.query}" if parts.query else ""))
+
+    def describe(self) -> dict[str, Any]:
+        return {"do": self.kind, "resource": self.resource}
+
+
 def status(code: int, body: bytes | str = b"", headers: Mapping[str, str] | None = None) -> Action:
     """Answer with this status, body and headers, without calling upstream."""
     return _Status(code, body, headers)
@@ -283,6 +300,12 @@ def delay(seconds: float) -> Action:
 def serve_page(page: int | None = None, *, offset: int | None = None) -> Action:
     """Fetch upstream's page `page` (or the asked page + `offset`) instead; X-Page-Number still claims the asked one."""
     return _ServePage(page, offset=offset)
+
+
+def serve_path(resource: str) -> Action:
+    """Fetch upstream's `resource` (the last path segment replaced, query kept) instead: another table's page served
+    as the one asked for."""
+    return _ServePath(resource)
 
 
 def set_header(name: str, value: HeaderValue) -> Action:
@@ -418,6 +441,7 @@ _DECLARATIVE: dict[str, Callable[..., Action]] = {
     "disconnect": disconnect,
     "delay": delay,
     "serve_page": serve_page,
+    "serve_path": serve_path,
     "set_header": set_header,
     "empty_body": empty_body,
     "empty_array": empty_array,

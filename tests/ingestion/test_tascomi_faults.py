@@ -29,8 +29,10 @@ from sandbox.faults import (
     empty_body,
     keep_records,
     mutate_records,
+    plus,
     raw_body,
     serve_page,
+    serve_path,
     set_header,
     status,
 )
@@ -130,7 +132,36 @@ PAGE_FAULTS: dict[str, Callable[[FaultProxy], None]] = {
         query=SERIES,
         absent=["page"],
     ),
+    # issue 15: faults main once passed with exit 0, losing or inventing records
+    "a count header that is not a number (abc)": lambda p: p.add(
+        set_header("X-Number-Of-Results", "abc"), path="applications", query=SERIES, absent=["page"]
+    ),
+    "a count header 'n/a'": lambda p: p.add(
+        set_header("X-Number-Of-Results", "n/a"), path="applications", query=SERIES, absent=["page"]
+    ),
+    "a negative count header": lambda p: p.add(
+        set_header("X-Number-Of-Results", "-5"), path="applications", query=SERIES, absent=["page"]
+    ),
+    "the last record of page 2 replaced by a copy of its first": lambda p: p.add(
+        mutate_records(lambda records: records[:-1] + records[:1]), path="applications", query={**SERIES, "page": 2}
+    ),
+    "page 3's first record equal to page 2's last": lambda p: _first_of_page_3_is_last_of_page_2(p),
+    "a page of documents served as applications page 2": lambda p: p.add(
+        serve_path("documents"), path="applications", query={**SERIES, "page": 2}
+    ),
 }
+
+
+def _first_of_page_3_is_last_of_page_2(proxy: FaultProxy) -> None:
+    """Page 2 passes, remembered; page 3 then starts with page 2's last record instead of its own first."""
+    last_of_page_2: list[dict[str, Any]] = []
+
+    def remember(records: list[dict[str, Any]]) -> None:
+        last_of_page_2[:] = records[-1:]
+
+    proxy.add(mutate_records(remember), path="applications", query={**SERIES, "page": 2})
+    replaced = mutate_records(lambda records: last_of_page_2 + records[1:])
+    proxy.add(replaced, path="applications", query={**SERIES, "page": 3})
 
 
 @pytest.mark.parametrize("fault", list(PAGE_FAULTS))
@@ -142,13 +173,28 @@ def test_a_paging_fault_is_reconciled_and_retried_so_nothing_is_lost(fault, vend
     assert landed(workspace) == clean_lake((0, 1), clean_root)
 
 
-@pytest.mark.parametrize(
-    "fault", ["202 on a page call", "a page shorter than X-Results-Per-Page", "page N answered with page N-1's records"]
+PERSISTENT_FAULTS: dict[str, Callable[[FaultProxy], None]] = {
+    name: PAGE_FAULTS[name]
+    for name in (
+        "202 on a page call",
+        "a page shorter than X-Results-Per-Page",
+        "page N answered with page N-1's records",
+        "a count header that is not a number (abc)",
+        "the last record of page 2 replaced by a copy of its first",
+        "a page of documents served as applications page 2",
+    )
+}
+# A count that is stale on every response of the series (the count call and every page agree): 5 too low.
+PERSISTENT_FAULTS["a stale count, 5 too low on every response"] = lambda p: p.add(
+    set_header("X-Number-Of-Results", plus(-5)), path="applications", query=SERIES
 )
+
+
+@pytest.mark.parametrize("fault", list(PERSISTENT_FAULTS))
 def test_a_persistent_paging_fault_fails_the_step_with_the_cursor_unmoved(fault, vendor, proxy, workspace, clean_root):
     run(vendor, proxy, workspace, FIRST_IMPORT)
     before = cursor(workspace)
-    PAGE_FAULTS[fault](proxy)
+    PERSISTENT_FAULTS[fault](proxy)
     proxy.rules[-1].times = ALWAYS
     with pytest.raises(SourceIncomplete, match="cursor did not move"):
         run(vendor, proxy, workspace, DAY1, series_attempts=2)
@@ -157,6 +203,33 @@ def test_a_persistent_paging_fault_fails_the_step_with_the_cursor_unmoved(fault,
     proxy.clear()
     run(vendor, proxy, workspace, DAY1)
     assert landed(workspace) == clean_lake((0, 1), clean_root)
+
+
+# --------------------------------------------------------------------------------------- a refused day loses nothing
+
+DAYS = (0, 1, 2, 3)
+FAULTED = FIRST_IMPORT + timedelta(days=2)  # its run reads the series of the day before, whose records change again
+ONE_SHOT: dict[str, Callable[[FaultProxy, dict[str, str]], None]] = {
+    # on main this was SourceSentGarbage, never read again: the day exited 2 and versions changed the next day were
+    # never served again
+    "X-Results-Per-Page missing on the count call": lambda p, series: p.add(
+        set_header("X-Results-Per-Page", None), path="applications", query=series, absent=["page"]
+    ),
+    "a page of documents served as applications page 2": lambda p, series: p.add(
+        serve_path("documents"), path="applications", query={**series, "page": 2}
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", list(ONE_SHOT))
+def test_a_one_shot_fault_is_read_again_in_the_run_so_no_version_is_lost(fault, vendor, proxy, workspace, clean_root):
+    for n in DAYS:
+        today = FIRST_IMPORT + timedelta(days=n)
+        if today == FAULTED:
+            ONE_SHOT[fault](proxy, {"last_updated": (today - timedelta(days=1)).isoformat()})
+        run(vendor, proxy, workspace, today)
+    assert any(r.rule for r in proxy.requests), "the fault never fired: the test would prove nothing"
+    assert landed(workspace) == clean_lake(DAYS, clean_root), "every version served on every day landed once"
 
 
 # --------------------------------------------------------------------------------------- a day that cannot be right

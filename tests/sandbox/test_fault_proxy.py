@@ -33,6 +33,7 @@ from sandbox.faults import (
     plus,
     raw_body,
     serve_page,
+    serve_path,
     set_header,
     status,
 )
@@ -615,3 +616,16 @@ def test_command_line_proxy_with_rules_from_a_file(tmp_path, tascomi_sandbox):
         process.terminate()
         process.wait(timeout=5)
         process.stdout.close()
+
+
+def test_serve_path_answers_with_another_resource_keeping_the_query(tascomi_sandbox, vendor, proxy):
+    documents = vendor.direct("documents?page=2")
+    proxy.add(serve_path("documents"), path="applications", query={"page": 2})
+    reply = vendor.get("applications?page=2")
+    assert reply[2] == documents[2], "the other table's page, byte for byte"
+    assert tascomi_sandbox.requests[-1]["path"].endswith("/documents")
+    assert tascomi_sandbox.requests[-1]["query"] == {"page": "2"}
+    assert rule_from_json({"actions": [{"do": "serve_path", "resource": "documents"}]}).actions[0].describe() == {
+        "do": "serve_path",
+        "resource": "documents",
+    }
