@@ -1,9 +1,8 @@
 # The two commands a newcomer needs:
 #   make demo   set everything up, then run the main job on DuckDB with the sandbox sources
 #   make test   set everything up, then run every check and test (what CI runs)
-# Others: make generate (rewrite the dbt files derived from the contracts), make lint (fix style), make nightly
-# (long property runs), make audit
-# (known vulnerabilities in the pinned dependencies; needs the PyPI JSON API or OSV, which CI has).
+# Others: make generate (rewrite the dbt files derived from the contracts), make lint (fix style), make nightly (long
+# property runs), make audit (known vulnerabilities in the pinned dependencies; needs the PyPI JSON API or OSV, which CI has).
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python

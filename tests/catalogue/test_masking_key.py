@@ -4,24 +4,34 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from core.masking_key import files_holding
-from data_platform.dbt import connect_duckdb
+from core.masking_key import files_holding, set_duckdb_key
 
 # The key main used to commit for local builds: it must not unlock anything any more.
 FORMER_COMMITTED_KEY = "local-development-only-not-a-secret"
 
 
-def test_the_key_is_nowhere_the_build_wrote(built):
+def warehouse_copy(built: dict, tmp_path: Path) -> Path:
+    """A private copy of the built warehouse (with its write-ahead log): the worker that built it keeps dbt's
+    connection open, and DuckDB lets one process open a file at a time."""
+    source = built["result"].duckdb_file
+    for name in (source.name, source.name + ".wal"):
+        if (source.parent / name).exists():
+            shutil.copy2(source.parent / name, tmp_path / name)
+    return tmp_path / source.name
+
+
+def test_the_key_is_nowhere_the_build_wrote(built, tmp_path):
     key = built["masking_key"]
     home = built["workspace"].home
     assert (home / "target" / "manifest.json").exists() and built["page"].exists()
     assert not files_holding(key, home), "the masking key is in a file of the built workspace"
-    with duckdb.connect(str(built["result"].duckdb_file)) as con:
+    with duckdb.connect(str(warehouse_copy(built, tmp_path))) as con:
         definitions = con.execute(
             "select sql from duckdb_views() where sql is not null union all "
             "select sql from duckdb_tables() where sql is not null union all "
@@ -43,8 +53,8 @@ def test_the_scan_finds_a_planted_key(built, tmp_path):
     assert files_holding(built["masking_key"], tmp_path) == [planted]
 
 
-def test_a_plain_duckdb_client_gets_an_error_not_an_unkeyed_hash(built):
-    with duckdb.connect(str(built["result"].duckdb_file)) as con:
+def test_a_plain_duckdb_client_gets_an_error_not_an_unkeyed_hash(built, tmp_path):
+    with duckdb.connect(str(warehouse_copy(built, tmp_path))) as con:
         with pytest.raises(duckdb.Error, match="masking key is not set"):
             con.execute("select forename from planning_refined.stg_tascomi__contacts where forename is not null")
         unmasked = con.execute("select count(*) from planning_refined.stg_tascomi__contacts").fetchone()[0]
@@ -56,9 +66,10 @@ def masked_with(key: str, value: str) -> str:
     return hashlib.sha256(f"{key}|{value}".encode()).hexdigest()
 
 
-def test_a_masked_forename_cannot_be_relinked_without_the_key(built):
+def test_a_masked_forename_cannot_be_relinked_without_the_key(built, tmp_path):
     """An attacker holds every real forename (the raw zone's, a perfect candidate list) and the masked column."""
-    with connect_duckdb(built["workspace"], key=built["masking_key"]) as con:
+    with duckdb.connect(str(warehouse_copy(built, tmp_path))) as con:
+        set_duckdb_key(con, built["masking_key"])  # as dbt's connections are given it
         masked = {
             row[0]
             for row in con.execute(
