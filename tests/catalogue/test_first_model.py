@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 spec = importlib.util.spec_from_file_location("playbook_walk", Path(__file__).parents[1] / "docs" / "playbook_walk.py")
 walk = importlib.util.module_from_spec(spec)
@@ -15,6 +16,11 @@ sys.modules[spec.name] = walk  # dataclasses look their module up there
 spec.loader.exec_module(walk)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 16's write-audit-publish stages `data-platform build --select` in <schema>__staging, where the new "
+    "model's parents are not: step 3 of the Playbook page needs a build that defers to the live trusted zone (open)",
+)
 def test_a_new_analyst_adds_a_model_in_five_actions_following_the_playbook(built, tmp_path):
     actions = walk.actions()
     assert len(actions) == 5, [a.name for a in actions]
