@@ -215,6 +215,9 @@ def build_and_publish(
         line = outcome(result)
     except DbtFailed as failure:
         line = str(failure)
+    from data_platform.catalogue import keep_build_results
+
+    keep_build_results(workspace.dbt_target_dir)  # the catalogue reports this build's tests, not the publish step
     args = {
         "build_id": build_id,
         "built_at": built_at,
