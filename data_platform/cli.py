@@ -83,7 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--target", help="dbt target from profiles.yml (default dev)")
     build.add_argument("--full-refresh", action="store_true", help="rebuild history from raw")
-    build.add_argument("--select", help="dbt node selection (builds the trusted zone's models into <schema>__staging)")
+    build.add_argument(
+        "--select", help="dbt node selection: its trusted models are tested in <schema>__staging, then published"
+    )
     build.set_defaults(handler=_build)
 
     docs = commands.add_parser("docs", help="generate the data catalogue site (dbt docs, one page)")
@@ -162,11 +164,9 @@ def _ingest(args: argparse.Namespace, workspace: Workspace) -> int:
 def _build(args: argparse.Namespace, workspace: Workspace) -> int:
     from data_platform import dbt
 
-    if args.select:
-        dbt.build(workspace, target=args.target, full_refresh=args.full_refresh, select=args.select, stage_trusted=True)
-        print("a selected build publishes nothing: its trusted-zone models are in <schema>__staging")
-        return 0
-    _, published = dbt.build_and_publish(workspace, target=args.target, full_refresh=args.full_refresh)
+    _, published = dbt.build_and_publish(
+        workspace, target=args.target, full_refresh=args.full_refresh, select=args.select
+    )
     print(published.line())
     if not published.published:
         raise dbt.TrustedNotPublished(f"the build failed: {published.outcome}; the last good trusted zone stays live")

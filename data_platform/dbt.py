@@ -117,15 +117,12 @@ def build(
     select: str | None = None,
     quiet: bool = False,
     progress: Progress = print,
-    stage_trusted: bool = False,
 ) -> dbtRunnerResult:
-    """dbt build of what the lake can feed: sources switched off or never imported are left out (one line each).
-    stage_trusted: the trusted zone's models land in <schema>__staging and nothing is published (a partial build,
-    e.g. `data-platform build --select`, never replaces part of the live trusted zone); build_and_publish publishes."""
+    """dbt build of what the lake can feed, straight into the live schemas (tests and benchmarks; the commands and
+    jobs publish through build_and_publish): sources switched off or never imported are left out (one line each)."""
     sources = included_sources(workspace, progress)
-    variables = {**sources.dbt_vars(), **({"trusted_staging": True} if stage_trusted else {})}
     args = build_args(sources, full_refresh, select)
-    return run_dbt(workspace, *args, target=target, quiet=quiet, extra_vars=variables)
+    return run_dbt(workspace, *args, target=target, quiet=quiet, extra_vars=sources.dbt_vars())
 
 
 def included_sources(workspace: Workspace, progress: Progress = print) -> BuiltSources:
@@ -181,9 +178,12 @@ class PublishedBuild:
     published: bool
     outcome: str
     live: str | None  # "<build id> built <UTC time>" of the live trusted zone, None when none was ever published
+    selection: bool = False  # a `build --select`: only its trusted models were published
 
     def line(self) -> str:
         live = self.live or "none: nothing has been published yet"
+        if self.published and self.selection:
+            return f"trusted zone: the selected models of build {self.build_id} published; last whole build: {live}"
         if self.published:
             return f"trusted zone: build {self.build_id} published; live: {live}"
         return f"trusted zone: build {self.build_id} NOT published (its build or tests failed); still live: {live}"
@@ -199,18 +199,22 @@ def build_and_publish(
     full_refresh: bool = False,
     quiet: bool = False,
     progress: Progress = print,
+    select: str | None = None,
 ) -> tuple[dbtRunnerResult | None, PublishedBuild]:
     """Write-audit-publish (invariant 7): build and test everything with the trusted zone in staging schemas, then
     publish it as a whole (macros/publish/publish_trusted.sql), or, when anything failed, record the attempt and leave
-    the last good build live. Returns dbt's result (None when the build failed) and what was published."""
+    the last good build live. Returns dbt's result (None when the build failed) and what was published.
+    select (an analyst's `build --select m+`): the unselected trusted tables are read from the live zone (views in the
+    staging schemas) and only the selected trusted models are published, once all of their tests passed; the live
+    build stays the last whole one."""
     sources = included_sources(workspace, progress)
-    variables = {**sources.dbt_vars(), "trusted_staging": True}
+    variables = {**sources.dbt_vars(), "trusted_staging": True, **({"trusted_selection": True} if select else {})}
     build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     built_at = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
     result: dbtRunnerResult | None = None
     try:
         result = run_dbt(
-            workspace, *build_args(sources, full_refresh), target=target, quiet=quiet, extra_vars=variables
+            workspace, *build_args(sources, full_refresh, select), target=target, quiet=quiet, extra_vars=variables
         )
         line = outcome(result)
     except DbtFailed as failure:
@@ -225,12 +229,20 @@ def build_and_publish(
         "sources_left_out": list(sources.left_out),
         "publish": result is not None,
         "outcome": line,
+        **({"only": built_models(result)} if select else {}),
     }
     run_dbt(
         workspace, "run-operation", "publish_trusted", "--args", json.dumps(args), target=target, quiet=quiet,
         extra_vars=variables,
     )  # fmt: skip
-    return result, PublishedBuild(build_id, result is not None, line, live_build(workspace, target))
+    return result, PublishedBuild(build_id, result is not None, line, live_build(workspace, target), bool(select))
+
+
+def built_models(result: dbtRunnerResult | None) -> list[str]:
+    """The models a build made (run results), for publishing a selection; none when the build failed."""
+    if result is None:
+        return []
+    return sorted(r.node.unique_id for r in result.result.results if r.node.resource_type == "model")
 
 
 def live_build(workspace: Workspace, target: str | None = None) -> str | None:

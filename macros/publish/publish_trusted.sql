@@ -9,6 +9,10 @@
                platform_monitoring.published_builds as `published`;
       failed   the same with publish: false: nothing is swapped, the attempt is recorded as `not published` and the
                last published build stays live.
+      selected an analyst's `build --select m+` (var trusted_selection): prepare_trusted_staging puts a view of each
+               unselected live trusted table in the staging schemas, so selected models read the live zone; `only`
+               names the models the build made, and just those are published (`published selection`); the live
+               build stays the last whole one.
 
     DuckDB: one transaction, so a reader sees the old zone or the new one, never a mix.
     Athena: Glue has no multi-table transaction. Each Iceberg table is swapped by a Glue rename of the tested staged
@@ -16,18 +20,18 @@
     window in which some tables are the new build and others the old is the few seconds of renames, and
     published_builds is written last, so it never names a build that is not wholly live.
 -#}
-{% macro publish_trusted(build_id, built_at, sources_built=[], sources_left_out=[], publish=true, outcome='') %}
+{% macro publish_trusted(build_id, built_at, sources_built=[], sources_left_out=[], publish=true, outcome='', only=none) %}
     {%- if not var('trusted_staging', false) -%}
         {{ exceptions.raise_compiler_error("publish_trusted swaps the staged trusted zone into place: run it with --vars '{trusted_staging: true}', as the build was.") }}
     {%- endif -%}
-    {{ return(adapter.dispatch('publish_trusted', 'council_data_platform')(build_id, built_at, sources_built, sources_left_out, publish, outcome)) }}
+    {{ return(adapter.dispatch('publish_trusted', 'council_data_platform')(build_id, built_at, sources_built, sources_left_out, publish, outcome, only)) }}
 {% endmacro %}
 
 
-{% macro trusted_nodes() %}
-    {#- Every trusted-zone model of the project: (node, staged relation, live relation). -#}
+{% macro trusted_nodes(only=none) %}
+    {#- Every trusted-zone model of the project, or those named in only: (node, staged relation, live relation). -#}
     {%- set found = [] -%}
-    {%- for node in graph.nodes.values() if is_trusted_node(node) and node.config.materialized in ('table', 'incremental') -%}
+    {%- for node in graph.nodes.values() if is_trusted_node(node) and node.config.materialized in ('table', 'incremental') and (only is none or node.unique_id in only) -%}
         {%- set staged = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias, type='table') -%}
         {%- set live = api.Relation.create(database=node.database, schema=node.schema[:-('__staging' | length)], identifier=node.alias, type='table') -%}
         {%- do found.append((node, staged, live)) -%}
@@ -41,12 +45,12 @@
 {% endmacro %}
 
 
-{% macro published_builds_row(build_id, built_at, sources_built, sources_left_out, publish, outcome, tables) %}
+{% macro published_builds_row(build_id, built_at, sources_built, sources_left_out, publish, outcome, tables, only=none) %}
     {%- set values = [
         "'" ~ build_id ~ "'",
         "cast('" ~ built_at ~ "' as " ~ dbt.type_timestamp() ~ ")",
         ("cast('" ~ modules.datetime.datetime.utcnow().isoformat(sep=' ', timespec='seconds') ~ "' as " ~ dbt.type_timestamp() ~ ")") if publish else "cast(null as " ~ dbt.type_timestamp() ~ ")",
-        "'published'" if publish else "'not published: the build or its tests failed'",
+        ("'published'" if only is none else "'published selection'") if publish else "'not published: the build or its tests failed'",
         "'" ~ (sources_built | join(',')) ~ "'",
         "'" ~ (sources_left_out | join(',')) ~ "'",
         tables | string,
@@ -70,12 +74,12 @@
 {%- endmacro %}
 
 
-{% macro duckdb__publish_trusted(build_id, built_at, sources_built, sources_left_out, publish, outcome) %}
+{% macro duckdb__publish_trusted(build_id, built_at, sources_built, sources_left_out, publish, outcome, only) %}
     {#- dbt opens the connection's transaction with the first statement: everything below is in it, then committed. -#}
     {%- set statements = ['create schema if not exists ' ~ published_builds_relation().schema, published_builds_ddl()] -%}
     {%- set state = namespace(tables=0) -%}
     {%- if publish -%}
-        {%- for node, staged, live in trusted_nodes() -%}
+        {%- for node, staged, live in trusted_nodes(only) -%}
             {%- if adapter.get_relation(staged.database, staged.schema, staged.identifier) is not none -%}
                 {%- do statements.append('create schema if not exists ' ~ live.schema) -%}
                 {%- do statements.append('create or replace table ' ~ live ~ ' as select * from ' ~ staged) -%}
@@ -85,19 +89,19 @@
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- do statements.append(published_builds_row(build_id, built_at, sources_built, sources_left_out, publish, outcome, state.tables)) -%}
+    {%- do statements.append(published_builds_row(build_id, built_at, sources_built, sources_left_out, publish, outcome, state.tables, only)) -%}
     {%- do run_query(statements | join(';\n')) -%}
     {%- do adapter.commit() -%}
     {%- do log('publish_trusted: build ' ~ build_id ~ (' published, ' ~ state.tables ~ ' trusted tables' if publish else ' not published'), info=true) -%}
 {% endmacro %}
 
 
-{% macro athena__publish_trusted(build_id, built_at, sources_built, sources_left_out, publish, outcome) %}
+{% macro athena__publish_trusted(build_id, built_at, sources_built, sources_left_out, publish, outcome, only) %}
     {%- do run_query('create database if not exists `' ~ published_builds_relation().schema ~ '`') -%}
     {%- do run_query(published_builds_ddl() ~ " location '" ~ target.s3_data_dir.rstrip('/') ~ "/" ~ published_builds_relation().schema ~ "/published_builds/' tblproperties ('table_type' = 'ICEBERG')") -%}
     {%- set state = namespace(tables=0) -%}
     {%- if publish -%}
-        {%- for node, staged, live in trusted_nodes() -%}
+        {%- for node, staged, live in trusted_nodes(only) -%}
             {%- set found = adapter.get_relation(staged.database, staged.schema, staged.identifier) -%}
             {%- set existing = adapter.get_relation(live.database, live.schema, live.identifier) -%}
             {%- if existing is not none -%}
@@ -110,7 +114,7 @@
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- do run_query(published_builds_row(build_id, built_at, sources_built, sources_left_out, publish, outcome, state.tables)) -%}
+    {%- do run_query(published_builds_row(build_id, built_at, sources_built, sources_left_out, publish, outcome, state.tables, only)) -%}
 {% endmacro %}
 
 
@@ -132,6 +136,20 @@
             {%- do adapter.drop_schema(relation) -%}
             {%- do adapter.create_schema(relation) -%}
         {%- endfor -%}
+        {%- if var('trusted_selection', false) -%}
+            {#- A selected build reads the trusted tables it does not rebuild from the live zone. run_query opens a
+                transaction the hook never commits: commit it, or the models' connections would not see the views. -#}
+            {%- set views = [] -%}
+            {%- for node, staged, live in trusted_nodes() if node.unique_id not in selected_resources -%}
+                {%- if adapter.get_relation(live.database, live.schema, live.identifier) is not none -%}
+                    {%- do views.append('create or replace view ' ~ staged ~ ' as select * from ' ~ live) -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- if views -%}
+                {%- do run_query(views | join(';\n')) -%}
+                {%- do adapter.commit() -%}
+            {%- endif -%}
+        {%- endif -%}
         select 1 as trusted_staging_ready
     {%- endif -%}
 {% endmacro %}

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import duckdb
-import pytest
 
 spec = importlib.util.spec_from_file_location("playbook_walk", Path(__file__).parents[1] / "docs" / "playbook_walk.py")
 walk = importlib.util.module_from_spec(spec)
@@ -16,11 +15,6 @@ sys.modules[spec.name] = walk  # dataclasses look their module up there
 spec.loader.exec_module(walk)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16's write-audit-publish stages `data-platform build --select` in <schema>__staging, where the new "
-    "model's parents are not: step 3 of the Playbook page needs a build that defers to the live trusted zone (open)",
-)
 def test_a_new_analyst_adds_a_model_in_five_actions_following_the_playbook(built, tmp_path):
     actions = walk.actions()
     assert len(actions) == 5, [a.name for a in actions]
@@ -48,7 +42,15 @@ def test_a_new_analyst_adds_a_model_in_five_actions_following_the_playbook(built
             "select count(distinct coalesce(ward_name, 'unknown')), count(*) "
             "from planning_trusted.planning_applications where not is_ceased"
         ).fetchone()
+        statuses = [
+            row[0]
+            for row in con.execute(
+                "select status from platform_monitoring.published_builds order by coalesce(published_at, built_at)"
+            ).fetchall()
+        ]
     assert (wards, applications) == expected and applications > 0
+    # The selected build published its own model only; the last whole build stays the live one.
+    assert statuses[-1] == "published selection" and "published" in statuses[:-1]
 
 
 def test_check_names_what_the_scaffold_leaves_to_fill(built, tmp_path):
