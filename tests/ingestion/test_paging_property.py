@@ -168,7 +168,8 @@ def hides_a_smaller_day(vendor: Vendor) -> bool:
     smaller day, which no reconciliation of one series can tell from a real one (see the module docstring)."""
     lowered = any(kind == "count_delta" and arg < 0 for kind, _, arg in vendor.faults)
     no_results = {target for kind, target, _ in vendor.faults if kind == "status_202"}
-    says_empty = "every" in no_results or {"count", 1} <= no_results  # 'no results', confirmed by page 1
+    emptied = {target for kind, target, _ in vendor.faults if kind in {"status_202", "empty_body", "empty_array"}}
+    says_empty = "every" in no_results or ("count" in no_results and 1 in emptied)  # 'no results', confirmed by page 1
     return says_empty or (lowered and any(kind in TRUNCATING for kind, _, _ in vendor.faults))
 
 
