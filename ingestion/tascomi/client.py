@@ -115,7 +115,7 @@ class TascomiClient(RetryingHttp):
             )
         except _Malformed as error:
             raise SourceSentGarbage(
-                f"Tascomi kept answering {url} {params} with something that is not a JSON array of records "
+                f"Tascomi kept answering {url} {params} with something that cannot be read as a JSON array of records "
                 f"({error}); nothing from this step was landed. Report it to the vendor."
             ) from None
         except PASSING as error:
@@ -169,12 +169,19 @@ def _label(table: str, last_updated: date | None) -> str:
 
 
 def _records(response: requests.Response) -> list[dict[str, Any]]:
-    if response.status_code == NO_RESULTS or not response.content.strip():
+    if not response.content.strip():
         return []
     try:
         body = json.loads(response.content)
     except ValueError as error:
+        if response.status_code == NO_RESULTS:
+            return []  # a 'no results' answer may carry a message; only records in it would contradict it
         raise _Malformed(f"not JSON ({error})") from error
+    if response.status_code == NO_RESULTS:
+        if isinstance(body, list) and body:
+            # trusting the status would drop these records, trusting the body would ignore the status
+            raise _Malformed(f"HTTP 202 'no results' with {len(body)} record(s) in its body")
+        return []
     if not isinstance(body, list):
         raise _Malformed(f"a JSON {type(body).__name__}, not an array")
     if not all(isinstance(item, dict) for item in body):

@@ -232,6 +232,7 @@ def named(*faults: tuple[str, Any, Any]) -> Vendor:
 @example(vendor=named(("serve_page", 2, 3), ("serve_page", 3, 2)))  # pages 2 and 3 swapped: nothing lost
 @example(vendor=named(("shuffle", 2, 7)))  # records reordered within a page: nothing lost
 @example(vendor=Vendor(a_day(1), [], 1, [("status_202", "count", None), ("shorten", "every", 1)]))  # blind spot
+@example(vendor=Vendor(a_day(1), [], 1, [("status_202", "every", None), ("shift", "every", 1)]))  # 202 with records
 def test_every_record_lands_exactly_once_or_the_series_is_refused(server, vendor):
     check_invariant(server, vendor)
 

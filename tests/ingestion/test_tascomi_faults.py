@@ -264,7 +264,7 @@ def test_a_day_after_the_vendors_own_clock_is_refused_and_lands_nothing(vendor, 
 
 def test_a_body_that_is_not_an_array_of_records_is_retried_then_reported(vendor, proxy, workspace):
     proxy.add(raw_body(b'{"error": "maintenance"}'), path="applications", present=["page"], times=ALWAYS)
-    with pytest.raises(SourceSentGarbage, match="not a JSON array"):
+    with pytest.raises(SourceSentGarbage, match="cannot be read as a JSON array"):
         run(vendor, proxy, workspace, FIRST_IMPORT, max_attempts=2)
     assert raw_rows(workspace.home, "applications") == []
 
