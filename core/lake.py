@@ -5,7 +5,7 @@ Layout (a local folder or s3://), the council's partition convention:
         {load_id}.{file_id}.parquet
 
 Every raw row carries the vendor's columns as text under the vendor's own names, plus RAW_METADATA_COLUMNS (declared
-here once: `data-platform generate` writes the dbt copy, macros/generated/raw_metadata.sql) and dlt's two columns.
+here once: `data-platform generate` writes the dbt copy, macros/generated/platform_sources.sql) and dlt's two columns.
 """
 
 from __future__ import annotations

@@ -48,8 +48,8 @@
         {{ return(relation) }}
     {%- endif -%}
     {%- set columns = [] -%}
-    {%- for column in platform_sources()[source_name].tables[table_name].columns + raw_metadata_columns() -%}
-        {%- do columns.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ adapter.quote(column[0])) -%}
+    {%- for column in source_table_columns(source_name, table_name) + (raw_metadata_columns() | map('first') | list) -%}
+        {%- do columns.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ adapter.quote(column)) -%}
     {%- endfor -%}
     {{ return('(select ' ~ (columns | join(', ')) ~ ' where 1 = 0)') }}
 {% endmacro %}

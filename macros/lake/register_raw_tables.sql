@@ -1,6 +1,6 @@
 {#-
     Registers the raw zone for Athena: one Glue external table per table of every registered source's contract
-    (platform_sources(), generated from ingestion/<source>/contract/), in database raw_<department>_<source> (the
+    (platform_sources() and the sources YAML, generated from ingestion/<source>/contract/), in database raw_<department>_<source> (the
     table's own department: a source can span several, see raw_table_statements), over the
     parquet files dlt lands, so the staging views can read them. Every contract column is a string (raw keeps every
     source value as text), plus the raw metadata columns (core/lake.py).
@@ -47,7 +47,7 @@
 {% macro raw_table_statements(lake_root=none, source_name=none, replace=false) %}
     {#- The DDL statements register_raw_tables runs, one string each (Athena takes one statement per query):
         every table of every registered source (or of source_name), plus each source's import_log and
-        rejected_records, from platform_sources() (generated from the contracts). -#}
+        rejected_records, from platform_sources() and source_table_columns() (generated from the contracts). -#}
     {%- set root = raw_lake_root(lake_root) -%}
     {%- set sources = platform_sources() -%}
     {%- if source_name is not none and source_name not in sources -%}
@@ -68,8 +68,8 @@
         {%- set tables = [] -%}
         {%- for table_name, table in source.tables.items() | sort -%}
             {%- set columns = [] -%}
-            {%- for column in table.columns -%}
-                {%- do columns.append([column[0], 'text']) -%}
+            {%- for column in source_table_columns(name, table_name) -%}
+                {%- do columns.append([column, 'text']) -%}
             {%- endfor -%}
             {%- do tables.append((table_name, table.department, columns, [])) -%}
         {%- endfor -%}

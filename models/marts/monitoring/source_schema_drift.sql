@@ -14,9 +14,9 @@ contract_columns as (
 
     {%- set rows = [] %}
     {%- for source_name, source in sources.items() %}
-        {%- for table_name, table in source.tables.items() %}
-            {%- for column in table.columns %}
-                {%- do rows.append("('" ~ source_name ~ "', '" ~ table_name ~ "', '" ~ column[0] ~ "')") %}
+        {%- for table_name in source.tables %}
+            {%- for column in source_table_columns(source_name, table_name) %}
+                {%- do rows.append("('" ~ source_name ~ "', '" ~ table_name ~ "', '" ~ column ~ "')") %}
             {%- endfor %}
         {%- endfor %}
     {%- endfor %}
