@@ -20,7 +20,8 @@ from core.masking_key import masking_key, set_duckdb_key
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
         home = Path(plugin_config.get("home") or "local")
-        lake = str(plugin_config.get("lake") or home / "lake")
+        # the var lake_root as data_platform passes it (core/workspace.py); unset (dbt by hand) is no shared lake
+        lake = str(plugin_config.get("lake") or "")
         self._key = masking_key(home, lake)
 
     def configure_connection(self, conn: Any) -> None:

@@ -190,11 +190,9 @@ def departments_of(entry: SourceEntry, tables: list[Table]) -> list[str]:
 
 def raw_location(entry: SourceEntry, department: str, table: str = "{name}") -> str:
     """DuckDB's reader of one raw table's parquet files (`department` '*': every department's folder)."""
-    lake = "var('lake_root') or env_var('DATA_PLATFORM_LAKE', env_var('DATA_PLATFORM_HOME', 'local') ~ '/lake')"
-    return (
-        "read_parquet('{{ " + lake + " }}/raw/" + department + "/" + entry.name + "/" + table + "/*/*/*/*/*.parquet', "
-        "hive_partitioning = true, union_by_name = true, hive_types_autocast = false)"
-    )
+    # the var itself: YAML cannot call the lake_root() macro, and data_platform always sets it (core/workspace.py)
+    files = '{{ var("lake_root") }}/raw/' + f"{department}/{entry.name}/{table}/*/*/*/*/*.parquet"
+    return f"read_parquet('{files}', hive_partitioning=true, union_by_name=true, hive_types_autocast=false)"
 
 
 def sources_yml(entry: SourceEntry, tables: list[Table]) -> str:

@@ -6,8 +6,8 @@
     and the Lake Formation tags config each model and seed would get (JSON, checked separately).
         dbt run-operation print_athena_check_statements --target ci_athena
 -#}
-{% macro print_athena_check_statements(lake_root=none) %}
-    {%- for statement in raw_table_statements(lake_root) -%}
+{% macro print_athena_check_statements() %}
+    {%- for statement in raw_table_statements() -%}
         {{ print('-- athena-check statement: register_raw_tables\n' ~ statement ~ '\n-- athena-check end') }}
     {%- endfor -%}
     {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}

@@ -1,6 +1,6 @@
 {#-
     Run at the start of every dbt invocation (on-run-start). On DuckDB targets whose sources read the raw zone
-    from S3 (DATA_PLATFORM_LAKE=s3://...), load httpfs and create the S3 secret DuckDB reads the lake with.
+    from S3 (lake_root() is s3://...), load httpfs and create the S3 secret DuckDB reads the lake with.
     Credentials come from the AWS credential chain (environment variables, profiles, instance roles), so no key
     is ever written into SQL or dbt's logs. AWS_ENDPOINT_URL points at any S3-compatible store.
     Athena reads the lake through Glue: nothing to do there.
@@ -14,15 +14,8 @@
 {% endmacro %}
 
 {% macro duckdb__lake_connect() %}
-    {%- set ns = namespace(s3=false) -%}
-    {%- if execute -%}
-        {%- for source in graph.sources.values() -%}
-            {%- if 's3://' in (source.config.get('external_location') or '') -%}
-                {%- set ns.s3 = true -%}
-            {%- endif -%}
-        {%- endfor -%}
-    {%- endif -%}
-    {%- if not ns.s3 -%}
+    {#- lake_root() also refuses a run without the var, before any source reads "None/raw/..." -#}
+    {%- if not (execute and lake_root().startswith('s3://')) -%}
         select 1 as lake_ready
     {%- else -%}
         {%- set endpoint = env_var('AWS_ENDPOINT_URL', '') -%}

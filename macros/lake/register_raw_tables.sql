@@ -10,20 +10,21 @@
     rather than projected as a fourth key: projected keys multiply (years x 12 x 31 prefixes, not x dates too);
     the import date is also in every row as _import_date.
 
-        dbt run-operation register_raw_tables --target prod                    # lake root from $DATA_PLATFORM_LAKE
-        dbt run-operation register_raw_tables --target prod --args '{lake_root: "s3://council-lake", source_name: tascomi, replace: true}'
-        dbt run-operation register_raw_tables --target prod --args '{dry_run: true}'   # print the DDL only
+        data-platform nightly --target prod does it first (data_platform/jobs.py), with the workspace's lake root
+        dbt run-operation register_raw_tables --target prod --vars '{lake_root: "s3://council-lake"}'
+        dbt run-operation register_raw_tables --target prod --vars '{lake_root: "s3://council-lake"}' --args '{source_name: tascomi, replace: true}'
+        dbt run-operation register_raw_tables --target prod --vars '{lake_root: "s3://council-lake"}' --args '{dry_run: true}'   # print the DDL only
 
     replace: drop and re-create (after a contract change; dropping an external table never deletes its files).
     Vendor columns outside the contract are in the files but not in the table (parquet columns resolve by name),
     exactly as the staging models only select the contract. Idempotent; safe to run before every build.
     Athena only: the DuckDB targets read the parquet files directly (the source's external_location).
 -#}
-{% macro register_raw_tables(lake_root=none, source_name=none, replace=false, dry_run=false) %}
+{% macro register_raw_tables(source_name=none, replace=false, dry_run=false) %}
     {%- if target.type != 'athena' and not dry_run -%}
         {{ exceptions.raise_compiler_error("register_raw_tables registers Glue tables for Athena; target '" ~ target.name ~ "' is " ~ target.type ~ ", which reads the raw parquet files directly. Use an Athena target (prod, ci_athena) or dry_run: true.") }}
     {%- endif -%}
-    {%- set statements = raw_table_statements(lake_root, source_name, replace) -%}
+    {%- set statements = raw_table_statements(source_name, replace) -%}
     {%- for statement in statements -%}
         {%- if dry_run -%}
             {{ print(statement ~ ';\n') }}
@@ -35,20 +36,21 @@
 {% endmacro %}
 
 
-{% macro raw_lake_root(lake_root=none) %}
-    {%- set root = lake_root or var('lake_root', none) or env_var('DATA_PLATFORM_LAKE', '') -%}
+{% macro raw_lake_root() %}
+    {#- The lake root (lake_root()), which must be on S3 for Athena. -#}
+    {%- set root = lake_root() -%}
     {%- if not root.startswith('s3://') -%}
-        {{ exceptions.raise_compiler_error("The Athena raw zone lives on S3: set DATA_PLATFORM_LAKE (or pass lake_root) to s3://<bucket>[/<prefix>], got '" ~ root ~ "'.") }}
+        {{ exceptions.raise_compiler_error("The Athena raw zone lives on S3: set DATA_PLATFORM_LAKE to s3://<bucket>[/<prefix>] (data-platform passes it as the dbt var lake_root), got '" ~ root ~ "'.") }}
     {%- endif -%}
-    {{ return(root.rstrip('/')) }}
+    {{ return(root) }}
 {% endmacro %}
 
 
-{% macro raw_table_statements(lake_root=none, source_name=none, replace=false) %}
+{% macro raw_table_statements(source_name=none, replace=false) %}
     {#- The DDL statements register_raw_tables runs, one string each (Athena takes one statement per query):
         every table of every registered source (or of source_name), plus each source's import_log and
         rejected_records, from platform_sources() and source_table_columns() (generated from the contracts). -#}
-    {%- set root = raw_lake_root(lake_root) -%}
+    {%- set root = raw_lake_root() -%}
     {%- set sources = platform_sources() -%}
     {%- if source_name is not none and source_name not in sources -%}
         {{ exceptions.raise_compiler_error("No registered source named '" ~ source_name ~ "'; known: " ~ (sources.keys() | join(', '))) }}

@@ -55,7 +55,6 @@ def athena_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
             DATA_PLATFORM_ATHENA_REGION=REGION,
             DATA_PLATFORM_ATHENA_S3_STAGING_DIR="s3://athena-check/query-results/",
             DATA_PLATFORM_ATHENA_S3_DATA_DIR="s3://athena-check/dbt/",
-            DATA_PLATFORM_LAKE="s3://council-lake/lake",
             DATA_PLATFORM_CI_REF="feature/athena-check",
             DATA_PLATFORM_HOME=str(tmp_path_factory.mktemp("home")),
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
@@ -68,7 +67,8 @@ def athena_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
         server.stop()
 
 
-ATHENA_VARS = {"masking_key_table": "platform_secrets.masking_key"}  # masking reads its key there on Athena
+# masking reads its key there on Athena; the lake root reaches dbt only as the var (data_platform sets it)
+ATHENA_VARS = {"masking_key_table": "platform_secrets.masking_key", "lake_root": "s3://council-lake/lake"}
 
 
 def _dbt(env: dict[str, str], out: Path, *args: str, extra_vars: dict | None = None) -> str:
