@@ -65,7 +65,8 @@ browser:
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]' \
+	  --config-settings editable_mode=compat  # the project folder on the path: sandbox/ is not a shipped package
 	$(PY) -c "from data_platform.dbt import install_duckdb_extensions; install_duckdb_extensions()"
 	mkdir -p local  # DuckDB creates its file, not the folder (sqlfluff's dbt templater opens the dev target)
 	touch $(STAMP)

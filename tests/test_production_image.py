@@ -28,3 +28,17 @@ def test_the_nightly_loads_every_connector_without_a_sandbox():
     result = subprocess.run([sys.executable, "-c", NIGHTLY_IMPORTS], capture_output=True, text=True, cwd=REPO,
                             check=True)  # fmt: skip
     assert result.stdout.strip() == "[]"
+
+
+def test_the_pip_package_ships_no_sandbox():
+    """What `pip install .` packs: setuptools' own discovery over pyproject's packages.find (namespaces included)."""
+    import tomllib
+
+    import setuptools
+
+    find = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    packages = setuptools.find_namespace_packages(
+        where=str(REPO), include=find["include"], exclude=find.get("exclude", ())
+    )
+    assert {"core", "data_platform", "ingestion.tascomi"} <= set(packages)
+    assert not [p for p in packages if p.split(".")[0] in ("sandbox", "tests", "benchmarks")], packages

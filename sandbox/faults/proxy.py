@@ -1,22 +1,18 @@
-"""The fault-injection proxy: a real threaded HTTP server in front of one upstream base URL."""
+"""The fault-injection proxy: a real threaded HTTP server (sandbox/kit/) in front of one upstream base URL."""
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
-import socket
-import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
 from sandbox.faults.rules import Action, ProxyRequest, ProxyResponse, Rule, apply, rule_from_json
 from sandbox.faults.upstream import Upstream
+from sandbox.kit.http import HttpServer, Request
 
 ADMIN_PREFIX = "/_faults/"
 
@@ -46,7 +42,7 @@ def _json_response(status: int, payload: Any) -> ProxyResponse:
     return ProxyResponse(status, (("Content-Type", "application/json"),), json.dumps(payload).encode())
 
 
-class FaultProxy:
+class FaultProxy(HttpServer):
     """Forward every request to `upstream_base`, unless a rule fires; use as a context manager.
 
     `base_url` mirrors the upstream's path prefix on this proxy's port, so a client configured with it
@@ -65,49 +61,22 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._named = 0
-        self._httpd = _Server((host, port), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        super().__init__(host, port, name="fault-proxy")
 
     # ------------------------------------------------------------------ lifecycle
-
-    @property
-    def port(self) -> int:
-        return self._httpd.server_address[1]
-
-    @property
-    def root_url(self) -> str:
-        return f"http://{self._httpd.server_address[0]}:{self.port}"
 
     @property
     def base_url(self) -> str:
         return f"{self.root_url}{self._prefix}"
 
     def start(self) -> FaultProxy:
-        if self._thread is None:
-            self._stopping.clear()
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever, args=(0.05,), name="fault-proxy", daemon=True
-            )
-            self._thread.start()
-        return self
+        self._stopping.clear()
+        return super().start()
 
     def stop(self) -> None:
         self._stopping.set()  # releases requests held by a delay
-        if self._thread is not None:
-            self._httpd.shutdown()
-            self._thread.join()
-            self._thread = None
-        self._httpd.server_close()
+        super().stop()
         self._upstream_connections.close()
-
-    def __enter__(self) -> FaultProxy:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     # ------------------------------------------------------------------ rules
 
@@ -160,6 +129,11 @@ class FaultProxy:
             self.requests.clear()
 
     # ------------------------------------------------------------------ request handling
+
+    def respond(self, request: Request) -> ProxyResponse:
+        return self.handle(
+            ProxyRequest(request.method, request.target, request.headers, request.body, wait=self._stopping.wait)
+        )
 
     def handle(self, request: ProxyRequest) -> ProxyResponse:
         """What the client gets for `request`: an admin answer, a rule's doing, or upstream's own answer."""
@@ -235,61 +209,3 @@ class FaultProxy:
                     self.requests.clear()
                 return _json_response(200, [asdict(entry) for entry in self.requests])
         return _json_response(404, {"error": f"no admin endpoint {method} {path}"})
-
-
-class _Server(ThreadingHTTPServer):
-    # The default listen backlog of 5 overflows under a threaded client: the kernel drops the extra SYNs and the
-    # client retries a second later, which would look like a delay the tests did not ask for.
-    request_queue_size = 128
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that hung up or timed out (tests do both on purpose) is not worth a traceback.
-        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
-            super().handle_error(request, client_address)
-
-
-def _handler_for(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # http.server writes headers and body separately; with Nagle + delayed ACK each response stalls ~40 ms.
-        disable_nagle_algorithm = True
-
-        def _dispatch(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            request = ProxyRequest(
-                self.command, self.path, tuple(self.headers.items()), body, wait=proxy._stopping.wait
-            )
-            response = proxy.handle(request)
-            if response.disconnect:
-                self._hang_up()
-                return
-            self._send(response)
-
-        def _send(self, response: ProxyResponse) -> None:
-            self.send_response_only(response.status, response.reason)
-            is_head = self.command == "HEAD"
-            length = str(len(response.body))
-            for name, value in response.headers:
-                # Recomputed in its place, so untouched answers keep upstream's header order; a HEAD answer keeps
-                # upstream's Content-Length for the body it did not send.
-                self.send_header(name, length if name.lower() == "content-length" and not is_head else value)
-            if response.header("Date") is None:
-                self.send_header("Date", self.date_time_string())
-            if response.header("Content-Length") is None and not is_head:
-                self.send_header("Content-Length", length)
-            self.end_headers()
-            if not is_head:
-                self.wfile.write(response.body)
-
-        def _hang_up(self) -> None:
-            self.close_connection = True
-            with contextlib.suppress(OSError):  # the client may have gone first
-                self.connection.shutdown(socket.SHUT_RDWR)
-
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-            pass  # the request log lives on the proxy; keep test output quiet
-
-    return Handler
