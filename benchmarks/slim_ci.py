@@ -11,6 +11,7 @@ the child processes: the machine may be shared)."""
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import shutil
 import subprocess
@@ -61,7 +62,7 @@ def main() -> int:
             (
                 "dbt build --select state:modified+ --defer --state (main)",
                 [dbt, "build", "--select", "state:modified+", "--defer", "--state", "local/main-state"]
-                + ["--target-path", "local/target"],
+                + ["--target-path", "local/target", "--vars", json.dumps({"lake_root": env["DATA_PLATFORM_LAKE"]})],
             ),
             ("data-platform check", [dp, "check"]),
             (
