@@ -16,6 +16,10 @@ from core.workspace import Workspace
 CLASSES = ("not_personal", "personal", "special_category")
 DOCUMENTED = ("model", "seed", "snapshot")
 GRAIN_TESTS = {"unique", "unique_combination_of_columns"}
+# Contract data types: names DuckDB and Athena both know and report alike (Athena compares types without precision,
+# so `timestamp` matches its timestamp(6) columns). A model computing a column must cast it to one of them where the
+# engines differ (DuckDB sums integers to hugeint, Athena to bigint).
+CONTRACT_TYPES = ("varchar", "integer", "bigint", "double", "boolean", "date", "timestamp")
 # What `data-platform new model` writes where a person must fill something in.
 PLACEHOLDER = "TODO"
 
@@ -121,6 +125,38 @@ def owner_problems(manifest: dict) -> list[str]:
     ]
 
 
+def contract_problems(manifest: dict) -> list[str]:
+    """Every model an exposure rests on is public, in a group, with an enforced contract whose every column has a data
+    type both engines read alike: so a breaking change to it fails the build (DuckDB and Athena check the model's
+    columns against the contract) and CI (dbt_project.yml makes dbt's breaking-change warning an error)."""
+    problems = []
+    rested_on = {
+        unique_id
+        for exposure in manifest.get("exposures", {}).values()
+        for unique_id in exposure["depends_on"]["nodes"]
+    }
+    for node in _own_nodes(manifest, ("model",)):
+        if node["unique_id"] not in rested_on:
+            continue
+        name = node["name"]
+        if node.get("access") != "public":
+            problems.append(
+                f"{name}: an exposure rests on it, so it must be access: public (it is {node.get('access')})"
+            )
+        if not (node["config"].get("group") or node.get("group")):
+            problems.append(f"{name}: an exposure rests on it, so it must be in its department's group")
+        if not (node["config"].get("contract") or {}).get("enforced"):
+            problems.append(f"{name}: an exposure rests on it, so its contract must be enforced")
+            continue
+        for column in node["columns"].values():
+            data_type = (column.get("data_type") or "").lower()
+            if data_type not in CONTRACT_TYPES:
+                problems.append(
+                    f"{name}.{column['name']}: data_type {data_type or 'missing'} (one of {', '.join(CONTRACT_TYPES)})"
+                )
+    return problems
+
+
 def problems(manifest: dict, built: BuiltColumns | None = None) -> list[str]:
     return [
         *column_problems(manifest, built),
@@ -128,6 +164,7 @@ def problems(manifest: dict, built: BuiltColumns | None = None) -> list[str]:
         *grain_problems(manifest),
         *department_problems(manifest),
         *owner_problems(manifest),
+        *contract_problems(manifest),
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from data_platform import check
@@ -47,7 +47,23 @@ def manifests(draw: st.DrawFn) -> dict:
             "test_metadata": {"name": "unique", "kwargs": {"column_name": columns[0]}},
             "depends_on": {"nodes": [unique_id]},
         }
-    return {"metadata": {"project_name": PROJECT}, "nodes": nodes, "sources": {}, "groups": groups}
+    # An exposure rests on some of them: those are public, with an enforced contract typing every column.
+    rested_on = draw(st.lists(st.sampled_from(sorted(models)), unique=True))
+    for model in rested_on:
+        node = nodes[f"model.{PROJECT}.{model}"]
+        node["access"] = "public"
+        node["config"]["contract"] = {"enforced": True}
+        for column in node["columns"].values():
+            column["data_type"] = draw(st.sampled_from(check.CONTRACT_TYPES))
+    exposures = {
+        f"exposure.{PROJECT}.dashboard": {"depends_on": {"nodes": [f"model.{PROJECT}.{m}" for m in rested_on]}}
+    }
+    return {"metadata": {"project_name": PROJECT}, "nodes": nodes, "sources": {}, "groups": groups,
+            "exposures": exposures}  # fmt: skip
+
+
+def _rested_on(manifest: dict) -> list[dict]:
+    return [manifest["nodes"][n] for e in manifest["exposures"].values() for n in e["depends_on"]["nodes"]]
 
 
 def _models(manifest: dict) -> list[dict]:
@@ -92,7 +108,33 @@ def test_a_model_without_grain_test_or_owner_is_named(manifest, data):
         broken["nodes"][model["unique_id"]]["config"]["group"] = None
         expected = f"{model['name']}: no owner"
     problems = check.problems(broken)
-    assert len(problems) == 1 and problems[0].startswith(expected)
+    assert problems and problems[0].startswith(expected)
+    # A model an exposure rests on is also named for leaving its group; nothing else is.
+    extra = [f"{model['name']}: an exposure rests on it, so it must be in its department's group"]
+    assert problems[1:] == (extra if "owner" in expected and model in _rested_on(manifest) else [])
+
+
+@given(manifests(), st.data())
+def test_a_model_an_exposure_rests_on_without_public_access_or_contract_is_named(manifest, data):
+    rested_on = _rested_on(manifest)
+    assume(rested_on)
+    model = data.draw(st.sampled_from(rested_on))
+    broken = copy.deepcopy(manifest)
+    node = broken["nodes"][model["unique_id"]]
+    fault = data.draw(st.sampled_from(["protected", "no contract", "no data_type", "hugeint"]))
+    column = data.draw(st.sampled_from(sorted(node["columns"])))
+    if fault == "protected":
+        node["access"] = "protected"
+        expected = f"{model['name']}: an exposure rests on it, so it must be access: public (it is protected)"
+    elif fault == "no contract":
+        node["config"]["contract"] = {"enforced": False}
+        expected = f"{model['name']}: an exposure rests on it, so its contract must be enforced"
+    else:
+        node["columns"][column]["data_type"] = None if fault == "no data_type" else "HUGEINT"
+        expected = f"{model['name']}.{column}: data_type {'missing' if fault == 'no data_type' else 'hugeint'} (one of"
+    problems = check.problems(broken)
+    assert len(problems) == 1 and problems[0].startswith(expected), problems
+    assert check.problems(manifest) == []
 
 
 @given(manifests(), st.data())

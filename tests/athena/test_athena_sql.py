@@ -30,6 +30,7 @@ from moto.server import ThreadedMotoServer
 
 from core.registry import source_entry
 from tests.athena.athena_sql_check import athena_problems
+from tests.contract_change import COLUMN, MODEL, drop_column, project_copy
 
 REPO = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -229,6 +230,29 @@ def test_lake_formation_tags_follow_classifications(outputs, manifest):
     assert "surname" in contacts["tags_columns"]["classification"]["personal"]
     # planning_applications carries officer names (personal): the table tag is the strictest of its columns.
     assert configs["planning_applications"]["tags"] == {"classification": "personal", "department": "planning"}
+
+
+def test_public_contracts_compile_and_a_breaking_change_fails_against_main(athena_env, outputs, manifest, tmp_path):
+    """CI's slim build selects state:modified+ against main's manifest: a column dropped from a public model (from its
+    SQL and its YAML alike, so its own build would pass) must fail there, not warn (dbt_project.yml's flags)."""
+    public = {
+        n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["access"] == "public"
+    }
+    rested_on = {n.split(".")[-1] for e in manifest["exposures"].values() for n in e["depends_on"]["nodes"]}
+    assert rested_on and rested_on <= public
+    compiled = {Path(name).stem for name in _compiled(outputs["full"]) if name.startswith("models/")}
+    assert public <= compiled  # contracted on Athena too: parsed and compiled with everything else
+
+    project = project_copy(tmp_path / "project")
+    drop_column(project)
+    command = [DBT, "ls", "--select", "state:modified", "--state", str(outputs["full"]), "--resource-type", "model",
+               "--vars", json.dumps(ATHENA_VARS), "--target", "ci_athena", "--project-dir", str(project),
+               "--profiles-dir", str(project), "--target-path", str(tmp_path / "target")]  # fmt: skip
+    result = subprocess.run(command, cwd=project, env=athena_env, capture_output=True, text=True, timeout=600)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-3000:]
+    assert f"Breaking change to contracted, unversioned model {MODEL}" in output, output[-3000:]
+    assert f"- {COLUMN}" in output, output[-3000:]
 
 
 @pytest.mark.parametrize(

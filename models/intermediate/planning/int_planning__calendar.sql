@@ -40,7 +40,8 @@ select
     is_bank_holiday,
     bank_holiday_name,
     iso_day_of_week < 6 and not is_bank_holiday as is_working_day,
-    sum(case when iso_day_of_week < 6 and not is_bank_holiday then 1 else 0 end) over (
+    -- a count, not a sum: bigint on every engine (DuckDB sums to hugeint)
+    count(case when iso_day_of_week < 6 and not is_bank_holiday then 1 end) over (
         order by date_day rows between unbounded preceding and current row
     ) as working_day_number
 from flagged

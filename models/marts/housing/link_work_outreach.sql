@@ -65,7 +65,8 @@ household_people as (
     -- The household's size from the housing system, less the extra records of anyone recorded twice.
     select
         tenancy_reference,
-        sum(member_records - 1) as extra_records
+        -- bigint on every engine, as the contract says of people_in_household (DuckDB sums to hugeint)
+        cast(sum(member_records - 1) as {{ dbt.type_bigint() }}) as extra_records
     from people
     group by tenancy_reference
 
@@ -156,7 +157,8 @@ home_summary as (
         count(*) as repairs_at_home,
         sum(case when date_raised >= cast('{{ since }}' as date) then 1 else 0 end) as repairs_in_lookback,
         min(match_score) as lowest_match_score,
-        sum(case when match_method = 'address_fuzzy' then 1 else 0 end) as fuzzy_matched_repairs,
+        -- count, not sum: bigint on every engine (DuckDB sums to hugeint), as the contract says
+        count(case when match_method = 'address_fuzzy' then 1 end) as fuzzy_matched_repairs,
         {{ sorted_string_agg('repair_id', ',') }} as home_repair_ids
     from home_repairs
     group by member_id

@@ -63,7 +63,8 @@ select
     repairs.alert_regarding_person,
     repairs.alert_regarding_person_notes,
     repairs.valid_from as version_valid_from,
-    repairs.version_number,
+    -- bigint on every engine, as the contract says (DuckDB's windowed sum in the history is hugeint)
+    cast(repairs.version_number as {{ dbt.type_bigint() }}) as version_number,
     repairs._cast_failures
 from repairs
 inner join locations

@@ -40,7 +40,8 @@ select
     history.valid_from,
     history.valid_to,
     history.is_current,
-    history.version_number,
+    -- bigint on every engine, as the contract says (DuckDB's windowed sum in the history is hugeint)
+    cast(history.version_number as {{ dbt.type_bigint() }}) as version_number,
     -- The first import is a full pull: it shows each record as it stood then, dated by its last change; what happened
     -- to the record before that change was never observed.
     coalesce(history.valid_from < cast(first_import.first_import_date as {{ dbt.type_timestamp() }}), false)

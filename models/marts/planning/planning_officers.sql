@@ -30,12 +30,13 @@ case_load as (
 
     select
         officer_id,
+        -- counts, not sums: bigint on every engine (DuckDB sums to hugeint), as the contract says
         count(*) as total_applications,
-        sum(case when is_ceased then 1 else 0 end) as ceased_applications,
-        sum(case when not is_ceased and not is_decided then 1 else 0 end) as open_applications,
-        sum(case when not is_ceased and not is_decided and is_overdue then 1 else 0 end) as open_overdue_applications,
-        sum(case when not is_ceased and is_decided then 1 else 0 end) as decided_applications,
-        sum(case when not is_ceased and is_decided and is_overdue then 1 else 0 end)
+        count(case when is_ceased then 1 end) as ceased_applications,
+        count(case when not is_ceased and not is_decided then 1 end) as open_applications,
+        count(case when not is_ceased and not is_decided and is_overdue then 1 end) as open_overdue_applications,
+        count(case when not is_ceased and is_decided then 1 end) as decided_applications,
+        count(case when not is_ceased and is_decided and is_overdue then 1 end)
             as decided_after_expiry_applications
     from applications
     where officer_id is not null
