@@ -1,8 +1,10 @@
 {#-
     Where each model lands (dbt's generate_schema_name override). The custom schema is the council's database for
-    the model's department and zone (planning_refined, planning_trusted, housing_trusted, reference ...), set per
-    folder in dbt_project.yml (and per staging model from its contract), so a model can only land in its own
-    department's database.
+    the model's department and zone (planning_refined, planning_trusted, housing_trusted, reference ...): generated
+    staging and history models carry it from their contract; a hand-written model in models/intermediate/<department>/
+    or models/marts/<department>/ gets it from its folder, for any department of ingestion/registry.yml
+    (department_schema below), so a new department needs no edit of dbt_project.yml; the rest (monitoring, seeds)
+    set +schema there. A model can only land in its own department's database.
 
       DuckDB (dev, ci)   <custom>                      planning_trusted, ... (each target is its own DuckDB file)
       Athena prod        <custom>                      planning_trusted, planning_refined, ...
@@ -18,7 +20,7 @@
     Tested by tests/athena/test_schema_names.py.
 -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
-    {%- set custom = (custom_schema_name | trim) if custom_schema_name is not none else none -%}
+    {%- set custom = (custom_schema_name | trim) if custom_schema_name is not none else department_schema(node) -%}
     {%- set prefix = athena_schema_prefix() if target.type == 'athena' else '' -%}
     {%- set staged = '__staging' if var('trusted_staging', false) and custom is not none and is_trusted_node(node) else '' -%}
     {%- if custom is none -%}
@@ -29,6 +31,28 @@
         {{ custom }}{{ staged }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{% macro department_schema(node) %}
+    {#- <department>_refined / <department>_trusted for a model in models/intermediate|marts/<department>/, when the
+        folder is a department of the registry (a source's or a contract table's: platform_sources()); none for any
+        other node. A folder there that is no department and sets no +schema is refused, never the default schema. -#}
+    {%- set zone = {'intermediate': 'refined', 'marts': 'trusted'}.get(node.fqn[1]) if node is not none and node.resource_type == 'model' and (node.fqn | length) > 3 else none -%}
+    {%- if zone is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set departments = [] -%}
+    {%- for source in platform_sources().values() -%}
+        {%- do departments.append(source.department) -%}
+        {%- for table in source.tables.values() -%}
+            {%- do departments.append(table.department) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if node.fqn[2] not in departments -%}
+        {{ exceptions.raise_compiler_error("models/" ~ node.fqn[1] ~ "/" ~ node.fqn[2] ~ "/ (" ~ node.name ~ ") is not the folder of a department in ingestion/registry.yml (" ~ (departments | unique | sort | join(', ')) ~ "): move the model into its department's folder, or give the folder a +schema in dbt_project.yml.") }}
+    {%- endif -%}
+    {{ return(node.fqn[2] ~ '_' ~ zone) }}
+{% endmacro %}
 
 
 {% macro is_trusted_node(node) %}

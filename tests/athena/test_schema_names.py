@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dbt.cli.main import dbtRunner
@@ -57,21 +58,28 @@ def _environment(extra: dict[str, str], home: Path) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def names(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    """Parse the project once, then run the macro per case on that manifest: the names are computed when the macro
-    runs (target and environment of the call), so one parse serves every case."""
+def parsed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path, list[str]]:
+    """The project parsed once (dev target): its manifest, a scratch folder and the common dbt arguments."""
     tmp = tmp_path_factory.mktemp("schema_names")
     (tmp / "home").mkdir()  # DuckDB targets open their file under DATA_PLATFORM_HOME
     common = ["--project-dir", str(REPO), "--profiles-dir", str(REPO), "--target-path", str(tmp / "target")]
     with _environment({}, tmp / "home"):
-        parsed = dbtRunner().invoke(["--quiet", "parse", *common])
-    assert parsed.success, parsed.exception
+        result = dbtRunner().invoke(["--quiet", "parse", *common])
+    assert result.success, result.exception
+    return result.result, tmp, common
+
+
+@pytest.fixture(scope="module")
+def names(parsed: tuple[Any, Path, list[str]]) -> dict[str, dict]:
+    """Run the macro per case on the one parsed manifest: the names are computed when the macro runs (target and
+    environment of the call), so one parse serves every case."""
+    manifest, tmp, common = parsed
     samples = json.dumps({"samples": list(ODD_REFS)})
     results = {}
     for name, (target, env) in CASES.items():
         printed = io.StringIO()
         with _environment(env, tmp / "home"), redirect_stdout(printed):
-            run = dbtRunner(manifest=parsed.result).invoke(
+            run = dbtRunner(manifest=manifest).invoke(
                 ["--quiet", "run-operation", "print_schema_names", "--target", target, "--args", samples, *common]
             )
         assert run.success, (name, run.exception, printed.getvalue())
@@ -116,3 +124,21 @@ def test_every_athena_name_is_a_valid_glue_database(names):
                 case,
                 schema,
             )
+
+
+def test_hand_written_models_land_in_their_folders_department_database(parsed):
+    """dbt_project.yml lists no department schema: intermediate/<department>/ and marts/<department>/ give it, for
+    the departments of ingestion/registry.yml (sources' and contract tables')."""
+    manifest = parsed[0]
+    checked = 0
+    for node in manifest.nodes.values():
+        if node.resource_type != "model" or node.fqn[1] not in ("intermediate", "marts") or len(node.fqn) < 4:
+            continue
+        if node.fqn[2] == "monitoring":
+            assert node.schema == "platform_monitoring", node.name
+            continue
+        zone = "refined" if node.fqn[1] == "intermediate" else "trusted"
+        assert node.schema == f"{node.fqn[2]}_{zone}", (node.name, node.schema)
+        checked += 1
+    assert checked > 40  # every department's hand-written and generated models, not a handful
+    assert "schema: planning_" not in (REPO / "dbt_project.yml").read_text()
