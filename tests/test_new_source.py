@@ -57,6 +57,11 @@ def test_a_scaffolded_source_builds_from_its_sandbox_with_no_further_edit(tmp_pa
     assert made.returncode == 0, made.stderr
     assert "wrote models/intermediate/parking/generated/int_parking__records_history.sql" in made.stdout
     assert subprocess.run([*command, "generate", "--check"], cwd=project, env=env).returncode == 0
+    # what the scaffold and the generator wrote passes the repository's yamllint (`make test`) as it is
+    written = ["ingestion/registry.yml", "ingestion/parking", "models/staging/parking", "models/intermediate/parking"]
+    lint = subprocess.run([str(Path(sys.executable).with_name("yamllint")), "-c", str(REPO / ".yamllint"), *written],
+                          cwd=project, capture_output=True, text=True)  # fmt: skip
+    assert lint.returncode == 0, lint.stdout
 
     replay = subprocess.run([sys.executable, "-c", REPLAY], cwd=project, env=env, capture_output=True, text=True,
                             timeout=900)  # fmt: skip
