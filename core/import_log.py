@@ -20,7 +20,7 @@ from core.lake import Delivery, MetadataColumn, metadata_hints
 IMPORT_LOG = "import_log"
 REJECTED_RECORDS = "rejected_records"
 # A table's outcome in one step (import_log.outcome)
-LANDED, COMPLETE, FAILED = "landed", "complete", "failed"
+LANDED, COMPLETE, FAILED, INCOMPLETE = "landed", "complete", "failed", "incomplete"
 
 IMPORT_LOG_COLUMNS: tuple[MetadataColumn, ...] = (
     MetadataColumn("table_name", "text", "The source table this row reports on."),
@@ -37,11 +37,15 @@ IMPORT_LOG_COLUMNS: tuple[MetadataColumn, ...] = (
         "outcome",
         "text",
         "What this step did for the table: `landed` (its records landed; more may follow in later steps), "
-        "`complete` (the table's pull finished with this step: a snapshot is whole), or `failed` (nothing of the "
-        "table landed in this step and its cursor did not move: see error). Null in logs written before it existed.",
+        "`complete` (the table's pull finished with this step: a snapshot is whole), `failed` (nothing of the "
+        "table landed in this step and its cursor did not move: see error), or `incomplete` (the source's series was "
+        "refused on every read: what arrived landed marked _incomplete_series, the cursor did not move, see error). "
+        "Null in logs written before it existed.",
     ),
     MetadataColumn("seconds", "double", "Seconds the step spent reading this table from the source."),
-    MetadataColumn("error", "text", "Why the table failed in this step (null unless outcome is failed)."),
+    MetadataColumn(
+        "error", "text", "Why the table failed or is incomplete in this step (null unless the outcome is one of those)."
+    ),
 )
 REJECTED_RECORD_COLUMNS: tuple[MetadataColumn, ...] = (
     MetadataColumn("table_name", "text", "The source table the record was received for."),

@@ -60,6 +60,14 @@ RAW_METADATA_COLUMNS: tuple[MetadataColumn, ...] = (
         "bigint",
         "Position of the record within its delivery (page order or row number): later records have higher numbers.",
     ),
+    MetadataColumn(
+        "_incomplete_series",
+        "text",
+        "`true` when the record arrived in a series the source's own count refused on every read of the run (the "
+        "import log says why: outcome `incomplete`): it landed so that no version the source served is lost, its "
+        "cursor did not move and the series is fetched again. `false` otherwise (raw keeps it as text; staging "
+        "types it, reading a row landed before the column existed as false).",
+    ),
 )
 DLT_COLUMNS: tuple[MetadataColumn, ...] = (
     MetadataColumn("_dlt_load_id", "text", "dlt load id of the load that landed this record."),
@@ -110,13 +118,14 @@ class Delivery:
     step: str
     source_ref: str
 
-    def stamp(self, record_index: int, source_ref: str | None = None) -> dict[str, Any]:
+    def stamp(self, record_index: int, source_ref: str | None = None, incomplete: bool = False) -> dict[str, Any]:
         return {
             "_imported_at": self.imported_at,
             "_import_date": self.import_date.isoformat(),
             "_import_step": self.step,
             "_source_ref": source_ref or self.source_ref,
             "_record_index": record_index,
+            "_incomplete_series": "true" if incomplete else "false",
         }
 
 

@@ -27,6 +27,7 @@ from core.errors import LakeUnwritable, find_cause
 from core.import_log import (
     IMPORT_LOG,
     IMPORT_LOG_COLUMNS,
+    INCOMPLETE,
     REJECTED_RECORD_COLUMNS,
     REJECTED_RECORDS,
     TableLanded,
@@ -52,6 +53,7 @@ class Received:
     values: dict[str, Any]
     source_ref: str
     index: int
+    incomplete: bool = False  # arrived in a series the source's count refused (raw's _incomplete_series)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class TableFeed:
     records: Iterable[Received]
     expected: Callable[[], int | None] = lambda: None  # evaluated after the records were read
     write_empty: bool = False  # a full pull with no records still leaves a zero-row file, so readers find the table
+    # Why the series was refused though its records land (marked incomplete; the table's cursor must not move), or
+    # None: evaluated after the records were read.
+    refused: Callable[[], str | None] = lambda: None
 
 
 def next_imported_at(previous: str | None) -> str:
@@ -87,7 +92,7 @@ def raw_row(table: Table, received: Received, delivery: Delivery, landed: TableL
         if text is not None:  # nulls are left out: declared columns are written as null anyway
             row[name] = text
         landed.columns_received.add(name)
-    row.update(delivery.stamp(received.index, received.source_ref))
+    row.update(delivery.stamp(received.index, received.source_ref, received.incomplete))
     return row
 
 
@@ -135,12 +140,15 @@ class StepLanding:
                 row = raw_row(table, received, self.delivery, report)
             except UnlandableValue as error:
                 report.rows_rejected += 1
-                stamp = self.delivery.stamp(received.index, received.source_ref)
+                stamp = self.delivery.stamp(received.index, received.source_ref, received.incomplete)
                 rejected.append(rejected_record(table.name, str(error), received.values, stamp))
                 continue
             report.rows_landed += 1
             yield dlt.mark.with_table_name(row, table.name)
         report.rows_expected = feed.expected()
+        refused = feed.refused()
+        if refused is not None:
+            report.outcome, report.error = INCOMPLETE, refused
         report.seconds = time.monotonic() - started  # reading the source, interleaved with dlt's extract
         if feed.write_empty and report.rows_landed == 0:
             yield dlt.mark.with_table_name(empty_raw_table(table.column_names), table.name)

@@ -18,7 +18,8 @@ said it holds:
 
 The invariant (tests/ingestion/test_paging_property.py, generated vendor misbehaviour): either every record the
 source holds for the series arrives exactly once, or the check raises `SeriesMismatch`, and the caller lands nothing
-of the series as complete. The caller retries a refused series and, if it keeps failing, fails the step with the
+of the series as complete. The caller retries a refused series and, if it keeps failing, lands what arrived marked as
+from an incomplete series (the records of another table excepted: `looks_like_table`) and fails the step with the
 cursor unmoved.
 """
 
@@ -124,13 +125,17 @@ class SeriesCheck:
         if self.received != self.expected:
             raise SeriesMismatch(f"{self.label}: received {self.received} record(s), the source said {self.expected}")
 
-    def _check_columns(self, where: str, record: Mapping[str, Any]) -> None:
+    def looks_like_table(self, record: Mapping[str, Any]) -> bool:
+        """Whether the record's columns are mostly the table's own (always, when the columns are not known)."""
         if not self.columns:
-            return
+            return True
         names = set(record)
-        share = len(names & self.columns) / len(names | self.columns)
-        if share < SAME_TABLE_MIN_SHARE:
+        return len(names & self.columns) / len(names | self.columns) >= SAME_TABLE_MIN_SHARE
+
+    def _check_columns(self, where: str, record: Mapping[str, Any]) -> None:
+        if not self.looks_like_table(record):
+            names, columns = set(record), self.columns or frozenset()
             raise SeriesMismatch(
-                f"{where}: record {self.key(record)!r} has {len(names & self.columns)} of the table's "
-                f"{len(self.columns)} columns among its {len(names)}: a page of another table"
+                f"{where}: record {self.key(record)!r} has {len(names & columns)} of the table's "
+                f"{len(columns)} columns among its {len(names)}: a page of another table"
             )

@@ -68,6 +68,8 @@ HISTORY_TAIL = (
     ("version_hash", doc("col_version_hash")),
     ("_source_imported_at", doc("col_source_imported_at")),
 )
+# Change-log histories only: a snapshot is pulled whole, never salvaged from a refused series.
+CHANGE_LOG_HISTORY_TAIL = (("rests_on_incomplete_series", doc("col_rests_on_incomplete_series")),)
 LOG_TABLE_DESCRIPTIONS = {
     IMPORT_LOG: "One row per table per landed import step: what landed, what the source said it held, which columns "
     "arrived. Proof an import ran even when nothing changed, so freshness is measured here.",
@@ -471,7 +473,8 @@ def history_yml(entry: SourceEntry, tables: list[Table]) -> str:
         for column in table.columns:
             if column.name != table.key:
                 columns.append(column_entry(column.platform_name, column_description(column, table), _class(column)))
-        columns += [column_entry(name, description, _NOT_PERSONAL) for name, description in HISTORY_TAIL]
+        tail = HISTORY_TAIL + (() if snapshot else CHANGE_LOG_HISTORY_TAIL)
+        columns += [column_entry(name, description, _NOT_PERSONAL) for name, description in tail]
         models.append(
             {
                 "name": history_model(table),

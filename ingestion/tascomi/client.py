@@ -15,7 +15,7 @@ import requests
 
 from core.errors import SourceNotConfigured, SourceRefused, SourceSentGarbage, SourceUnavailable
 from core.http import PASSING, RetryingHttp
-from core.paging import SeriesCheck, SeriesMismatch, count_header
+from core.paging import SeriesCheck, SeriesMismatch, count_header, fingerprint
 from core.retry import Transient
 from core.settings import LONDON
 from ingestion.tascomi.auth import auth_headers
@@ -87,23 +87,51 @@ class TascomiClient(RetryingHttp):
             raise SeriesMismatch(f"{where}: {total} results but no usable X-Results-Per-Page header")
         return SeriesCheck(label, total, per_page or 1, frozenset(columns))
 
-    def series(self, table: str, last_updated: date | None = None, columns: Iterable[str] = ()) -> Iterator[Record]:
+    def series(
+        self, table: str, last_updated: date | None = None, columns: Iterable[str] = (), salvage: bool = False
+    ) -> Iterator[Record]:
         """Every record of `table` (or of one `last_updated` day), page by page, reconciled with the vendor's count
         (core.paging: `columns`, the table's own, let it refuse a page of another table).
 
         Raises core.paging.SeriesMismatch (after yielding what it had) when the pages do not add up: the caller
-        discards the step and retries it."""
+        discards the step and retries it. `salvage` (the last read the caller allows): a page that does not add up
+        is yielded too, except records of another table, paging goes on past the count while the pages beyond it are
+        full (a count too low), and the first mismatch is raised at the end, so the caller can land everything the
+        vendor served, marked incomplete."""
         check = self.count(table, last_updated, columns)
         params = _filter(last_updated)
-        index = 0
-        for number in range(1, check.pages + 1):
+        mismatches: list[SeriesMismatch] = []
+        index, number, seen, fresh = 0, 0, set[str](), True
+        previous: list[dict[str, Any]] = []
+        while True:
+            number += 1
+            beyond = number > check.pages
+            # salvaging past the count: read on while the page before was full and brought records not seen before
+            # in this read (a vendor that answers every page number with the same records is not followed for ever)
+            more = len(previous) >= check.per_page and fresh
+            if beyond and (not more if mismatches else check.tail_checked):
+                break
             page = self._get(table, {**params, "page": str(number)})
-            check.page(number, page.records, count_header("X-Number-Of-Results", page.count, page.url))
+            previous = page.records
+            if salvage:
+                digests = {fingerprint(values) for values in page.records}
+                fresh = bool(digests - seen)
+                seen |= digests
+            try:
+                if beyond:  # the page after the last must be empty
+                    check.beyond_last(page.records)
+                else:
+                    check.page(number, page.records, count_header("X-Number-Of-Results", page.count, page.url))
+            except SeriesMismatch as mismatch:
+                if not salvage:
+                    raise
+                mismatches.append(mismatch)
             for values in page.records:
-                yield Record(values, page.url, index)
+                if not mismatches or check.looks_like_table(values):  # a page of another table never lands
+                    yield Record(values, page.url, index)
                 index += 1
-        if not check.tail_checked:  # one request more: the page after the last must be empty
-            check.beyond_last(self._get(table, {**params, "page": str(check.pages + 1)}).records)
+        if mismatches:
+            raise mismatches[0]
         check.finish()
 
     def _get(self, table: str, params: dict[str, str]) -> Page:

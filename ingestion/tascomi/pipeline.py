@@ -3,7 +3,8 @@ lookups in full on their schedule.
 
 Each step (the full load, each day, the lookups) is one dlt load package carrying the records, the import log and
 the cursor move (core.landing), so a cursor only ever advances together with the data it covers (invariant 4). A day
-series that does not reconcile with the vendor's count is fetched again, then the step fails with the cursor unmoved.
+series that does not reconcile with the vendor's count is fetched again; if the last read is refused too, what arrived
+lands marked as from an incomplete series, that table's cursor stays, and the step fails (exit 2).
 An outage or a crash part-way through a run loses nothing: the steps already landed stay, the rest are retried by
 the next run.
 """
@@ -11,7 +12,7 @@ the next run.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -123,14 +124,23 @@ def ingest(settings: TascomiSettings, workspace: Workspace, progress: Progress =
 def _land_step(
     run: IngestRun, pipeline: dlt.Pipeline, client: TascomiClient, step: Step, settings: TascomiSettings
 ) -> StepReport:
-    """Land one step; a series that does not reconcile is fetched again, up to settings.series_attempts times."""
+    """Land one step; a series that does not reconcile is fetched again, up to settings.series_attempts times.
+
+    The last read of a day's step salvages: a series still refused lands what arrived, marked incomplete
+    (a version the vendor serves only today would otherwise be lost when the record changes again before the next
+    good run), the tables whose series did reconcile land as usual, and only their cursors move. The step then
+    fails, so the run exits 2 and the next run fetches the refused series again."""
     for attempt in range(1, settings.series_attempts + 1):
+        # Day series only: a lookup is a whole pull, not a change log, and the first full pull (a table's whole
+        # content, too big to hold in memory) shows records only as they stand, so a retry next run loses no version.
+        salvage = attempt == settings.series_attempts and step.requested_day is not None
         delivery = run.delivery(step.label, client.base_url)
-        moved = partial(_move_cursor, step, run.today, delivery.imported_at)
-        landing = StepLanding(_feeds(client, step, run.today), delivery, moved)
+        readers = [_SeriesReader(client, table, step, run.today, salvage) for table in step.tables]
+        refused = partial(_refused, readers)
+        moved = partial(_move_cursor, step, run.today, delivery.imported_at, refused)
+        landing = StepLanding([reader.feed() for reader in readers], delivery, moved)
         try:
             run.land(pipeline, _step_source(landing))
-            return StepReport(step.label, {t.table: t for t in landing.landed})
         except PipelineStepFailed as failed:
             mismatch = find_cause(failed, SeriesMismatch)
             if mismatch is None:
@@ -141,26 +151,55 @@ def _land_step(
                     "landed and the cursor did not move; the next run tries again."
                 ) from failed
             time.sleep(settings.backoff_s * attempt)
+            continue
+        if refused():
+            said = "; ".join(f"{table}: {reason}" for table, reason in refused().items())
+            raise SourceIncomplete(
+                f"tascomi step {step.label}: {said} (after {attempt} attempts). What arrived landed, marked "
+                "_incomplete_series (import log outcome 'incomplete'), so no version served is lost; for those "
+                "tables the cursor did not move and the next run fetches them again."
+            )
+        return StepReport(step.label, {t.table: t for t in landing.landed})
     raise AssertionError("unreachable")
 
 
-def _feeds(client: TascomiClient, step: Step, today: date) -> list[TableFeed]:
-    feeds = []
-    for table in step.tables:
-        series = _SeriesReader(client, table, step, today)
-        feeds.append(TableFeed(table, series.records(), series.expected, write_empty=step.requested_day is None))
-    return feeds
-
-
 class _SeriesReader:
-    def __init__(self, client: TascomiClient, table: Table, step: Step, today: date) -> None:
-        self.client, self.table, self.step, self.today = client, table, step, today
+    """One table's series in one read of a step. `salvage`: the last read allowed; a refused series is kept (its
+    records marked incomplete, the reason in `refused`) instead of failing the step."""
+
+    def __init__(self, client: TascomiClient, table: Table, step: Step, today: date, salvage: bool) -> None:
+        self.client, self.table, self.step, self.today, self.salvage = client, table, step, today, salvage
         self.received = 0
+        self.refused: str | None = None
+
+    def feed(self) -> TableFeed:
+        return TableFeed(
+            self.table,
+            self.records(),
+            self.expected,
+            write_empty=self.step.requested_day is None,
+            refused=lambda: self.refused,
+        )
 
     def records(self) -> Iterator[Received]:
+        if not self.salvage:
+            yield from self._read()
+            return
+        # Whether the series reconciles is known only after its last page, and every record is stamped with it:
+        # the last read holds one table's series (one day's changes) in memory until then.
+        kept: list[Received] = []
+        try:
+            kept.extend(self._read())
+        except SeriesMismatch as mismatch:
+            self.refused = str(mismatch)
+            self._check_vendor_clock()  # a day the vendor has not finished is refused, never salvaged
+        for received in kept:
+            yield Received(received.values, received.source_ref, received.index, incomplete=self.refused is not None)
+
+    def _read(self) -> Iterator[Received]:
         unfinished_day = self.today.isoformat()
         columns = self.table.column_names  # a page of another table is refused, not landed as this one
-        for record in self.client.series(self.table.name, self.step.requested_day, columns):
+        for record in self.client.series(self.table.name, self.step.requested_day, columns, salvage=self.salvage):
             self.received += 1
             last_updated = record.values.get(self.table.updated_at) if self.table.updated_at else None
             if self.step.requested_day is None and self.table.load == "daily" and _on_day(last_updated, unfinished_day):
@@ -181,14 +220,22 @@ class _SeriesReader:
             )
 
 
+def _refused(readers: list[_SeriesReader]) -> dict[str, str]:
+    return {reader.table.name: reader.refused for reader in readers if reader.refused is not None}
+
+
 def _on_day(value: Any, day: str) -> bool:
     return isinstance(value, str) and value[:10] == day
 
 
-def _move_cursor(step: Step, today: date, imported_at: str) -> None:
-    """Runs inside the package, after every record of the step was read: lands if and only if they land."""
+def _move_cursor(step: Step, today: date, imported_at: str, refused: Callable[[], dict[str, str]]) -> None:
+    """Runs inside the package, after every record of the step was read: lands if and only if they land. A table
+    whose series was refused (landed incomplete) keeps its cursor: the next run fetches that series again."""
     state = dlt.current.source_state()
+    incomplete = refused()
     for table in step.tables:
+        if table.name in incomplete:
+            continue
         if table.load == "lookup":
             state.setdefault("lookup_pulled_on", {})[table.name] = today.isoformat()
         else:

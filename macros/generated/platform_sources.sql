@@ -8,6 +8,7 @@
 - [_import_step, text]
 - [_source_ref, text]
 - [_record_index, bigint]
+- [_incomplete_series, text]
 - [_dlt_load_id, text]
 - [_dlt_id, text]
     {%- endset -%}

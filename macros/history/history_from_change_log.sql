@@ -18,7 +18,9 @@
         steps and runs, so a later series or a later run always wins over an earlier one;
       * consecutive versions equal on every contract column except updated_at collapse into the earliest;
       * valid_to = the next version's valid_from (null for the current version);
-      * _source_imported_at = the latest import that delivered a record of this version.
+      * _source_imported_at = the latest import that delivered a record of this version;
+      * rests_on_incomplete_series = every receipt of this version came from a series the source's count refused
+        (staging's _incomplete_series): true until a complete series delivers the version too.
     Incremental runs recompute the whole history of every id with raw rows imported at or after the table's
     watermark max(_source_imported_at) (minus var history_lookback_hours) and replace those ids
     (history_incremental_strategy / history_unique_key), so an incremental run equals a full refresh row for row
@@ -57,6 +59,7 @@ with received as (
         _imported_at,
         _import_date,
         _record_index,
+        _incomplete_series,
         _dlt_id
     from {{ relation }}
     where _reject_reason is null
@@ -85,7 +88,10 @@ latest_receipt as (
         row_number() over (
             partition by {{ unique_key }}, valid_from
             order by _imported_at desc, _record_index desc, _dlt_id desc
-        ) as receipt_rank
+        ) as receipt_rank,
+        min(case when _incomplete_series then 1 else 0 end) over (
+            partition by {{ unique_key }}, valid_from
+        ) as only_incomplete_receipts
     from dated
 
 ),
@@ -129,7 +135,9 @@ versions as (
 
     select
         numbered.*,
-        max(_imported_at) over (partition by {{ unique_key }}, version_number) as _source_imported_at
+        max(_imported_at) over (partition by {{ unique_key }}, version_number) as _source_imported_at,
+        min(only_incomplete_receipts) over (partition by {{ unique_key }}, version_number) = 1
+            as rests_on_incomplete_series
     from numbered
 
 ),
@@ -155,7 +163,8 @@ select
     {%- endfor %}
     _cast_failures,
     version_hash,
-    _source_imported_at
+    _source_imported_at,
+    rests_on_incomplete_series
 from bounded
 {%- endmacro %}
 

@@ -131,6 +131,7 @@ typed as (
         received._import_step,
         received._source_ref,
         {{ dbt.safe_cast('received._record_index', dbt.type_bigint()) }} as _record_index,
+        coalesce(received._incomplete_series = 'true', false) as _incomplete_series,
         received._dlt_load_id,
         received._dlt_id
     from received

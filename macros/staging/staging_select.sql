@@ -14,8 +14,9 @@
                           no key, a key that does not type, a change time that does not type, or a change time later
                           than the moment the record was received (a clock or data error: it must never become the
                           current version)
-        and the raw metadata typed. Rejected records stay here (nothing is dropped silently) and are listed by
-        monitoring.source_rejects. Source columns outside the contract are not selected (see source_schema_drift).
+        and the raw metadata typed (_incomplete_series a boolean, false for rows landed before it existed).
+        Rejected records stay here (nothing is dropped silently) and are listed by monitoring.source_rejects. Source
+        columns outside the contract are not selected (see source_schema_drift).
     -#}
     {%- set mask = should_mask_personal() -%}
     {%- set failure_checks = [] -%}
@@ -61,6 +62,7 @@ typed as (
         raw_record._import_step,
         raw_record._source_ref,
         {{ dbt.safe_cast('raw_record._record_index', dbt.type_bigint()) }} as _record_index,
+        coalesce(raw_record._incomplete_series = 'true', false) as _incomplete_series,
         raw_record._dlt_load_id,
         raw_record._dlt_id
     from raw_record
@@ -125,6 +127,7 @@ select
     _import_step,
     _source_ref,
     _record_index,
+    _incomplete_series,
     _dlt_load_id,
     _dlt_id
 from ranked

@@ -6,7 +6,9 @@ repeated or reordered (another page served), swapped with another table's page, 
 boundary, records replaced by a copy of another, count and page-size headers wrong, garbled, negative or missing,
 on one response or on every one. For every draw the invariant holds: the series either delivers every record the
 vendor holds exactly once, or is refused (SeriesMismatch / SourceSentGarbage), which makes the pipeline land nothing
-of it as complete (the named cases in test_tascomi_faults.py prove that end to end).
+of it as complete (the named cases in test_tascomi_faults.py prove that end to end). A refused series is read once
+more as the pipeline's last read does (salvage): what it yields, landed marked incomplete, is never a record the
+vendor does not hold, and is every record when only the counts were wrong (`check_salvage`).
 
 What no reconciliation can see is excluded by construction and said here: a vendor whose every answer agrees on a
 smaller day describes a different day consistently: a count lowered together with a page emptied or cut where the
@@ -186,6 +188,7 @@ def check_invariant(server: ThreadingHTTPServer, vendor: Vendor) -> str:
         received = [r.values for r in client.series("applications", DAY, APPLICATIONS)]
     except (SeriesMismatch, SourceSentGarbage):
         assert vendor.faults, "a vendor that behaves must never be refused"
+        check_salvage(client, vendor)
         return "refused"
     if hides_a_smaller_day(vendor):
         held = canonical(vendor.rows)
@@ -193,6 +196,25 @@ def check_invariant(server: ThreadingHTTPServer, vendor: Vendor) -> str:
     else:
         assert canonical(received) == canonical(vendor.rows), f"accepted a series that lost or duplicated: {vendor}"
     return "complete"
+
+
+def check_salvage(client: TascomiClient, vendor: Vendor) -> None:
+    """The last read of a refused series lands what arrived, marked incomplete: never a record the vendor does not
+    hold for the day (nor one of another table), and, when only the counts are wrong, every record it holds."""
+    salvaged: list[dict[str, Any]] = []
+    try:
+        for received in client.series("applications", DAY, APPLICATIONS, salvage=True):
+            salvaged.append(received.values)
+    except SourceSentGarbage:
+        return  # not a paging fault: the step fails without landing anything
+    except SeriesMismatch:
+        pass
+    held = set(canonical(vendor.rows))
+    assert set(canonical(salvaged)) <= held, f"salvaged a record the vendor does not hold: {vendor}"
+    _, headers, _ = vendor.respond("applications", None)
+    counted = headers.get("X-Number-Of-Results", "")
+    if all(kind == "count_delta" for kind, _, _ in vendor.faults) and counted.isdigit():
+        assert set(canonical(salvaged)) == held, f"a wrong count lost records the vendor served: {vendor}"
 
 
 VENDORS = st.builds(

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from core.errors import SourceIncomplete, SourceNotConfigured, SourceSentGarbage
@@ -37,7 +38,7 @@ from sandbox.faults import (
     status,
 )
 from tests.conftest import FIRST_IMPORT, tascomi_settings
-from tests.ingestion.lake_reader import raw_rows
+from tests.ingestion.lake_reader import COMPLETE, INCOMPLETE, raw_rows, raw_table_folder
 
 CONTRACT = source_entry("tascomi").contract().tables
 DAILY = [t.name for t in CONTRACT.values() if t.load == "daily"]
@@ -100,8 +101,8 @@ def clean_root(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(tmp_path_factory.mktemp("clean-lakes"))
 
 
-def landed(workspace: Workspace) -> dict[str, list[tuple]]:
-    return {t: raw_rows(workspace.home, t) for t in DAILY}
+def landed(workspace: Workspace, where: str = "true") -> dict[str, list[tuple]]:
+    return {t: raw_rows(workspace.home, t, where=where) for t in DAILY}
 
 
 def cursor(workspace: Workspace) -> dict[str, str]:
@@ -191,18 +192,36 @@ PERSISTENT_FAULTS["a stale count, 5 too low on every response"] = lambda p: p.ad
 
 
 @pytest.mark.parametrize("fault", list(PERSISTENT_FAULTS))
-def test_a_persistent_paging_fault_fails_the_step_with_the_cursor_unmoved(fault, vendor, proxy, workspace, clean_root):
+def test_a_persistent_paging_fault_lands_what_arrived_marked_incomplete_with_the_cursor_unmoved(
+    fault, vendor, proxy, workspace, clean_root
+):
     run(vendor, proxy, workspace, FIRST_IMPORT)
     before = cursor(workspace)
     PERSISTENT_FAULTS[fault](proxy)
     proxy.rules[-1].times = ALWAYS
     with pytest.raises(SourceIncomplete, match="cursor did not move"):
         run(vendor, proxy, workspace, DAY1, series_attempts=2)
-    assert cursor(workspace) == before
-    assert {r[0] for r in raw_rows(workspace.home, "applications")} == {"full"}, "nothing of the failed day landed"
+    after = cursor(workspace)
+    assert after["applications"] == before["applications"]
+    assert all(after[t] > before[t] for t in DAILY if t != "applications"), "the series that reconciled landed"
+    assert {r[0] for r in raw_rows(workspace.home, "applications", where=COMPLETE)} == {"full"}
+    salvaged = raw_rows(workspace.home, "applications", where=INCOMPLETE)
+    assert salvaged or "count header" in fault, "what arrived of the refused series landed"
+    (outcome, error, rows), *others = import_log(workspace, "applications", FIRST_IMPORT.isoformat())
+    assert not others and outcome == "incomplete" and error and rows == len(salvaged)
     proxy.clear()
     run(vendor, proxy, workspace, DAY1)
-    assert landed(workspace) == clean_lake((0, 1), clean_root)
+    assert landed(workspace, COMPLETE) == clean_lake((0, 1), clean_root)
+    held = set(landed(workspace, COMPLETE)["applications"])
+    assert set(salvaged) <= held, "nothing salvaged was invented: every record is one the vendor holds for the day"
+
+
+def import_log(workspace: Workspace, table: str, step: str) -> list[tuple]:
+    folder = raw_table_folder(workspace.home, "tascomi", "import_log")
+    return duckdb.sql(
+        f"select outcome, error, rows_landed from read_parquet('{folder}/**/*.parquet', union_by_name = true) "
+        f"where table_name = '{table}' and _import_step = '{step}' order by _imported_at"
+    ).fetchall()
 
 
 # --------------------------------------------------------------------------------------- a refused day loses nothing
@@ -230,6 +249,34 @@ def test_a_one_shot_fault_is_read_again_in_the_run_so_no_version_is_lost(fault, 
         run(vendor, proxy, workspace, today)
     assert any(r.rule for r in proxy.requests), "the fault never fired: the test would prove nothing"
     assert landed(workspace) == clean_lake(DAYS, clean_root), "every version served on every day landed once"
+
+
+def test_a_day_refused_on_every_read_lands_what_arrived_so_no_version_is_lost(vendor, proxy, workspace, clean_root):
+    """A count 5 too low on every read of the series: every record arrives (salvage reads on past the count), none
+    reconciles. The history side (flags, --full-refresh) is proved in tests/e2e/test_planning_history.py."""
+    series_day = (FAULTED - timedelta(days=1)).isoformat()  # the series the faulted run reads
+    for n in DAYS:
+        today = FIRST_IMPORT + timedelta(days=n)
+        if today != FAULTED:
+            run(vendor, proxy, workspace, today)
+            continue
+        proxy.add(set_header("X-Number-Of-Results", plus(-5)), path="applications", query={"last_updated": series_day},
+                  times=ALWAYS)  # fmt: skip
+        with pytest.raises(SourceIncomplete, match="_incomplete_series"):
+            run(vendor, proxy, workspace, today)
+        proxy.clear()
+    clean = clean_lake(DAYS, clean_root)["applications"]
+    served = {r[1:] for r in clean if r[0] == series_day}  # what the vendor served for the day when it was asked
+    salvaged = raw_rows(workspace.home, "applications", where=INCOMPLETE)
+    complete = {r[1:] for r in raw_rows(workspace.home, "applications", where=COMPLETE)}
+    assert {r[1:] for r in salvaged} == served, "every record of the refused series landed, marked incomplete"
+    assert {r[0] for r in salvaged} == {series_day}
+    assert served - complete, "no record changed again before the next run: the test would prove nothing"
+    assert complete | served == {r[1:] for r in clean}, "no version ever served is lost"
+    assert landed(workspace, COMPLETE) == {
+        t: [r for r in rows if t != "applications" or r[0] != series_day or r[1:] in complete]
+        for t, rows in clean_lake(DAYS, clean_root).items()
+    }, "the complete series landed once the vendor reconciled, nothing else twice"
 
 
 # --------------------------------------------------------------------------------------- a day that cannot be right

@@ -1,5 +1,6 @@
 -- Planning data the vendor holds that cannot be right, one row per problem and application (version): impossible
--- dates, a decision type without its issue date, an unknown development code, and change times in a clock-change hour.
+-- dates, a decision type without its issue date, an unknown development code, change times in a clock-change hour, and
+-- versions only a refused (incomplete) series delivered.
 -- Nothing here stops the build: each check is a warn-level test on this model (_monitoring__models.yml), and the
 -- rows are listed here so the planning team can correct them in Tascomi. The checks are defined once, below.
 {%- set current_checks = [
@@ -61,6 +62,14 @@
         ]),
     },
     {
+        'name': 'version_rests_on_incomplete_series',
+        'condition': 'rests_on_incomplete_series',
+        'detail': dbt.concat([
+            "'the version from '", "cast(valid_from as " ~ dbt.type_string() ~ ")",
+            "' arrived only in a series that did not reconcile with the vendor''s count: no complete series vouches for it'",
+        ]),
+    },
+    {
         'name': 'change_time_in_skipped_hour',
         'condition': 'is_in_skipped_hour',
         'detail': dbt.concat([
@@ -96,6 +105,7 @@ versions as (
         valid_from,
         is_in_repeated_hour,
         is_in_skipped_hour,
+        rests_on_incomplete_series,
         data_as_of_date,
         built_at
     from {{ ref('planning_applications_history') }}

@@ -1,7 +1,9 @@
 -- Current state of every planning application (ceased ones included, flagged), with lookups and the measures analysts
 -- report on: the council's own measures under the council's names (its trusted applications job), and ours where
 -- they differ, each described in _planning__models.yml and in docs/analysts/planning.md. "Now" is data_as_of_date
--- (the last complete vendor day per the import log), never the run date, so every measure is a function of raw.
+-- (the last complete vendor day per the import log), never the run date, so every measure is a function of raw. The
+-- current version is the latest the vendor served, even one only a refused series delivered (rests_on_incomplete_series
+-- says so, and planning_data_quality lists it): an older version would be known to be out of date.
 with history as (
 
     select *
@@ -330,6 +332,7 @@ select
     vendor_last_updated as last_updated,
     valid_from as version_valid_from,
     _source_imported_at,
+    rests_on_incomplete_series,
     data_as_of_date,
     lookups_as_of_date,
     lookup_age_days,

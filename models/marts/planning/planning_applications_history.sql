@@ -79,6 +79,7 @@ select
     history._cast_failures,
     history.version_hash,
     history._source_imported_at,
+    history.rests_on_incomplete_series,
     freshness.data_as_of_date,
     freshness.lookups_as_of_date,
     freshness.lookup_age_days,
