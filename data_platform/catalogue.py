@@ -4,7 +4,9 @@
   the classes it holds (`personal`, `special_category`), so the docs search's tag filter finds them;
 - each model's owner (its department's dbt group) and the last build's test results for it;
 - each source table's last import and the freshness verdict (`dbt source freshness` runs before docs generate);
-- a front page that lists the trusted tables and links the Playbook (built beside it, playbook/index.html).
+- a front page that lists the trusted tables and links the Playbook (built beside it, playbook/index.html);
+- on each trusted model, its column lineage back to the raw zone (data_platform/lineage.py), and on the front page
+  the models whose lineage could not be read.
 
 The YAML stays the single source: nothing here is written back to it.
 """
@@ -20,10 +22,15 @@ from pathlib import Path
 from core.workspace import Workspace
 from data_platform.built_sources import BuiltSources
 from data_platform.check import CLASSES, classification, owner
+from data_platform.lineage import ColumnLineage, Origin
+from data_platform.lineage import extract as extract_lineage
 
 BUILD_RESULTS = "last_build_results.json"
 OVERVIEW = "__overview__"
 SENSITIVE = ("personal", "special_category")
+# Column lineage on a model page: raw columns listed per table and paths per column before the rest is counted.
+SHOWN_COLUMNS = 6
+SHOWN_PATHS = 3
 
 
 def keep_build_results(target_dir: Path) -> dict | None:
@@ -57,8 +64,58 @@ def _project_nodes(manifest: dict) -> list[dict]:
     return [n for n in manifest["nodes"].values() if n["package_name"] == project]
 
 
-def enrich(manifest: dict, build: dict | None, freshness: dict | None) -> dict:
-    """Add classifications, owners, test results, freshness and the front page's lists to `manifest` (in place)."""
+def _trusted(manifest: dict) -> list[dict]:
+    return sorted(
+        (n for n in _project_nodes(manifest) if n["resource_type"] == "model" and n["fqn"][1:2] == ["marts"]),
+        key=lambda n: (n["schema"], n["name"]),
+    )
+
+
+def _raw_columns(origins: list[Origin]) -> list[str]:
+    """`source.table.column`, several columns of one table together, a long list cut (a row hash reads them all)."""
+    by_table: dict[str, list[str]] = {}
+    for origin in origins:
+        by_table.setdefault(origin.source, []).append(origin.column)
+    shown = []
+    for table, columns in sorted(by_table.items()):
+        more = f" and {len(columns) - SHOWN_COLUMNS} more" if len(columns) > SHOWN_COLUMNS else ""
+        listed = ", ".join(columns[:SHOWN_COLUMNS])
+        shown.append(f"{table}.{listed}{more}" if len(columns) == 1 else f"{table}.({listed}{more})")
+    return shown
+
+
+def lineage_section(manifest: dict, node: dict, lineage: ColumnLineage) -> str:
+    """A trusted model's column lineage as a table: each column, the raw columns it is made of, the models between."""
+    unique_id = node["unique_id"]
+    lines = [
+        "### Column lineage",
+        "",
+        "Where each column comes from in the raw zone (`<source>.<table>.<column>`; seeds are reference data the "
+        "project ships), read from the compiled SQL by dbt-colibri.",
+    ]
+    unreadable = lineage.upstream_unparsed(unique_id, manifest)
+    if unreadable:
+        lines += ["", f"**Incomplete:** the lineage of {', '.join(unreadable)} could not be read (listed on the "
+                  "front page), so columns through them may show fewer raw columns than they have."]  # fmt: skip
+    lines += ["", "| column | raw columns | through |", "|---|---|---|"]
+    untraced = lineage.untraced.get(unique_id, {})
+    for name in node["columns"]:
+        origins = lineage.origins(unique_id, name)
+        if name.lower() in untraced:
+            raw, through = "could not be traced: " + untraced[name.lower()].replace("|", "/"), ""
+        elif not origins:
+            raw, through = "none: computed in the model (a count, a constant, the build time)", ""
+        else:
+            raw = "; ".join(_raw_columns(origins))
+            paths = {" → ".join(o.through) for o in origins if o.through}
+            through = "; ".join(sorted(paths)[:SHOWN_PATHS]) + (" …" if len(paths) > SHOWN_PATHS else "")
+        lines.append(f"| {name} | {raw} | {through} |")
+    return "\n".join(lines)
+
+
+def enrich(manifest: dict, build: dict | None, freshness: dict | None, lineage: ColumnLineage | None = None) -> dict:
+    """Add classifications, owners, test results, freshness, the front page's lists and (given `lineage`) each trusted
+    model's column lineage to `manifest` (in place)."""
     results = test_results(manifest, build)
     built_at = (build or {}).get("metadata", {}).get("generated_at", "")[:16].replace("T", " ")
     for node in _project_nodes(manifest):
@@ -82,6 +139,8 @@ def enrich(manifest: dict, build: dict | None, freshness: dict | None) -> dict:
             lines.append(f"**Tests in the last build** ({built_at} UTC): {tally}")
         if lines:
             node["description"] = node["description"] + "\n\n" + "  \n".join(lines)
+        if lineage and node["resource_type"] == "model" and node["fqn"][1:2] == ["marts"]:
+            node["description"] += "\n\n" + lineage_section(manifest, node, lineage)
     imports = _last_imports(freshness)
     for source in manifest["sources"].values():
         found = imports.get(source["source_name"])
@@ -90,7 +149,7 @@ def enrich(manifest: dict, build: dict | None, freshness: dict | None) -> dict:
                 f"\n\n**Last import of {source['source_name']}:** {found['max_loaded_at'][:16].replace('T', ' ')} UTC; "
                 f"freshness **{found['status']}** (checked {found['snapshotted_at'][:16].replace('T', ' ')} UTC)"
             )
-    _front_page(manifest, build, results, imports)
+    _front_page(manifest, build, results, imports, lineage)
     return manifest
 
 
@@ -105,14 +164,17 @@ def _last_imports(freshness: dict | None) -> dict[str, dict]:
     return found
 
 
-def _front_page(manifest: dict, build: dict | None, results: dict[str, Counter], imports: dict[str, dict]) -> None:
+def _front_page(
+    manifest: dict,
+    build: dict | None,
+    results: dict[str, Counter],
+    imports: dict[str, dict],
+    lineage: ColumnLineage | None,
+) -> None:
     key = f"doc.{manifest['metadata'].get('project_name')}.{OVERVIEW}"
     if key not in manifest["docs"]:
         return
-    trusted = sorted(
-        (n for n in _project_nodes(manifest) if n["resource_type"] == "model" and n["fqn"][1:2] == ["marts"]),
-        key=lambda n: (n["schema"], n["name"]),
-    )
+    trusted = _trusted(manifest)
     rows = [
         f"| [{n['schema']}.{n['name']}](#!/model/{n['unique_id']}) | {owner(manifest, n) or ''} | "
         f"{_first_sentence(n['description'].split(chr(10) + chr(10) + '**Owner')[0]).replace('|', '/')} |"
@@ -136,6 +198,17 @@ def _front_page(manifest: dict, build: dict | None, results: dict[str, Counter],
         text += ["\n## Freshness\n", "| source | last import (UTC) | freshness |", "|---|---|---|"]
         for name, found in sorted(imports.items()):
             text.append(f"| {name} | {found['max_loaded_at'][:16].replace('T', ' ')} | {found['status']} |")
+    if lineage:
+        text += ["\n## Column lineage\n", "Each trusted table's page traces its columns back to the raw zone."]
+        unreadable = {**lineage.unparsed, **{m: "; ".join(f"{c}: {why}" for c, why in columns.items())
+                                             for m, columns in lineage.untraced.items()}}  # fmt: skip
+        if unreadable:
+            text += ["Models whose lineage could not be read (their columns' sources may be missing downstream):\n",
+                     "| model | why |", "|---|---|"]  # fmt: skip
+            for unique_id, why in sorted(unreadable.items()):
+                text.append(f"| {lineage.names.get(unique_id, unique_id)} | {why.replace('|', '/')[:300]} |")
+        else:
+            text.append("Every model's lineage was read.")
     manifest["docs"][key]["block_contents"] += "\n".join(text) + "\n"
 
 
@@ -177,7 +250,7 @@ def publish(
     catalog = json.loads((target_dir / "catalog.json").read_text())
     if sources:
         dbt.leave_out_sources(manifest, sources)
-    enrich(manifest, build, freshness)
+    enrich(manifest, build, freshness, extract_lineage(manifest, catalog))
     if sources:
         dbt.front_page_note(manifest, sources, live)
     return write_static_page(manifest, catalog, workspace.docs_dir / "index.html")

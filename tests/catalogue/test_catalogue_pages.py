@@ -35,6 +35,19 @@ def test_model_page_shows_owner_test_results_and_classifications(docs_page, buil
     assert re.search(r"(?<!not_)personal · ", personal), "a personal column (forename) should say so"
 
 
+def test_trusted_model_page_shows_column_lineage_back_to_raw(docs_page, tmp_path):
+    dom = rendered(docs_page, f"model/model.{PROJECT}.planning_applications", tmp_path)
+    assert "Column lineage" in dom
+    # The application_id row: renamed from the vendor's id in staging, through the history.
+    row = re.search(r"<tr>\s*<td>application_id</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", dom, re.S)
+    assert row, "no lineage row for application_id"
+    assert row.group(1).strip() == "tascomi.applications.id"
+    assert "stg_tascomi__applications" in row.group(2)
+    overview = rendered(docs_page, "overview", tmp_path)
+    assert "Column lineage" in overview
+    assert "Every model's lineage was read." in overview or "Models whose lineage could not be read" in overview
+
+
 def test_source_page_shows_last_import_and_freshness(docs_page, tmp_path):
     dom = rendered(docs_page, f"source/source.{PROJECT}.tascomi.applications", tmp_path)
     assert "Last import of tascomi" in dom and "freshness" in dom
