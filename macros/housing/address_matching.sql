@@ -129,3 +129,42 @@ where role <> 'stop'
         <= case when least(length({{ typed }}), length({{ known }})) >= 5 then 2 else 1 end
     )
 {%- endmacro %}
+
+
+{% macro address_candidates_on(key) %}
+    {#- The (address_id, uprn) pairs one candidate key finds, inside int_housing__address_matches (its CTEs inputs,
+        gazetteer, input_keys, gazetteer_keys): 'postcode' (the typed postcode is the address's), 'number_and_word'
+        (a typed number and a typed word the gazetteer knows), 'number_and_word_alike' (a typed number and a typed word
+        unknown to the gazetteer one or two edits from one of the address's). -#}
+    {%- if key == 'postcode' %}
+    select
+        inputs.address_id,
+        gazetteer.uprn
+    from inputs
+    inner join gazetteer
+        on inputs.postcode = gazetteer.postcode
+    {%- elif key == 'number_and_word' %}
+    select
+        input_keys.address_id,
+        gazetteer_keys.uprn
+    from input_keys
+    inner join gazetteer_keys
+        on
+            input_keys.token = gazetteer_keys.token
+            and input_keys.number = gazetteer_keys.number
+    {%- elif key == 'number_and_word_alike' %}
+    select
+        input_keys.address_id,
+        gazetteer_keys.uprn
+    from input_keys
+    inner join gazetteer_keys
+        on
+            input_keys.number = gazetteer_keys.number
+            and substr(input_keys.token, 1, 1) = substr(gazetteer_keys.token, 1, 1)
+    where
+        input_keys.weight is null
+        and {{ address_words_alike('input_keys.token', 'gazetteer_keys.token') }}
+    {%- else %}
+    {{ exceptions.raise_compiler_error("address_candidates_on: unknown candidate key '" ~ key ~ "' (var address_match_candidate_keys): use postcode, number_and_word or number_and_word_alike") }}
+    {%- endif %}
+{%- endmacro %}

@@ -226,35 +226,15 @@ gazetteer_keys as (
 
 ),
 
+-- Candidates found by each key in var address_match_candidate_keys (macros/housing/address_matching.sql).
 candidates as (
 
-    select
-        inputs.address_id,
-        gazetteer.uprn
-    from inputs
-    inner join gazetteer
-        on inputs.postcode = gazetteer.postcode
+    {% for key in var('address_match_candidate_keys', ['postcode', 'number_and_word', 'number_and_word_alike']) %}
+        {%- if not loop.first %}
     union
-    select
-        input_keys.address_id,
-        gazetteer_keys.uprn
-    from input_keys
-    inner join gazetteer_keys
-        on
-            input_keys.token = gazetteer_keys.token
-            and input_keys.number = gazetteer_keys.number
-    union
-    select
-        input_keys.address_id,
-        gazetteer_keys.uprn
-    from input_keys
-    inner join gazetteer_keys
-        on
-            input_keys.number = gazetteer_keys.number
-            and substr(input_keys.token, 1, 1) = substr(gazetteer_keys.token, 1, 1)
-    where
-        input_keys.weight is null
-        and {{ address_words_alike('input_keys.token', 'gazetteer_keys.token') }}
+        {%- endif %}
+    {{ address_candidates_on(key) }}
+    {%- endfor %}
 
 ),
 
