@@ -26,6 +26,8 @@ ANCHOR_MIN_DISTINGUISHABILITY = 1.0
 
 @dataclass(frozen=True)
 class Score:
+    """One matcher's result on labelled inputs; the one score type of the address-matching benchmarks and tests."""
+
     labelled: int  # inputs with a label (a UPRN, or None = "not in the gazetteer")
     with_uprn: int  # labelled with a UPRN
     matched: int  # inputs the matcher gave a UPRN
@@ -38,6 +40,11 @@ class Score:
     @property
     def recall(self) -> float:
         return self.correct / self.with_uprn if self.with_uprn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
 
     def line(self, name: str, seconds: float | None = None) -> str:
         took = f", {seconds:.1f} s" if seconds is not None else ""

@@ -22,6 +22,8 @@ import duckdb
 
 from benchmarks.address_eval.borough import Borough
 from benchmarks.address_eval.records import Record
+from benchmarks.housing_matching import Score
+from benchmarks.housing_matching import score as score_labels
 
 MODELS = (
     "int_housing__address_inputs",
@@ -33,37 +35,9 @@ TARGET_PRECISION = 0.975
 VOCABULARY = Path(__file__).resolve().parents[2] / "seeds" / "housing" / "address_vocabulary.csv"
 
 
-@dataclass(frozen=True)
-class Score:
-    records: int
-    with_uprn: int
-    matched: int
-    correct: int
-
-    @property
-    def precision(self) -> float:
-        return self.correct / self.matched if self.matched else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.correct / self.with_uprn if self.with_uprn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
 def score(predicted: Mapping[str, int | None], records: Iterable[Record]) -> Score:
-    """A UPRN given to a record whose place is not in the gazetteer is a wrong match."""
-    records = list(records)
-    matched = correct = 0
-    for r in records:
-        got = predicted.get(r.record_id)
-        if got is not None:
-            matched += 1
-            correct += int(got == r.label)
-    return Score(len(records), sum(r.label is not None for r in records), matched, correct)
+    """Scored as benchmarks/housing_matching.py scores: a UPRN given to a record with no true address is wrong."""
+    return score_labels(predicted, {r.record_id: r.label for r in records})
 
 
 @dataclass(frozen=True)
