@@ -13,6 +13,8 @@
 {%- set named_only = var('address_match_named_only_classes', ['C']) %}
 {%- set floors = "'GROUND', 'FIRST', 'SECOND', 'THIRD', 'FOURTH', 'BASEMENT', 'TOP'" %}
 {%- set key_share = var('address_match_key_word_max_share', 0.05) %}
+{%- set min_coverage_identified = var('address_match_min_coverage_identified', 0.25) %}
+{%- set identified_score = var('address_match_identified_score', 70) %}
 with inputs as (
 
     select
@@ -375,7 +377,8 @@ missing_identifiers as (
         count(distinct case
             when typed_identifier is null and not {{ full_match('gazetteer_identifier', '[0-9].*') }}
                 then gazetteer_identifier
-        end) as missing_others
+        end) as missing_others,
+        count(distinct gazetteer_identifier) as own_identifiers
     from (
         select
             address_id,
@@ -441,6 +444,8 @@ scored as (
         pairs.uprn,
         coalesce(missing_identifiers.missing_numbers, 0) as missing_numbers,
         coalesce(missing_identifiers.missing_others, 0) + coalesce(places_not_found.places, 0) as missing_others,
+        coalesce(missing_identifiers.missing_others, 0) as missing_unit_identifiers,
+        coalesce(missing_identifiers.own_identifiers, 0) as own_identifiers,
         gazetteer.blpu_class,
         inputs.address_id in (
             select input_tokens.address_id from input_tokens
@@ -450,6 +455,10 @@ scored as (
             select gazetteer_tokens.uprn from gazetteer_tokens
             where gazetteer_tokens.token_kind = 'unit' or gazetteer_tokens.token in ({{ floors }})
         ) as is_unit_typed_not_a_unit,
+        pairs.uprn in (
+            select gazetteer_tokens.uprn from gazetteer_tokens
+            where gazetteer_tokens.token_kind = 'unit' or gazetteer_tokens.token in ({{ floors }})
+        ) as is_a_unit,
         coalesce(extra_identifiers.extra_numbers, 0) as extra_numbers,
         coalesce(extra_identifiers.extra_others, 0) as extra_others,
         coalesce(covered.covered_weight, 0) / greatest(candidate_weights.candidate_weight, 0.001) as coverage,
@@ -498,7 +507,7 @@ scored as (
 -- more than one number, of its own not typed; one number of its own not typed (a block's street number) costs 15,
 -- each typed letter or floor it lacks 10, and a unit typed (FLAT, a floor) where it is not a unit 25. Classes in var
 -- address_match_named_only_classes (commercial) are matched only when every word of theirs is typed (their name).
-acceptable as (
+judged as (
 
     select
         scored.*,
@@ -518,20 +527,71 @@ acceptable as (
             - 15.0 * scored.missing_numbers
             - case when scored.is_unit_typed_not_a_unit then 25.0 else 0.0 end,
             1
-        ) as score
-    from scored
-    where
-        scored.missing_others = 0
-        and scored.missing_numbers <= 1
-        and scored.extra_numbers = 0
-        and (
+        ) as formula_score,
+        -- Every identifier agrees (a flat and its building's number, say): the street or block name may be left out,
+        -- in the typed postcode (or, with no postcode or the outward code only, with some of its words typed).
+        (
+            scored.own_identifiers >= 2
+            and scored.missing_numbers = 0 and scored.missing_others = 0
+            and scored.extra_numbers = 0 and scored.extra_others = 0
+            and scored.explained >= 0.999
+            and not scored.is_unit_typed_not_a_unit
+            and (
+                scored.postcode_agreement = 'same postcode'
+                or (
+                    scored.postcode_agreement in ('no postcode typed', 'same outward code')
+                    and scored.coverage >= {{ min_coverage_identified }}
+                )
+            )
+        ) as is_identified,
+        -- The text names a building and not which of its units (a flat letter or floor left out): the units are
+        -- what it may mean, so they compete with every other candidate though none of them can be chosen.
+        (
+            scored.missing_numbers = 0 and scored.extra_numbers = 0 and scored.extra_others = 0
+            and scored.missing_others = scored.missing_unit_identifiers
+            and ((scored.missing_unit_identifiers > 0 and scored.is_a_unit) or scored.is_building_not_its_unit)
+        ) as is_unit_unsaid,
+        (
             scored.coverage >= {{ min_coverage }}
             or (scored.postcode_agreement = 'same postcode' and scored.coverage >= {{ min_coverage_same_postcode }})
         )
-        and not scored.is_building_not_its_unit
         {%- for prefix in named_only %}
             and (scored.blpu_class not like '{{ prefix }}%' or scored.coverage >= 0.999)
-        {%- endfor %}
+        {%- endfor %} as is_enough_typed
+    from scored
+
+),
+
+acceptable as (
+
+    select
+        judged.*,
+        case
+            when judged.is_identified then greatest(judged.formula_score, {{ identified_score }})
+            else judged.formula_score
+        end as score,
+        true as can_win
+    from judged
+    where
+        not judged.is_building_not_its_unit
+        and (
+            judged.is_identified
+            or (
+                judged.is_enough_typed
+                and judged.missing_others = 0
+                and judged.missing_numbers <= 1
+                and judged.extra_numbers = 0
+            )
+        )
+    {%- if var('address_match_units_compete', true) %}
+    union all
+    select
+        judged.*,
+        judged.formula_score as score,
+        false as can_win
+    from judged
+    where judged.is_unit_unsaid and judged.is_enough_typed
+    {%- endif %}
 
 ),
 
@@ -540,7 +600,8 @@ ranked as (
     select
         acceptable.*,
         row_number() over (
-            partition by acceptable.address_id order by acceptable.score desc, acceptable.uprn asc
+            partition by acceptable.address_id
+            order by acceptable.score desc, acceptable.can_win desc, acceptable.uprn asc
         ) as place,
         count(*) over (partition by acceptable.address_id) as acceptable_candidates
     from acceptable
@@ -602,6 +663,7 @@ decided as (
         best.coverage,
         best.explained,
         best.extra_others,
+        best.can_win as candidate_can_win,
         runner_up.uprn as runner_up_uprn,
         runner_up.score as runner_up_score,
         coalesce(close_calls.within_margin, 0) as within_margin,
@@ -609,6 +671,7 @@ decided as (
         refused.lacking_identifiers,
         refused.too_few_words,
         best.uprn is not null
+        and best.can_win
         and best.score >= {{ min_score }}
         and (runner_up.uprn is null or best.score - runner_up.score >= {{ min_margin }}) as is_accepted
     from inputs
@@ -658,6 +721,11 @@ select
                 "case when runner_up_uprn is not null then " ~ dbt.concat(["'; runner-up '",
                     dbt.safe_cast('runner_up_uprn', dbt.type_string()), "' scored '",
                     dbt.safe_cast('runner_up_score', dbt.type_string())]) ~ " else '' end"]) }}
+        when candidate_score >= {{ min_score }} and not candidate_can_win
+            then
+            {{ dbt.concat(["'ambiguous: the text names '", dbt.safe_cast('candidate_uprn', dbt.type_string()),
+                           "' (scored '", dbt.safe_cast('candidate_score', dbt.type_string()),
+                           "') but not which of its flats, or which floor: left unmatched rather than guess'"]) }}
         when candidate_score >= {{ min_score }}
             then
             {{ dbt.concat(["'ambiguous: '", dbt.safe_cast('within_margin', dbt.type_string()),
