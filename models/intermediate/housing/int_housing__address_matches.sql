@@ -544,12 +544,13 @@ judged as (
                 )
             )
         ) as is_identified,
-        -- The text names a building and not which of its units (a flat letter or floor left out): the units are
-        -- what it may mean, so they compete with every other candidate though none of them can be chosen.
+        -- A flat whose only identifier left out is its letter or floor: the text names its building and not which
+        -- unit, so the flat competes with every other candidate though it cannot be chosen.
         (
-            scored.missing_numbers = 0 and scored.extra_numbers = 0 and scored.extra_others = 0
+            scored.is_a_unit
+            and scored.missing_unit_identifiers > 0
             and scored.missing_others = scored.missing_unit_identifiers
-            and ((scored.missing_unit_identifiers > 0 and scored.is_a_unit) or scored.is_building_not_its_unit)
+            and scored.missing_numbers = 0 and scored.extra_numbers = 0 and scored.extra_others = 0
         ) as is_unit_unsaid,
         (
             scored.coverage >= {{ min_coverage }}
