@@ -101,7 +101,7 @@ word_weights as (
 ),
 
 -- A typed word the gazetteer does not know (a name, a typo) has no weight: it is matched fuzzily or ignored.
-input_words as (
+typed_words as (
 
     select
         input_tokens.address_id,
@@ -112,6 +112,63 @@ input_words as (
     left join word_weights
         on input_tokens.token = word_weights.token
     where input_tokens.token_kind = 'word'
+
+),
+
+-- Two words typed as one (LUCASWAY, FENWICKDR): a word the gazetteer does not know that is a word it knows followed by
+-- another, or by one of the vocabulary's abbreviations, is read as the two.
+joined_words as (
+
+    select
+        typed_words.address_id,
+        typed_words.token as typed,
+        first_part.token as first_token,
+        coalesce(vocabulary.canonical, substr(typed_words.token, length(first_part.token) + 1)) as second_token
+    from typed_words
+    inner join word_weights as first_part
+        on
+            typed_words.token like first_part.token || '%'
+            and length(first_part.token) >= 3
+            and length(typed_words.token) - length(first_part.token) >= 2
+    left join {{ ref('address_vocabulary') }} as vocabulary
+        on
+            substr(typed_words.token, length(first_part.token) + 1) = vocabulary.typed
+            and vocabulary.role = 'word'
+    where typed_words.weight is null
+
+),
+
+split_words as (
+
+    select
+        joined_words.address_id,
+        joined_words.typed,
+        joined_words.first_token,
+        joined_words.second_token
+    from joined_words
+    inner join word_weights
+        on joined_words.second_token = word_weights.token
+
+),
+
+input_words as (
+
+    select typed_words.*
+    from typed_words
+    where not exists (
+        select 1
+        from split_words
+        where split_words.address_id = typed_words.address_id and split_words.typed = typed_words.token
+    )
+    union
+    select
+        split_words.address_id,
+        word_weights.token,
+        word_weights.weight,
+        word_weights.share
+    from split_words
+    inner join word_weights
+        on word_weights.token in (split_words.first_token, split_words.second_token)
 
 ),
 
