@@ -131,6 +131,17 @@ where role <> 'stop'
 {%- endmacro %}
 
 
+{% macro address_candidates(keys) %}
+    {#- Every candidate pair found by any of `keys`: one address_candidates_on(key) per key. -#}
+    {%- for key in keys %}
+        {%- if not loop.first %}
+    union
+        {%- endif %}
+    {{ address_candidates_on(key) }}
+    {%- endfor %}
+{%- endmacro %}
+
+
 {% macro address_candidates_on(key) %}
     {#- The (address_id, uprn) pairs one candidate key finds, inside int_housing__address_matches (its CTEs inputs,
         gazetteer, input_keys, gazetteer_keys): 'postcode' (the typed postcode is the address's), 'number_and_word'

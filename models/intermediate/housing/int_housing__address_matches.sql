@@ -153,13 +153,15 @@ split_words as (
 
 input_words as (
 
-    select typed_words.*
+    select distinct
+        typed_words.address_id,
+        typed_words.token,
+        typed_words.weight,
+        typed_words.share
     from typed_words
-    where not exists (
-        select 1
-        from split_words
-        where split_words.address_id = typed_words.address_id and split_words.typed = typed_words.token
-    )
+    left join split_words
+        on typed_words.address_id = split_words.address_id and typed_words.token = split_words.typed
+    where split_words.typed is null
     union
     select
         split_words.address_id,
@@ -288,12 +290,7 @@ gazetteer_keys as (
 -- Candidates found by each key in var address_match_candidate_keys (macros/housing/address_matching.sql).
 candidates as (
 
-    {% for key in var('address_match_candidate_keys', ['postcode', 'number_and_word', 'number_and_word_alike']) %}
-        {%- if not loop.first %}
-    union
-        {%- endif %}
-    {{ address_candidates_on(key) }}
-    {%- endfor %}
+    {{ address_candidates(var('address_match_candidate_keys', ['postcode', 'number_and_word', 'number_and_word_alike'])) }}
 
 ),
 
@@ -641,15 +638,13 @@ acceptable as (
                 and judged.extra_numbers = 0
             )
         )
-    {%- if var('address_match_units_compete', true) %}
     union all
     select
         judged.*,
         judged.formula_score as score,
         false as can_win
     from judged
-    where judged.is_unit_unsaid and judged.is_enough_typed
-    {%- endif %}
+    where judged.is_unit_unsaid and judged.is_enough_typed and {{ var('address_match_units_compete', true) }}
 
 ),
 
