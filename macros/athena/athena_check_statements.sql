@@ -16,7 +16,7 @@
             {%- set history = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias) -%}
             {%- set staging_node = graph.nodes['model.' ~ project_name ~ '.' ~ history_of] -%}
             {%- set staging = api.Relation.create(database=staging_node.database, schema=staging_node.schema, identifier=staging_node.alias) -%}
-            {{ print('-- athena-check statement: pre-hook ' ~ node.name ~ '\n' ~ history_delete_recomputed_ids(history, staging, node.config.meta.key) ~ '\n-- athena-check end') }}
+            {{ print('-- athena-check statement: pre-hook ' ~ node.name ~ '\n' ~ history_delete_recomputed_ids(history, staging, node.config.meta.key, history_import_log(history_of)) ~ '\n-- athena-check end') }}
         {%- endif -%}
         {%- if node.resource_type in ('model', 'seed') -%}
             {{ print('-- athena-check lf_tags: ' ~ node.name ~ ' ' ~ tojson(lf_tags_config_for(node))) }}

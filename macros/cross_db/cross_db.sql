@@ -74,14 +74,14 @@
 
 {% macro athena__history_pre_hook(staging_model, entity_key) %}
     {%- if is_incremental() -%}
-        {{ history_delete_recomputed_ids(this, ref(staging_model), entity_key) }}
+        {{ history_delete_recomputed_ids(this, ref(staging_model), entity_key, history_import_log(staging_model)) }}
     {%- endif -%}
 {% endmacro %}
 
-{% macro history_delete_recomputed_ids(history_relation, staging_relation, entity_key='id') %}
+{% macro history_delete_recomputed_ids(history_relation, staging_relation, entity_key='id', import_log=none) %}
     {#- The Athena pre-hook's statement (separate so tests/athena can render it for every history model). -#}
     delete from {{ history_relation }}
-    where {{ entity_key }} in ({{ history_changed_ids(staging_relation, entity_key, history_relation) }})
+    where {{ entity_key }} in ({{ history_changed_ids(staging_relation, entity_key, history_relation, import_log) }})
 {%- endmacro %}
 
 

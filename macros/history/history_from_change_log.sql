@@ -20,13 +20,19 @@
       * valid_to = the next version's valid_from (null for the current version);
       * _source_imported_at = the latest import that delivered a record of this version;
       * rests_on_incomplete_series = every receipt of this version came from a series the source's count refused
-        (staging's _incomplete_series): true until a complete series delivers the version too.
-    Incremental runs recompute the whole history of every id with raw rows imported at or after the table's
-    watermark max(_source_imported_at) (minus var history_lookback_hours) and replace those ids
-    (history_incremental_strategy / history_unique_key), so an incremental run equals a full refresh row for row
-    (invariant 2).
+        (staging's _incomplete_series): true until a complete series delivers the version too;
+      * _last_observed_at = the latest change time (valid_from of a received record) the version summarises.
+    Incremental runs read the raw records imported after the table's watermark max(_source_imported_at) (minus var
+    history_lookback_hours), only from the import partitions the import log names for those imports
+    (history_new_records), and replace the ids they hold (history_incremental_strategy / history_unique_key): an id
+    whose new records are all later than its stored _last_observed_at is its stored versions (standing in for the
+    records they summarise) plus the new records; any other id is rebuilt from every raw record. So an incremental
+    run equals a full refresh row for row (invariant 2; tests/e2e/test_planning_history.py).
 -#}
-{% macro history_from_change_log(staging, key, updated_at, columns) %}
+{% macro history_from_change_log(staging, key, updated_at, columns, import_log=none, table_name=none) %}
+    {#- import_log / table_name: where the imports of the staging model's raw table are logged (default: the
+        source and table named by staging = stg_<source>__<table>); without one (a staging model that is not one
+        source table's), incremental runs read every import instead of only the new ones. -#}
     {{ config(
         materialized='incremental',
         incremental_strategy=history_incremental_strategy(),
@@ -34,11 +40,26 @@
         on_schema_change='fail',
         pre_hook="{{ history_pre_hook('" ~ staging ~ "', '" ~ key ~ "') }}",
     ) }}
-    {{ scd2_from_change_log(ref(staging), columns, key, updated_at) }}
+    {#- The import log only on incremental runs: a full rebuild reads every import anyway, and unit tests (never
+        incremental) then need no import log fixture. -#}
+    {{ scd2_from_change_log(ref(staging), columns, key, updated_at, history_import_log(staging, import_log, table_name) if is_incremental() else none) }}
 {%- endmacro %}
 
 
-{% macro scd2_from_change_log(relation, columns, unique_key, updated_at) %}
+{% macro history_import_log(staging, import_log=none, table_name=none) %}
+    {#- [import log relation, table name] for a staging model named stg_<source>__<table>, else none. -#}
+    {%- if import_log is not none -%}
+        {{ return([import_log, table_name]) }}
+    {%- endif -%}
+    {%- set parts = staging.split('__', 1) -%}
+    {%- if staging.startswith('stg_') and parts | length == 2 -%}
+        {{ return([source(parts[0][4:], 'import_log'), parts[1]]) }}
+    {%- endif -%}
+    {{ return(none) }}
+{% endmacro %}
+
+
+{% macro scd2_from_change_log(relation, columns, unique_key, updated_at, import_log=none) %}
     {%- set value_columns = [] -%}
     {%- for column in columns if column != updated_at -%}
         {%- do value_columns.append(column) -%}
@@ -48,8 +69,50 @@
         {%- do hash_parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
         {%- if not loop.last -%}{%- do hash_parts.append("'|'") -%}{%- endif -%}
     {%- endfor -%}
+    {%- set received_valid_from = "coalesce(" ~ updated_at ~ ", cast(_import_date as " ~ dbt.type_timestamp() ~ "))" -%}
 
-with received as (
+{%- if is_incremental() %}
+    {%- set incremental_ctes -%}
+new_received as (
+
+    {{ history_new_records(relation, unique_key, import_log) }}
+
+),
+
+stored_bounds as (
+
+    {#- Per id with new records: the latest change time its stored history has seen. A new record later than it
+        extends the stored history exactly as a rebuild from every raw record would (the stored versions stand in
+        for the records they summarise); one at or before it may fall between or replace summarised records, so
+        that id is rebuilt from every raw record (late or re-delivered data: rare). -#}
+    select
+        existing.{{ unique_key }},
+        max(existing._last_observed_at) as last_observed_at
+    from {{ this }} as existing
+    where existing.{{ unique_key }} in (select new_received.{{ unique_key }} from new_received)
+    group by existing.{{ unique_key }}
+
+),
+
+rebuilt_id as (
+
+    select new_received.{{ unique_key }}
+    from new_received
+    left join stored_bounds
+        on new_received.{{ unique_key }} = stored_bounds.{{ unique_key }}
+    {%- if history_merges_stored_versions() %}
+    where {{ received_valid_from }} <= stored_bounds.last_observed_at
+    {%- endif %}
+
+)
+    {%- endset -%}
+    {%- set rebuilds_from_raw = history_rebuilds_any(incremental_ctes) %}
+
+with
+
+{{ incremental_ctes }},
+
+received as (
 
     select
         {%- for column in columns %}
@@ -57,42 +120,96 @@ with received as (
         {%- endfor %}
         _cast_failures,
         _imported_at,
-        _import_date,
+        {{ received_valid_from }} as valid_from,
+        {{ received_valid_from }} as _last_observed_at,
+        1 as _is_raw,
+        _record_index,
+        _incomplete_series,
+        _dlt_id
+    from new_received
+    where {{ unique_key }} not in (select rebuilt_id.{{ unique_key }} from rebuilt_id)
+    {%- if history_merges_stored_versions() %}
+
+    union all
+
+    {#- The stored versions of those ids, as the records they summarise: one per version, received when its last
+        record was (_source_imported_at), losing to any raw record of the same change time (_is_raw). #}
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        _cast_failures,
+        _source_imported_at as _imported_at,
+        valid_from,
+        _last_observed_at,
+        0 as _is_raw,
+        cast(null as {{ dbt.type_bigint() }}) as _record_index,
+        rests_on_incomplete_series as _incomplete_series,
+        cast(null as {{ dbt.type_string() }}) as _dlt_id
+    from {{ this }}
+    where
+        {{ unique_key }} in (select new_received.{{ unique_key }} from new_received)
+        and {{ unique_key }} not in (select rebuilt_id.{{ unique_key }} from rebuilt_id)
+    {%- endif %}
+
+    {%- if rebuilds_from_raw %}
+    union all
+
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        _cast_failures,
+        _imported_at,
+        {{ received_valid_from }} as valid_from,
+        {{ received_valid_from }} as _last_observed_at,
+        1 as _is_raw,
+        _record_index,
+        _incomplete_series,
+        _dlt_id
+    from {{ relation }}
+    where
+        _reject_reason is null
+        and {{ unique_key }} in (select rebuilt_id.{{ unique_key }} from rebuilt_id)
+
+    {%- endif %}
+),
+{%- else %}
+
+with
+
+received as (
+
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        _cast_failures,
+        _imported_at,
+        {{ received_valid_from }} as valid_from,
+        {{ received_valid_from }} as _last_observed_at,
+        1 as _is_raw,
         _record_index,
         _incomplete_series,
         _dlt_id
     from {{ relation }}
     where _reject_reason is null
-    {%- if is_incremental() %}
-        and {{ unique_key }} in ({{ history_changed_ids(relation, unique_key) }})
-    {%- endif %}
 
 ),
-
-dated as (
-
-    select
-        received.*,
-        coalesce(
-            {{ updated_at }},
-            cast(_import_date as {{ dbt.type_timestamp() }})
-        ) as valid_from
-    from received
-
-),
+{%- endif %}
 
 latest_receipt as (
 
     select
-        dated.*,
+        received.*,
         row_number() over (
             partition by {{ unique_key }}, valid_from
-            order by _imported_at desc, _record_index desc, _dlt_id desc
+            order by _imported_at desc, _is_raw desc, _record_index desc, _dlt_id desc
         ) as receipt_rank,
         min(case when _incomplete_series then 1 else 0 end) over (
             partition by {{ unique_key }}, valid_from
         ) as only_incomplete_receipts
-    from dated
+    from received
 
 ),
 
@@ -137,7 +254,8 @@ versions as (
         numbered.*,
         max(_imported_at) over (partition by {{ unique_key }}, version_number) as _source_imported_at,
         min(only_incomplete_receipts) over (partition by {{ unique_key }}, version_number) = 1
-            as rests_on_incomplete_series
+            as rests_on_incomplete_series,
+        max(_last_observed_at) over (partition by {{ unique_key }}, version_number) as version_last_observed_at
     from numbered
 
 ),
@@ -164,7 +282,8 @@ select
     _cast_failures,
     version_hash,
     _source_imported_at,
-    rests_on_incomplete_series
+    rests_on_incomplete_series,
+    version_last_observed_at as _last_observed_at
 from bounded
 {%- endmacro %}
 
@@ -184,15 +303,74 @@ from bounded
 {%- endmacro %}
 
 
-{% macro history_changed_ids(relation, unique_key, history_relation=none) %}
-    {#- Ids with raw rows imported at or after the history's watermark (max _source_imported_at - lookback).
-        history_relation: the history table holding the watermark (default: the model being built, this). -#}
+{% macro history_watermark(history_relation) %}
+    {#- The latest import the stored history has read (max _source_imported_at), minus var history_lookback_hours:
+        raw records imported after it are new. -#}
     {%- set lookback_hours = var('history_lookback_hours', 0) | int -%}
-    select changed.{{ unique_key }}
-    from {{ relation }} as changed
-    where changed._imported_at >= (
-        select
-            {{ dbt.dateadd('hour', -1 * lookback_hours, "coalesce(max(existing._source_imported_at), cast('1900-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ "))") }}
-        from {{ history_relation if history_relation is not none else this }} as existing
-    )
+    select
+        {{ dbt.dateadd('hour', -1 * lookback_hours, "coalesce(max(existing._source_imported_at), cast('1900-01-01 00:00:00' as " ~ dbt.type_timestamp() ~ "))") }}
+    from {{ history_relation }} as existing
 {%- endmacro %}
+
+
+{% macro history_new_records(relation, unique_key, import_log=none, history_relation=none) %}
+    {#- The staging rows (not rejected) imported after the history's watermark. With import_log ([relation, table
+        name]) they are read only from the import partitions the import log names for imports after the watermark:
+        the join on the partition columns reaches the scan (DuckDB skips the other partitions' files, Athena their
+        S3 prefixes), so an incremental run reads the day's files, not the years of history (issue 17).
+        history_relation: the history table holding the watermark (default: the model being built, this). -#}
+    {%- set history_relation = history_relation if history_relation is not none else this -%}
+    select received.*
+    from {{ relation }} as received
+    {%- if import_log is not none %}
+    inner join (
+        select distinct
+            import_log.import_year,
+            import_log.import_month,
+            import_log.import_day
+        from {{ import_log[0] }} as import_log
+        where
+            import_log.table_name = '{{ import_log[1] }}'
+            and {{ dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) }} > ({{ history_watermark(history_relation) }})
+    ) as new_import
+        on
+            received._import_year = new_import.import_year
+            and received._import_month = new_import.import_month
+            and received._import_day = new_import.import_day
+    {%- endif %}
+    where
+        received._reject_reason is null
+        and received._imported_at > ({{ history_watermark(history_relation) }})
+{%- endmacro %}
+
+
+{% macro history_changed_ids(relation, unique_key, history_relation=none, import_log=none) %}
+    {#- Ids with raw records imported after the history's watermark (history_new_records). -#}
+    select changed.{{ unique_key }}
+    from ({{ history_new_records(relation, unique_key, import_log, history_relation) }}) as changed
+{%- endmacro %}
+
+
+{% macro history_rebuilds_any(incremental_ctes) %}
+    {#- Whether any id with new records must be rebuilt from every raw record (rebuilt_id is not empty). Asked before
+        the statement is written, so that a night without late data has no read of all raw at all: an empty id list
+        does not stop DuckDB opening every file of the table. Without merging (Athena), or when the answer cannot be
+        had (parsing, an offline compile), assume it must. -#}
+    {%- if not execute or not history_merges_stored_versions() or var('compile_incremental', false) -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set found = run_query('with ' ~ incremental_ctes ~ ' select count(*) from rebuilt_id') -%}
+    {{ return(found is none or found.columns[0].values()[0] > 0) }}
+{% endmacro %}
+
+
+{% macro history_merges_stored_versions() %}
+    {#- Whether an incremental run extends the stored versions of an id with its new records (reading only those),
+        or rebuilds every id with new records from all its raw records. Athena: rebuild, because its pre-hook has
+        already deleted those ids' versions (MERGE cannot delete a version a late record collapses away). -#}
+    {{ return(adapter.dispatch('history_merges_stored_versions', 'council_data_platform')()) }}
+{% endmacro %}
+
+{% macro default__history_merges_stored_versions() %}{{ return(true) }}{% endmacro %}
+
+{% macro athena__history_merges_stored_versions() %}{{ return(false) }}{% endmacro %}

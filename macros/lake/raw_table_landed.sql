@@ -36,6 +36,13 @@
 {% endmacro %}
 
 
+{% macro raw_partition_columns() %}
+    {#- The lake's import partition keys as the raw relation exposes them (hive folders on DuckDB, Glue partition
+        columns on Athena, register_raw_tables): [name, type], like raw_metadata_columns. -#}
+    {{ return([["import_year", "text"], ["import_month", "text"], ["import_day", "text"]]) }}
+{% endmacro %}
+
+
 {% macro raw_or_empty(source_name, table_name) %}
     {#-
         What a staging model reads: the raw table, or, when a landed source has not delivered this table yet (a
@@ -48,7 +55,7 @@
         {{ return(with_late_metadata(relation)) }}
     {%- endif -%}
     {%- set columns = [] -%}
-    {%- for column in source_table_columns(source_name, table_name) + (raw_metadata_columns() | map('first') | list) -%}
+    {%- for column in source_table_columns(source_name, table_name) + ((raw_metadata_columns() + raw_partition_columns()) | map('first') | list) -%}
         {%- do columns.append('cast(null as ' ~ dbt.type_string() ~ ') as ' ~ adapter.quote(column)) -%}
     {%- endfor -%}
     {{ return('(select ' ~ (columns | join(', ')) ~ ' where 1 = 0)') }}

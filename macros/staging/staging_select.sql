@@ -14,8 +14,8 @@
                           no key, a key that does not type, a change time that does not type, or a change time later
                           than the moment the record was received (a clock or data error: it must never become the
                           current version)
-        and the raw metadata typed (_incomplete_series a boolean, false for rows landed before it existed).
-        Rejected records stay here (nothing is dropped silently) and are listed by monitoring.source_rejects. Source
+        and the raw metadata typed (_incomplete_series a boolean, false for rows landed before it existed), and the
+        import partition (_import_year, _import_month, _import_day). Rejected records stay here (nothing is dropped silently) and are listed by monitoring.source_rejects. Source
         columns outside the contract are not selected (see source_schema_drift).
     -#}
     {%- set mask = should_mask_personal() -%}
@@ -64,7 +64,13 @@ typed as (
         {{ dbt.safe_cast('raw_record._record_index', dbt.type_bigint()) }} as _record_index,
         coalesce(raw_record._incomplete_series = 'true', false) as _incomplete_series,
         raw_record._dlt_load_id,
-        raw_record._dlt_id
+        raw_record._dlt_id,
+        {#- The import partition the record was read from (the lake's folders, text as in the paths): incremental
+            models join on these, not on _import_date, so the engine skips whole partitions (files on DuckDB,
+            S3 prefixes on Athena) instead of opening every file to filter rows. #}
+        raw_record.import_year as _import_year,
+        raw_record.import_month as _import_month,
+        raw_record.import_day as _import_day
     from raw_record
 
 )
