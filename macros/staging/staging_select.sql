@@ -99,9 +99,11 @@ with received as (
 
 latest_pull as (
 
-    select max({{ dbt.safe_cast('_imported_at', dbt.type_timestamp()) }}) as _imported_at
-    from {{ source(source_name, 'import_log') }}
-    where table_name = '{{ table_name }}'
+    {#- From the source's latest-pulls table (latest_pulls), built once per build: the view no longer reads every
+        import log file each time it is queried (issue 17). A table never pulled has no row: nothing is current. -#}
+    select max(pulls._imported_at) as _imported_at
+    from {{ ref('stg_' ~ source_name ~ '__latest_pulls') }} as pulls
+    where pulls.table_name = '{{ table_name }}'
 
 ),
 
@@ -137,4 +139,16 @@ select
     _dlt_load_id,
     _dlt_id
 from ranked
+{%- endmacro %}
+
+
+{% macro latest_pulls(source_name) %}
+    {#- The latest landed import of each of a source's tables, per its import log: one row per table. A table, so the
+        import log's files are read once per build, not by every lookup staging view each time it is queried. -#}
+    {{ config(materialized='table') }}
+select
+    table_name,
+    max({{ dbt.safe_cast('_imported_at', dbt.type_timestamp()) }}) as _imported_at
+from {{ source(source_name, 'import_log') }}
+group by table_name
 {%- endmacro %}
