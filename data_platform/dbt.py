@@ -133,14 +133,18 @@ def included_sources(workspace: Workspace, progress: Progress = print) -> BuiltS
     return sources.require_some()
 
 
-def build_args(sources: BuiltSources, full_refresh: bool = False, select: str | None = None) -> list[str]:
+def build_args(
+    sources: BuiltSources, full_refresh: bool = False, select: str | None = None, nightly: bool = False
+) -> list[str]:
+    """nightly: leave the unit tests out (they test the code, which did not change overnight; CI runs them)."""
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
     if select:
         args += ["--select", select]
-    if sources.left_out:
-        args += ["--exclude", *sources.dbt_exclude()]
+    exclude = [*sources.dbt_exclude(), *(["test_type:unit"] if nightly else [])]
+    if exclude:
+        args += ["--exclude", *exclude]
     return args
 
 
@@ -200,21 +204,32 @@ def build_and_publish(
     quiet: bool = False,
     progress: Progress = print,
     select: str | None = None,
+    nightly: bool = False,
 ) -> tuple[dbtRunnerResult | None, PublishedBuild]:
     """Write-audit-publish (invariant 7): build and test everything with the trusted zone in staging schemas, then
     publish it as a whole (macros/publish/publish_trusted.sql), or, when anything failed, record the attempt and leave
     the last good build live. Returns dbt's result (None when the build failed) and what was published.
     select (an analyst's `build --select m+`): the unselected trusted tables are read from the live zone (views in the
     staging schemas) and only the selected trusted models are published, once all of their tests passed; the live
-    build stays the last whole one."""
+    build stays the last whole one.
+    nightly (the nightly job, never with full_refresh): no unit tests, and the data tests of staging views and
+    incremental histories see only the rows imported since the last published build (var test_new_rows_only,
+    macros/testing/new_rows_tests.sql)."""
+    nightly = nightly and not full_refresh
     sources = included_sources(workspace, progress)
     variables = {**sources.dbt_vars(), "trusted_staging": True, **({"trusted_selection": True} if select else {})}
+    if nightly:
+        variables["test_new_rows_only"] = True
     build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
     built_at = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
     result: dbtRunnerResult | None = None
     try:
         result = run_dbt(
-            workspace, *build_args(sources, full_refresh, select), target=target, quiet=quiet, extra_vars=variables
+            workspace,
+            *build_args(sources, full_refresh, select, nightly),
+            target=target,
+            quiet=quiet,
+            extra_vars=variables,
         )
         line = outcome(result)
     except DbtFailed as failure:

@@ -75,7 +75,7 @@ def nightly(
         progress("registering the raw tables in Glue (register_raw_tables)")
         with result.timed("register raw tables"):
             dbt.register_raw_tables(workspace, target=result.target)
-    _build_and_document(result, progress)
+    _build_and_document(result, progress, nightly=True)
     _check_freshness(result, progress)
     return result
 
@@ -153,11 +153,15 @@ def _claim_for_demo(workspace: Workspace) -> None:
     marker.write_text("made by data-platform demo: the demo may reset this workspace\n")
 
 
-def _build_and_document(result: JobResult, progress: Progress) -> None:
+def _build_and_document(result: JobResult, progress: Progress, nightly: bool = False) -> None:
+    """nightly: data tests on the night's new rows, no unit tests (dbt.build_and_publish); the demo tests it all."""
     workspace = result.workspace
-    progress(f"dbt build (target {result.target}): models, seeds, unit and data tests; publish if they pass")
+    tests = "data tests on the new rows" if nightly else "unit and data tests"
+    progress(f"dbt build (target {result.target}): models, seeds, {tests}; publish if they pass")
     with result.timed("dbt build"):
-        _, result.published = dbt.build_and_publish(workspace, target=result.target, quiet=True, progress=progress)
+        _, result.published = dbt.build_and_publish(
+            workspace, target=result.target, quiet=True, progress=progress, nightly=nightly
+        )
     result.build_outcome = result.published.outcome
     progress(f"  {result.build_outcome}")
     progress(f"  {result.published.line()}")

@@ -7,6 +7,8 @@ function of raw).
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -16,6 +18,7 @@ import duckdb
 import pytest
 
 from core.contract import Table
+from core.masking_key import masking_key, set_duckdb_key
 from core.registry import source_entry
 from core.workspace import Workspace
 from data_platform import dbt
@@ -144,6 +147,46 @@ def flagged_versions(database: Path) -> set[tuple[int, datetime]]:
         )
 
 
+def parquet_files_read(workspace: Workspace, sql: str, profile: Path) -> int:
+    """How many parquet files DuckDB opens to run `sql` on the ci warehouse (EXPLAIN ANALYZE's profile)."""
+    with duckdb.connect(str(workspace.duckdb_path("ci"))) as con:
+        set_duckdb_key(con, masking_key(workspace.home, workspace.lake))
+        con.execute("pragma enable_profiling = 'json'")
+        con.execute(f"pragma profiling_output = '{profile}'")
+        con.execute(sql).fetchall()
+    read = 0
+    stack = [json.loads(profile.read_text())]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.get("children", []))
+        read += int(node.get("extra_info", {}).get("Total Files Read", 0))
+    return read
+
+
+def assert_incremental_reads_new_partitions(workspace: Workspace, lake: Path, day: date, profile: Path) -> None:
+    """The incremental applications history, compiled now (after the day's import), opens the import log and the
+    day's new applications files, not the earlier days' (issue 17: the filter reaches the parquet scan)."""
+    dbt.run_dbt(workspace, "compile", "--select", "int_planning__applications_history", target="ci", quiet=True)
+    compiled = workspace.dbt_target_dir / "compiled" / "council_data_platform" / "models" / "intermediate"
+    sql = (compiled / "planning" / "generated" / "int_planning__applications_history.sql").read_text()
+    assert "new_import" in sql, "the last build did not compile the incremental branch"
+    tascomi = lake / "raw" / "planning" / "tascomi"
+    log_files = len(list((tascomi / "import_log").glob("**/*.parquet")))
+    all_files = len(list((tascomi / "applications").glob("**/*.parquet")))
+    new_files = len(import_files(lake, "applications", day))
+    assert new_files and all_files > 3 * new_files, "the lake holds too few days for the check to mean anything"
+    # The stored history table is read too, but it is DuckDB's own table, not parquet.
+    assert parquet_files_read(workspace, sql, profile) == log_files + new_files
+    # The count is real: the staging view the statement reads opens every file when nothing prunes it.
+    staging = re.search(r"from (\S+stg_tascomi__applications\S*) as received", sql)
+    assert staging, "the incremental statement does not read stg_tascomi__applications"
+    assert parquet_files_read(workspace, f"select count(*) from {staging[1]}", profile) == all_files
+    # A lookup's current state reads its own files and the latest-pulls table, not the import log (issue 17).
+    lookup = staging[1].replace("stg_tascomi__applications", "stg_tascomi__appeal_status")
+    lookup_files = len(list((tascomi / "appeal_status").glob("**/*.parquet")))
+    assert parquet_files_read(workspace, f"select count(*) from {lookup} where is_current", profile) == lookup_files
+
+
 def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp_path: Path):
     from sandbox.tascomi.server import TascomiSandbox
     from sandbox.tascomi.world import TascomiWorld
@@ -171,6 +214,8 @@ def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp
             if n in (10, (REFUSED_RUN - FIRST_IMPORT).days):
                 dbt.build(workspace, target="ci", select=HISTORY, quiet=True)
                 flagged[n] = flagged_versions(database)
+            if n == 11:
+                assert_incremental_reads_new_partitions(workspace, lake, today, tmp_path / "profile.json")
             if n == 14:
                 for table in DAILY:
                     reland(import_files(held_back, table.name, late_day), lake, table.name, today, "late")
@@ -196,3 +241,32 @@ def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp
     incremental = all_history(database)
     dbt.build(workspace, target="ci", full_refresh=True, select=HISTORY, quiet=True)
     assert all_history(database) == incremental
+
+    assert_nightly_tests_see_new_rows_only(workspace, database)
+
+
+def assert_nightly_tests_see_new_rows_only(workspace: Workspace, database: Path) -> None:
+    """With test_new_rows_only (the nightly job's), a history's tests see the ids imported since the last published
+    build: a broken version of an older id is not tested that night (it passed when it was built), one of a new id
+    fails the build (macros/testing/new_rows_tests.sql)."""
+    history = "planning_refined.int_planning__applications_history"
+    nightly = ["test", "--select", "int_planning__applications_history,test_type:data"]
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema if not exists platform_monitoring")
+        con.execute(
+            "create table platform_monitoring.published_builds as select 'b1' as build_id, "
+            "max(_source_imported_at) + interval 1 second as built_at, now()::timestamp as published_at, "
+            f"'published' as status from {history}"
+        )
+        # A duplicated version of an id built before that build: the grain test would fail on every row.
+        con.execute(f"insert into {history} select * from {history} where is_current order by all limit 1")
+    dbt.run_dbt(workspace, *nightly, target="ci", quiet=True, extra_vars={"test_new_rows_only": True})
+    with pytest.raises(dbt.DbtFailed):
+        dbt.run_dbt(workspace, *nightly, target="ci", quiet=True)
+    with duckdb.connect(str(database)) as con:  # the same fault in an id imported after it is caught that night
+        con.execute(
+            f"insert into {history} select * replace (_source_imported_at + interval 1 day as _source_imported_at) "
+            f"from {history} where is_current order by all desc limit 1"
+        )
+    with pytest.raises(dbt.DbtFailed):
+        dbt.run_dbt(workspace, *nightly, target="ci", quiet=True, extra_vars={"test_new_rows_only": True})
