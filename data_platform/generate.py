@@ -48,6 +48,9 @@ STAGING_METADATA = (
     MetadataColumn("_reject_reason", "text", doc("col_reject_reason")),
     *RAW_METADATA_COLUMNS,
     *DLT_COLUMNS,
+    MetadataColumn("_import_year", "text", doc("col_import_year")),
+    MetadataColumn("_import_month", "text", doc("col_import_month")),
+    MetadataColumn("_import_day", "text", doc("col_import_day")),
 )
 IS_CURRENT_LOOKUP = (
     "True for the record that is the table's current state: in its latest landed full pull, not rejected, the last "
@@ -69,7 +72,10 @@ HISTORY_TAIL = (
     ("_source_imported_at", doc("col_source_imported_at")),
 )
 # Change-log histories only: a snapshot is pulled whole, never salvaged from a refused series.
-CHANGE_LOG_HISTORY_TAIL = (("rests_on_incomplete_series", doc("col_rests_on_incomplete_series")),)
+CHANGE_LOG_HISTORY_TAIL = (
+    ("rests_on_incomplete_series", doc("col_rests_on_incomplete_series")),
+    ("_last_observed_at", doc("col_last_observed_at")),
+)
 LOG_TABLE_DESCRIPTIONS = {
     IMPORT_LOG: "One row per table per landed import step: what landed, what the source said it held, which columns "
     "arrived. Proof an import ran even when nothing changed, so freshness is measured here.",
@@ -461,8 +467,9 @@ def history_yml(entry: SourceEntry, tables: list[Table]) -> str:
         else:
             how = f"rebuilt from the change log in `{staging_model(table)}` by the `history_from_change_log` macro."
             refresh = (
-                "Incremental: recomputes the whole history of ids with raw rows imported since the watermark; "
-                "`--full-refresh` gives the same rows."
+                "Incremental: reads only the import partitions logged since the watermark and recomputes the history "
+                "of the ids they hold (a later change extends the stored versions, a late one rebuilds its id from "
+                "raw); `--full-refresh` gives the same rows."
             )
             contiguity = {"history_is_contiguous": {"arguments": {"key": key}}}
         columns = [

@@ -15,8 +15,9 @@
                           than the moment the record was received (a clock or data error: it must never become the
                           current version)
         and the raw metadata typed (_incomplete_series a boolean, false for rows landed before it existed), and the
-        import partition (_import_year, _import_month, _import_day). Rejected records stay here (nothing is dropped silently) and are listed by monitoring.source_rejects. Source
-        columns outside the contract are not selected (see source_schema_drift).
+        import partition (_import_year, _import_month, _import_day). Rejected records stay here (nothing is dropped
+        silently) and are listed by monitoring.source_rejects. Source columns outside the contract are not selected
+        (see source_schema_drift).
     -#}
     {%- set mask = should_mask_personal() -%}
     {%- set failure_checks = [] -%}
@@ -137,7 +138,10 @@ select
     _record_index,
     _incomplete_series,
     _dlt_load_id,
-    _dlt_id
+    _dlt_id,
+    _import_year,
+    _import_month,
+    _import_day
 from ranked
 {%- endmacro %}
 
