@@ -3,6 +3,7 @@ and every model has a tested grain."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from data_platform import check
@@ -77,6 +78,14 @@ def test_freshness_is_measured_on_the_import_log_and_passes_right_after_an_impor
     from core.registry import load_registry
 
     assert statuses == {(name, "import_log"): "pass" for name in load_registry()}
+    # the nightly reads this verdict (written for the catalogue) instead of measuring freshness a second time
+    from data_platform.jobs import freshness_line
+
+    verdict = json.loads((built["workspace"].dbt_target_dir / "sources.json").read_text())
+    assert freshness_line(verdict) == "PASS"
+    verdict["results"][0]["status"] = "error"
+    late = verdict["results"][0]["unique_id"].split(".", 2)[-1]
+    assert freshness_line(verdict) == f"ALERT, late or unreadable: {late} error" and "." in late
 
 
 def test_the_catalogue_front_page_lists_every_registered_source(built):
