@@ -76,6 +76,15 @@ class ColumnLineage:
         return sorted(self.names.get(n, n) for n in seen & (self.unparsed.keys() | self.untraced.keys()))
 
 
+# macros/lake/raw_table_landed.sql's with_late_metadata on DuckDB: a raw read widened by an empty `union all by name`
+# with a metadata column older files lack. sqlglot cannot resolve that scope (every column's lineage was lost), and
+# on Athena the same read is the plain table, so the lineage reads it as the plain table too.
+LATE_METADATA = re.compile(
+    r"\(select \* from (?P<relation>.+?) union all by name select cast\(null as \w+\) as \w+ where 1 = 0\)",
+    re.IGNORECASE,
+)
+
+
 def raw_tables(manifest: dict, catalog: dict) -> tuple[dict, dict]:
     """Copies of manifest and catalog in which each source is the table it is on Athena (see the module doc)."""
     manifest, catalog = copy.deepcopy(manifest), copy.deepcopy(catalog)
@@ -109,6 +118,7 @@ def raw_tables(manifest: dict, catalog: dict) -> tuple[dict, dict]:
     for node in manifest["nodes"].values():
         code = node.get("compiled_code")
         if code and "read_parquet(" in code:
+            code = LATE_METADATA.sub(r"\g<relation>", code)
             for location in order:
                 code = code.replace(location, renamed[location])
             node["compiled_code"] = code
