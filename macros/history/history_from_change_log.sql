@@ -59,6 +59,22 @@
 {% endmacro %}
 
 
+{% macro history_received_columns(columns, received_valid_from) %}
+    {#- The select list of a received raw record as the version rows are built from (full and incremental runs). -#}
+    {%- for column in columns %}
+    {{ column }},
+    {%- endfor %}
+    _cast_failures,
+    _imported_at,
+    {{ received_valid_from }} as valid_from,
+    {{ received_valid_from }} as _last_observed_at,
+    1 as _is_raw,
+    _record_index,
+    _incomplete_series,
+    _dlt_id
+{%- endmacro %}
+
+
 {% macro scd2_from_change_log(relation, columns, unique_key, updated_at, import_log=none) %}
     {%- set value_columns = [] -%}
     {%- for column in columns if column != updated_at -%}
@@ -114,18 +130,7 @@ with
 
 received as (
 
-    select
-        {%- for column in columns %}
-        {{ column }},
-        {%- endfor %}
-        _cast_failures,
-        _imported_at,
-        {{ received_valid_from }} as valid_from,
-        {{ received_valid_from }} as _last_observed_at,
-        1 as _is_raw,
-        _record_index,
-        _incomplete_series,
-        _dlt_id
+    select {{ history_received_columns(columns, received_valid_from) }}
     from new_received
     where {{ unique_key }} not in (select rebuilt_id.{{ unique_key }} from rebuilt_id)
     {%- if history_merges_stored_versions() %}
@@ -155,18 +160,7 @@ received as (
     {%- if rebuilds_from_raw %}
     union all
 
-    select
-        {%- for column in columns %}
-        {{ column }},
-        {%- endfor %}
-        _cast_failures,
-        _imported_at,
-        {{ received_valid_from }} as valid_from,
-        {{ received_valid_from }} as _last_observed_at,
-        1 as _is_raw,
-        _record_index,
-        _incomplete_series,
-        _dlt_id
+    select {{ history_received_columns(columns, received_valid_from) }}
     from {{ relation }}
     where
         _reject_reason is null
@@ -180,18 +174,7 @@ with
 
 received as (
 
-    select
-        {%- for column in columns %}
-        {{ column }},
-        {%- endfor %}
-        _cast_failures,
-        _imported_at,
-        {{ received_valid_from }} as valid_from,
-        {{ received_valid_from }} as _last_observed_at,
-        1 as _is_raw,
-        _record_index,
-        _incomplete_series,
-        _dlt_id
+    select {{ history_received_columns(columns, received_valid_from) }}
     from {{ relation }}
     where _reject_reason is null
 
