@@ -449,6 +449,11 @@ SNAPSHOT_HISTORY_COLUMNS = (
     ("is_deleted", doc("col_snapshot_is_deleted")),
     ("version_number", doc("col_version_number")),
 )
+SNAPSHOT_HISTORY_TAIL = (
+    ("_cast_failures", doc("col_cast_failures")),
+    ("version_hash", doc("col_version_hash")),
+    ("_source_imported_at", doc("col_snapshot_source_imported_at")),
+)
 
 
 def history_yml(entry: SourceEntry, tables: list[Table]) -> str:
@@ -462,7 +467,11 @@ def history_yml(entry: SourceEntry, tables: list[Table]) -> str:
                 "macro: a version starts on the import day a row first differs from the previous complete snapshot, "
                 "and a row missing from a later snapshot is closed as deleted that day."
             )
-            refresh = "A pure function of raw, rebuilt whole on each run."
+            refresh = (
+                "Incremental: reads only the snapshots completed since the watermark, from their import partitions, "
+                "and extends, closes or deletes the stored open versions with them (a snapshot dated on or before "
+                "the last one read rebuilds the table from raw); `--full-refresh` gives the same rows."
+            )
             contiguity: dict[str, object] = {"snapshot_history_is_consistent": {"arguments": {"key": key}}}
         else:
             how = f"rebuilt from the change log in `{staging_model(table)}` by the `history_from_change_log` macro."
@@ -480,7 +489,7 @@ def history_yml(entry: SourceEntry, tables: list[Table]) -> str:
         for column in table.columns:
             if column.name != table.key:
                 columns.append(column_entry(column.platform_name, column_description(column, table), _class(column)))
-        tail = HISTORY_TAIL + (() if snapshot else CHANGE_LOG_HISTORY_TAIL)
+        tail = SNAPSHOT_HISTORY_TAIL if snapshot else HISTORY_TAIL + CHANGE_LOG_HISTORY_TAIL
         columns += [column_entry(name, description, _NOT_PERSONAL) for name, description in tail]
         models.append(
             {

@@ -2,7 +2,8 @@
     For the offline Athena check (tests/athena/test_athena_sql.py): prints, between markers, the statements dbt
     runs on Athena outside compiled model / test SQL, so they can be syntax-checked too:
       * register_raw_tables' DDL,
-      * each history model's pre-hook (history_delete_recomputed_ids, as rendered on an incremental run),
+      * each history model's pre-hook (history_delete_recomputed_ids, or snapshot_history_delete_on_rebuild for a
+        history from snapshots, as rendered on an incremental run),
     and the Lake Formation tags config each model and seed would get (JSON, checked separately).
         dbt run-operation print_athena_check_statements --target ci_athena
 -#}
@@ -17,6 +18,12 @@
             {%- set staging_node = graph.nodes['model.' ~ project_name ~ '.' ~ history_of] -%}
             {%- set staging = api.Relation.create(database=staging_node.database, schema=staging_node.schema, identifier=staging_node.alias) -%}
             {{ print('-- athena-check statement: pre-hook ' ~ node.name ~ '\n' ~ history_delete_recomputed_ids(history, staging, node.config.meta.key, history_import_log(history_of)) ~ '\n-- athena-check end') }}
+        {%- endif -%}
+        {%- set snapshots_of = (node.config.meta or {}).get('snapshots_of') -%}
+        {%- if node.resource_type == 'model' and snapshots_of -%}
+            {%- set history = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias) -%}
+            {%- set source_name, table_name = node.config.meta.source_table.split('.') -%}
+            {{ print('-- athena-check statement: pre-hook ' ~ node.name ~ '\n' ~ snapshot_history_delete_on_rebuild(history, source(source_name, 'import_log'), table_name) ~ '\n-- athena-check end') }}
         {%- endif -%}
         {%- if node.resource_type in ('model', 'seed') -%}
             {{ print('-- athena-check lf_tags: ' ~ node.name ~ ' ' ~ tojson(lf_tags_config_for(node))) }}

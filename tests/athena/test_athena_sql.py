@@ -144,16 +144,17 @@ def test_every_statement_is_athena_sql(outputs, manifest):
     incremental_sql = {Path(k).stem: v for k, v in _incremental_models(outputs["incremental"]).items()}
     raw_tables = {(n["source_name"], n["name"]) for n in manifest["sources"].values()}
     sources = {n["source_name"] for n in manifest["sources"].values()}
-    # Change-log histories are incremental (snapshot histories are rebuilt whole; repairs history is hand-written).
+    # Generated histories are incremental, from a change log or from snapshots (repairs history is hand-written).
     tables = [t for name in sources for t in source_entry(name).contract().tables.values()]
     change_log = {f"int_{t.department}__{t.name}_history" for t in tables if t.has_history and t.load == "daily"}
+    snapshots = {f"int_{t.department}__{t.name}_history" for t in tables if t.has_history and t.load == "snapshot"}
     ddl = [sql for label, sql in operation if label == "register_raw_tables"]
     pre_hooks = [label for label, _ in operation if label.startswith("pre-hook")]
     hooks = [name for name in _compiled(outputs["full"]) if name.startswith("dbt_project.yml/hooks")]
 
     assert compiled_models == models
     assert len(compiled_tests) == len(tests) > 0
-    assert set(incremental_sql) == incremental and change_log <= incremental
+    assert set(incremental_sql) == incremental and change_log <= incremental and snapshots <= incremental
     for name, sql in incremental_sql.items():
         assert "existing._source_imported_at" in sql, f"{name}: incremental branch not compiled"
     raw_databases = {n["schema"] for n in manifest["sources"].values()}  # raw_<department>_<source>
@@ -187,21 +188,31 @@ PARTITION_JOIN = re.compile(
 def test_incremental_histories_read_only_new_partitions(outputs, manifest):
     """Issue 17: an incremental history's new records come through a join on the raw table's partition columns
     (import_year / import_month / import_day, projected in the Glue DDL) with the imports logged after the watermark,
-    so Athena lists and scans only those S3 prefixes; the pre-hook's delete of the recomputed ids likewise."""
+    so Athena lists and scans only those S3 prefixes; the pre-hook's delete of the recomputed ids likewise. A history
+    from snapshots reads the new snapshots' partitions the same way (its pre-hook deletes only on a rebuild)."""
     incremental_sql = {Path(k).stem: v for k, v in _incremental_models(outputs["incremental"]).items()}
     hooks = {label.removeprefix("pre-hook "): sql for label, sql in STATEMENT.findall(outputs["printed"])}
-    checked = 0
+    checked = {"history_of": 0, "snapshots_of": 0}
     for node in manifest["nodes"].values():
-        staging = node["config"]["meta"].get("history_of", "") if node["resource_type"] == "model" else ""
-        if node["config"].get("materialized") != "incremental" or not staging.startswith("stg_"):
+        meta = node["config"]["meta"] if node["resource_type"] == "model" else {}
+        kind = next((k for k in checked if meta.get(k, "").startswith("stg_")), None)
+        if node["config"].get("materialized") != "incremental" or kind is None:
             continue
-        source, table = staging.removeprefix("stg_").split("__", 1)
-        for where, sql in (("model", incremental_sql[node["name"]]), ("pre-hook", hooks[node["name"]])):
+        source, table = meta[kind].removeprefix("stg_").split("__", 1)
+        read = [("model", incremental_sql[node["name"]])]
+        if kind == "history_of":
+            read.append(("pre-hook", hooks[node["name"]]))
+        else:
+            assert "where not since.rebuilds" in incremental_sql[node["name"]], node["name"]
+            assert hooks[node["name"]].lstrip().startswith("delete from "), node["name"]
+            assert node["alias"] in hooks[node["name"]].lstrip().splitlines()[0], node["name"]
+            assert f"import_log.table_name = '{table}'" in hooks[node["name"]], node["name"]
+        for where, sql in read:
             found = PARTITION_JOIN.search(sql)
             assert found, f"{node['name']} ({where}): new records not read through the partition join"
             assert (found[2], found[3]) == (source, table), f"{node['name']} ({where}): another table's import log"
-        checked += 1
-    assert checked >= 20  # every generated change-log history
+        checked[kind] += 1
+    assert checked["history_of"] >= 20 and checked["snapshots_of"] >= 5  # every generated history
 
 
 def test_athena_models_use_microsecond_timestamps(outputs):
@@ -233,9 +244,7 @@ def test_history_models_are_iceberg_merge_without_snapshots(manifest):
     for node in nodes:
         assert node["config"]["table_type"] == "iceberg"
         assert node["config"]["persist_docs"] == {"relation": True, "columns": True}
-        if node["config"]["meta"].get("snapshots_of"):  # history from dated snapshots: rebuilt whole, no MERGE
-            assert node["config"]["materialized"] == "table"
-        elif node["name"].endswith("_history") and node["name"].startswith("int_"):
+        if node["name"].endswith("_history") and node["name"].startswith("int_"):
             assert node["config"]["materialized"] == "incremental"
             assert node["config"]["incremental_strategy"] == "merge"
             assert node["config"]["unique_key"] == [node["config"]["meta"]["key"], "valid_from"]

@@ -7,7 +7,6 @@ function of raw).
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from datetime import date, datetime, timedelta
@@ -18,12 +17,12 @@ import duckdb
 import pytest
 
 from core.contract import Table
-from core.masking_key import masking_key, set_duckdb_key
 from core.registry import source_entry
 from core.workspace import Workspace
 from data_platform import dbt
 from ingestion.tascomi import ingest
 from tests.conftest import tascomi_settings
+from tests.e2e.parquet_reads import parquet_files_read
 
 pytestmark = pytest.mark.slow
 
@@ -145,22 +144,6 @@ def flagged_versions(database: Path) -> set[tuple[int, datetime]]:
                 "where rests_on_incomplete_series"
             ).fetchall()
         )
-
-
-def parquet_files_read(workspace: Workspace, sql: str, profile: Path) -> int:
-    """How many parquet files DuckDB opens to run `sql` on the ci warehouse (EXPLAIN ANALYZE's profile)."""
-    with duckdb.connect(str(workspace.duckdb_path("ci"))) as con:
-        set_duckdb_key(con, masking_key(workspace.home, workspace.lake))
-        con.execute("pragma enable_profiling = 'json'")
-        con.execute(f"pragma profiling_output = '{profile}'")
-        con.execute(sql).fetchall()
-    read = 0
-    stack = [json.loads(profile.read_text())]
-    while stack:
-        node = stack.pop()
-        stack.extend(node.get("children", []))
-        read += int(node.get("extra_info", {}).get("Total Files Read", 0))
-    return read
 
 
 def assert_incremental_reads_new_partitions(workspace: Workspace, lake: Path, day: date, profile: Path) -> None:
