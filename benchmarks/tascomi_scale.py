@@ -624,6 +624,7 @@ def set_up(
 
 def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Results:
     check_code_measured()
+    started = time.perf_counter()
     home: Path = args.home
     results = Results()
     first = args.start
@@ -685,9 +686,11 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
             )  # fmt: skip
             results.floors.append(floor)
             results.compared_columns = len(compared)
+            results.floor_sql_shown = floor_sql(homes["late"] / "lake", shown=FLOOR_COLUMNS_SHOWN)[0]
+            # after every repetition: a run stopped later can still be reported (--render-from)
+            (home / "results.pickle").write_bytes(pickle.dumps((args, results, time.perf_counter() - started)))
             say(f"rep {rep + 1} history alone {model['node_s']:.1f} s (node), floor {floor['times'][0]:.1f} s; "
                 f"only in floor {floor['only_floor']}, only in dbt {floor['only_dbt']}")  # fmt: skip
-        results.floor_sql_shown = floor_sql(homes["late"] / "lake", shown=FLOOR_COLUMNS_SHOWN)[0]
     finally:
         for sandbox in sandboxes.values():
             sandbox.stop()
@@ -774,8 +777,8 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
         f"- **Parameters**: {args.applications:,} initial applications (plus the sandbox's 365-day backlog), "
         f"{args.daily_new_applications} new a day, seed {args.seed}, fill rate {args.fill_rate} (the vendor's full "
         f"width); first import {args.start}; early night = import {args.early_day} ({results.days['early']}), late "
-        f"night = import {args.days + 1} ({results.days['late']}); {args.repeat} repetitions, early and late "
-        "interleaved (order alternating), medians; dbt target `ci` (DuckDB, 2 dbt threads).",
+        f"night = import {args.days + 1} ({results.days['late']}); {len(results.nights['late'])} repetition(s), "
+        "early and late interleaved (order alternating), medians; dbt target `ci` (DuckDB, 2 dbt threads).",
         f"- **Code measured**: {args.code or code_measured()}.",
         f"- **Machine**: {facts['cpu']}; {facts['memory']}; {facts['python']}. **Shared**: the 1-minute load "
         f"average ranged {min(loads):.1f}-{max(loads):.1f} over the measured nights (2 cores: above 2, other work "
