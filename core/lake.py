@@ -18,6 +18,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,8 @@ RAW_LAYOUT = (
 _SAFE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
+# Called for every value landed: a wide table's full load asks the same few hundred names millions of times.
+@lru_cache(maxsize=65_536)
 def raw_column_name(vendor_name: str) -> str:
     """The raw zone's column for a vendor key: the key itself when safe, else `_renamed__<cleaned>__<hash>`."""
     if _SAFE_NAME.fullmatch(vendor_name) and vendor_name not in METADATA_NAMES and not vendor_name.startswith("_dlt"):
