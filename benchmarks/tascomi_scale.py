@@ -63,7 +63,6 @@ WIDE_TABLE = "applications"
 HISTORY_MODEL = "int_planning__applications_history"
 HISTORY_SCHEMA = "planning_refined"
 HISTORY_RELATION = f"{HISTORY_SCHEMA}.{HISTORY_MODEL}"
-NULL_LAST_UPDATED = "1900-01-01 00:00:00"  # dbt_project.yml var null_last_updated
 CLOCK_TOLERANCE_MINUTES = 15  # dbt_project.yml var clock_tolerance_minutes
 FLOOR_COLUMNS_SHOWN = 6  # the report shows the floor statement with each column list cut to this many
 PACKAGES = ("dlt", "dbt-core", "dbt-duckdb", "duckdb", "pyarrow")
@@ -305,8 +304,9 @@ def floor_sql(lake: Path, shown: int | None = None) -> tuple[str, list[str]]:
 
     Same rules as staging (macros/staging/staging_select.sql and typing.sql: every contract column typed exactly,
     personal columns masked with the local key, records that cannot be placed left out) and as
-    macros/history/history_from_change_log.sql (the latest import of an id + last_updated wins; consecutive versions
-    equal on every column but last_updated collapse into the earliest; valid_to = next valid_from), written the way
+    macros/history/history_from_change_log.sql (the latest import of an id + last_updated wins, a record without
+    last_updated is valid from its import day; consecutive versions equal on every column but last_updated collapse
+    into the earliest; valid_to = next valid_from), written the way
     one would by hand: QUALIFY for the dedupe and a row comparison instead of a hash. It leaves out what the model
     adds for operations: _cast_failures, is_current, version_number, version_hash and _source_imported_at. The
     column list comes from the contract (about 750 columns for applications), so it follows contract changes.
@@ -360,12 +360,13 @@ create or replace table floor_history as
 with typed as (
     select
         {typed_listing},
-        try_cast(_imported_at as timestamp) as _imported_at, try_cast(_record_index as bigint) as _record_index, _dlt_id
+        try_cast(_imported_at as timestamp) as _imported_at, try_cast(_record_index as bigint) as _record_index,
+        _dlt_id, try_cast(_import_date as date) as _import_date
     from {source}
     where {placeable}
 ),
 latest as (
-    select *, coalesce("{updated_at.platform_name}", timestamp '{NULL_LAST_UPDATED}') as valid_from
+    select *, coalesce("{updated_at.platform_name}", cast(_import_date as timestamp)) as valid_from
     from typed
     qualify row_number() over (
         partition by "{key.platform_name}", valid_from order by _imported_at desc, _record_index desc, _dlt_id desc
