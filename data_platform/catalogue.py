@@ -1,7 +1,8 @@
 """The catalogue (dbt docs, one page) with what stock dbt docs leaves out, added to the manifest the page embeds:
 
-- each column's classification in the column list (first in its description) and as a tag; each model tagged with
-  the classes it holds (`personal`, `special_category`), so the docs search's tag filter finds them;
+- each column's classification (its column tag in the YAML) first in its description, so the column list shows it;
+  each model tagged with the classes its columns hold (`personal`, `special_category`): dbt docs' search and tag
+  filter index model tags only, and this roll-up is derived from the column tags, never written by hand;
 - each model's owner (its department's dbt group) and the last build's test results for it;
 - each source table's last import and the freshness verdict (`dbt source freshness` runs before docs generate);
 - a front page that lists the trusted tables and links the Playbook (built beside it, playbook/index.html);
@@ -114,8 +115,8 @@ def lineage_section(manifest: dict, node: dict, lineage: ColumnLineage) -> str:
 
 
 def enrich(manifest: dict, build: dict | None, freshness: dict | None, lineage: ColumnLineage | None = None) -> dict:
-    """Add classifications, owners, test results, freshness, the front page's lists and (given `lineage`) each trusted
-    model's column lineage to `manifest` (in place)."""
+    """Add classifications (read from the column tags), owners, test results, freshness, the front page's lists and
+    (given `lineage`) each trusted model's column lineage to `manifest` (in place)."""
     results = test_results(manifest, build)
     built_at = (build or {}).get("metadata", {}).get("generated_at", "")[:16].replace("T", " ")
     for node in _project_nodes(manifest):
@@ -127,7 +128,8 @@ def enrich(manifest: dict, build: dict | None, freshness: dict | None, lineage: 
             if label in CLASSES:
                 classes.add(label)
                 column["description"] = f"{label} · {column['description']}"  # plain: the column list truncates
-                column["tags"] = sorted({*column.get("tags", []), label})
+                # dbt docs shows a column's meta on its details, never its tags: the class from the tag, for display
+                column["meta"] = {"classification": label, **(column.get("meta") or {})}
         node["tags"] = sorted({*node["tags"], *(label for label in SENSITIVE if label in classes)})
         lines = []
         contact = owner(manifest, node) if node["resource_type"] == "model" else None

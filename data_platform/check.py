@@ -35,8 +35,31 @@ def _own_nodes(manifest: dict, kinds: tuple[str, ...] = DOCUMENTED) -> list[dict
     ]
 
 
+def _tags(column: dict) -> list[str]:
+    tags = (column.get("config") or {}).get("tags", column.get("tags")) or []
+    return [tags] if isinstance(tags, str) else list(tags)
+
+
 def classification(column: dict) -> str | None:
-    return (column.get("config") or {}).get("meta", column.get("meta") or {}).get("classification")
+    """A column's classification: the one of CLASSES among its tags (`config: {tags: [personal]}`), else None."""
+    found = [tag for tag in _tags(column) if tag in CLASSES]
+    return found[0] if len(found) == 1 else None
+
+
+def classification_problem(column: dict) -> str | None:
+    """Why a column's classification cannot be read (invariant 5), or None. The tag is the one place it is written:
+    meta.classification (the older way) is refused rather than read, so the two can never disagree."""
+    retired = ((column.get("config") or {}).get("meta") or column.get("meta") or {}).get("classification")
+    if retired is not None:
+        return (
+            f"meta.classification ({retired}) is no longer read: make it the column tag, config: {{tags: [{retired}]}}"
+        )
+    found = [tag for tag in _tags(column) if tag in CLASSES]
+    if len(found) > 1:
+        return f"tagged {' and '.join(found)}: keep the one classification that holds"
+    if not found:
+        return f"no classification tag (config: {{tags: [...]}} with one of {', '.join(CLASSES)})"
+    return None
 
 
 def _unfilled(text: str | None) -> bool:
@@ -54,8 +77,9 @@ def column_problems(manifest: dict, built: BuiltColumns | None = None) -> list[s
         for name, column in declared.items():
             if _unfilled(column["description"]):
                 problems.append(f"{node['name']}.{name}: no description")
-            if classification(column) not in CLASSES:
-                problems.append(f"{node['name']}.{name}: no classification (one of {', '.join(CLASSES)})")
+            wrong = classification_problem(column)
+            if wrong:
+                problems.append(f"{node['name']}.{name}: {wrong}")
         if built is None or node["unique_id"] not in built:
             continue
         real = {name.lower() for name in built[node["unique_id"]]}
@@ -75,8 +99,9 @@ def source_problems(manifest: dict) -> list[str]:
         for column in source["columns"].values():
             if not column["description"].strip():
                 problems.append(f"{label}.{column['name']}: no description")
-            if classification(column) not in CLASSES:
-                problems.append(f"{label}.{column['name']}: no classification")
+            wrong = classification_problem(column)
+            if wrong:
+                problems.append(f"{label}.{column['name']}: {wrong}")
     return problems
 
 

@@ -85,8 +85,8 @@ LOG_TABLE_DESCRIPTIONS = {
 
 
 class _Dumper(yaml.SafeDumper):
-    """Block style for the structure; a short mapping or list of plain values on one line ({classification:
-    personal}, [unique, not_null]); sequences indented under their key; never an anchor (`&id001`): the same dict
+    """Block style for the structure; a short mapping or list of plain values on one line ({vendor_type: text},
+    [unique, not_null]); sequences indented under their key; never an anchor (`&id001`): the same dict
     twice is written out twice."""
 
     def ignore_aliases(self, data: Any) -> bool:
@@ -157,10 +157,17 @@ def column_description(column: Column, table: Table) -> str:
 
 
 def column_entry(
-    name: str, description: str, meta: dict[str, object], tests: Iterable[object] = ()
+    name: str,
+    description: str,
+    classification: str,
+    tests: Iterable[object] = (),
+    meta: dict[str, object] | None = None,
 ) -> dict[str, object]:
-    """One column of a generated YAML file: its description (a doc block), its meta (classification ...), tests."""
-    entry: dict[str, object] = {"name": name, "description": description, "config": {"meta": dict(meta)}}
+    """One column of a generated YAML file: its description (a doc block), its classification as its one column tag
+    (the docs site filters on tags; data_platform/check.py), any other meta (vendor type ...), its tests."""
+    config: dict[str, object] = {"meta": dict(meta)} if meta else {}
+    config["tags"] = [classification]
+    entry: dict[str, object] = {"name": name, "description": description, "config": config}
     if tests:
         entry["data_tests"] = list(tests)
     return entry
@@ -244,10 +251,11 @@ def _source_table(table: Table) -> dict[str, Any]:
     }
     columns = []
     for column in table.columns:
-        column_meta = {"vendor_type": column.type, "classification": column.classification}
+        column_meta: dict[str, object] = {"vendor_type": column.type}
         if column.platform_name != column.name:
             column_meta["platform_name"] = column.platform_name
-        columns.append(column_entry(column.name, column_description(column, table), column_meta))
+        description = column_description(column, table)
+        columns.append(column_entry(column.name, description, column.classification, meta=column_meta))
     return {
         "name": table.name,
         "description": doc(table_doc(table)),
@@ -302,7 +310,7 @@ def _metadata_columns(
         column_entry(
             c.name,
             metadata_description(c, table),
-            {"classification": "personal" if c.name in personal else "not_personal"},
+            "personal" if c.name in personal else "not_personal",
             (tests or {}).get(c.name, ()),
         )
         for c in columns
@@ -377,14 +385,14 @@ def staging_yml(entry: SourceEntry, tables: list[Table]) -> str:
         columns = []
         if table.is_composite_key:
             key = table.key_column
-            columns.append(column_entry(key.platform_name, column_description(key, table), _class(key)))
+            columns.append(column_entry(key.platform_name, column_description(key, table), key.classification))
         for column in table.columns:
             key_tests = CURRENT_KEY_TESTS if table.load == "lookup" and column.name == table.key else ()
             columns.append(
-                column_entry(column.platform_name, column_description(column, table), _class(column), key_tests)
+                column_entry(column.platform_name, column_description(column, table), column.classification, key_tests)
             )
         if table.load == "lookup":
-            columns.append(column_entry("is_current", doc("col_is_current_lookup"), _NOT_PERSONAL))
+            columns.append(column_entry("is_current", doc("col_is_current_lookup"), NOT_PERSONAL))
         columns += _metadata_columns(STAGING_METADATA, tests={"_dlt_id": ("unique", "not_null")})
         models.append(
             {
@@ -405,11 +413,7 @@ def staging_yml(entry: SourceEntry, tables: list[Table]) -> str:
     return dump_yaml(f"ingestion/{entry.name}/contract/", {"version": 2, "models": models})
 
 
-_NOT_PERSONAL = {"classification": "not_personal"}
-
-
-def _class(column: Column) -> dict[str, object]:
-    return {"classification": column.classification}
+NOT_PERSONAL = "not_personal"
 
 
 # ----------------------------------------------------------------------------------------------------- history
@@ -482,15 +486,19 @@ def history_yml(entry: SourceEntry, tables: list[Table]) -> str:
             )
             contiguity = {"history_is_contiguous": {"arguments": {"key": key}}}
         columns = [
-            column_entry(key, column_description(table.key_column, table), _class(table.key_column), ["not_null"])
+            column_entry(
+                key, column_description(table.key_column, table), table.key_column.classification, ["not_null"]
+            )
         ]
         for name, description in SNAPSHOT_HISTORY_COLUMNS if snapshot else HISTORY_COLUMNS:
-            columns.append(column_entry(name, description, _NOT_PERSONAL, ["not_null"] if name != "valid_to" else []))
+            columns.append(column_entry(name, description, NOT_PERSONAL, ["not_null"] if name != "valid_to" else []))
         for column in table.columns:
             if column.name != table.key:
-                columns.append(column_entry(column.platform_name, column_description(column, table), _class(column)))
+                columns.append(
+                    column_entry(column.platform_name, column_description(column, table), column.classification)
+                )
         tail = SNAPSHOT_HISTORY_TAIL if snapshot else HISTORY_TAIL + CHANGE_LOG_HISTORY_TAIL
-        columns += [column_entry(name, description, _NOT_PERSONAL) for name, description in tail]
+        columns += [column_entry(name, description, NOT_PERSONAL) for name, description in tail]
         models.append(
             {
                 "name": history_model(table),

@@ -100,7 +100,7 @@ def render_yaml(name: str, parent: dict, keys: list[str], combination: list[str]
         entry: dict = {
             "name": column_name,
             "description": column["description"].strip() or f"{PLACEHOLDER} describe {column_name}",
-            "config": {"meta": {"classification": classification(column) or PLACEHOLDER}},
+            "config": {"tags": [classification(column) or PLACEHOLDER]},
         }
         if column_name in keys:
             entry["data_tests"] = ["unique", "not_null"]
@@ -117,8 +117,8 @@ def render_yaml(name: str, parent: dict, keys: list[str], combination: list[str]
     header = (
         f"# {name}: made by `data-platform new model {name} --from {parent['name']}`.\n"
         f"# Each column kept its description and classification from {parent['name']}: delete the columns you drop,\n"
-        "# add the ones you compute (each with a description and a classification: not_personal, personal,\n"
-        "# special_category), keep a grain test.\n"
+        "# add the ones you compute (each with a description and its classification as its tag: not_personal,\n"
+        "# personal or special_category), keep a grain test.\n"
         "# The owner is the department's group (models/_groups.yml). `data-platform check` says what is missing.\n"
     )
     body = yaml.safe_dump({"version": 2, "models": [model]}, sort_keys=False, width=116, allow_unicode=True)

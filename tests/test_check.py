@@ -1,5 +1,6 @@
-"""The governance check on small generated manifests: whichever column loses its description or classification,
-whichever model loses its grain test or owner, the check names exactly that, and a clean manifest passes."""
+"""The governance check on small generated manifests: whichever column loses its description or class tag (or gets a
+wrong one, two, or the retired meta.classification), whichever model loses its grain test or owner, the check names
+exactly that, and a clean manifest passes."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def manifests(draw: st.DrawFn) -> dict:
                 c: {
                     "name": c,
                     "description": f"the {c}",
-                    "config": {"meta": {"classification": draw(st.sampled_from(check.CLASSES))}},
+                    # the class tag, maybe beside a tag of another kind (which the check leaves alone)
+                    "config": {"tags": [draw(st.sampled_from(check.CLASSES)), *draw(st.sampled_from([[], ["gdpr"]]))]},
                 }
                 for c in columns
             },
@@ -83,16 +85,27 @@ def test_a_missing_classification_or_description_is_named(manifest, data):
     column = data.draw(st.sampled_from(sorted(model["columns"])))
     broken = copy.deepcopy(manifest)
     target = broken["nodes"][model["unique_id"]]["columns"][column]
-    fault = data.draw(st.sampled_from(["no class", "bad class", "no description", "todo"]))
+    label = next(tag for tag in target["config"]["tags"] if tag in check.CLASSES)
+    other = data.draw(st.sampled_from([c for c in check.CLASSES if c != label]))
+    fault = data.draw(st.sampled_from(["no class", "bad class", "two classes", "meta", "no description", "todo"]))
+    expected = "no classification tag"
     if fault == "no class":
-        del target["config"]["meta"]["classification"]
+        target["config"]["tags"].remove(label)
     elif fault == "bad class":
-        target["config"]["meta"]["classification"] = "public"
+        target["config"]["tags"] = ["public" if tag == label else tag for tag in target["config"]["tags"]]
+    elif fault == "two classes":
+        target["config"]["tags"].append(other)
+        expected = f"tagged {label} and {other}"
+    elif fault == "meta":
+        # the retired place, even agreeing with the tag: refused, so a second truth never creeps back
+        target["config"]["meta"] = {"classification": label}
+        expected = f"meta.classification ({label}) is no longer read"
     elif fault == "no description":
         target["description"] = "  "
+        expected = "no description"
     else:
         target["description"] = "TODO describe it"
-    expected = "no classification" if "class" in fault else "no description"
+        expected = "no description"
     problems = check.problems(broken)
     assert len(problems) == 1 and problems[0].startswith(f"{model['name']}.{column}: {expected}")
 

@@ -53,17 +53,26 @@ def test_a_contract_column_without_a_classification_is_refused(tmp_path):
         load_table(contract, "tascomi", "planning")
 
 
-def test_a_model_column_without_a_classification_fails_the_build(tmp_path):
+def test_a_model_column_without_one_classification_tag_fails_the_build(tmp_path):
+    """One dbt run, three faults the governance macro must each name: a column's class tag removed, one tagged with a
+    value that is no class, one still carrying the retired meta.classification (which it must not read)."""
     project = tmp_path / "project"
     shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", ".git", "local", "target", "tests", "logs"))
     models = project / "models" / "marts" / "planning" / "_planning__models.yml"
     text = models.read_text()
-    marker = "      - name: fee_amount\n"
-    start = text.index(marker)
-    end = text.index("      - name:", start + len(marker))
-    block = text[start:end].replace("classification: not_personal", "owner: planning")
-    assert block != text[start:end], "the column's classification was not found to remove"
-    models.write_text(text[:start] + block + text[end:])
+    faults = {
+        "fee_amount": "config: {meta: {owner: planning}}",
+        "is_marked_paid": "config: {tags: [public]}",
+        "is_fee_exempt": "config: {meta: {classification: not_personal}}",
+    }
+    for column, fault in faults.items():
+        marker = f"      - name: {column}\n"
+        start = text.index(marker)
+        end = text.index("      - name:", start + len(marker))
+        block = text[start:end].replace("config: {tags: [not_personal]}", fault)
+        assert block != text[start:end], f"the class tag of {column} was not found to change"
+        text = text[:start] + block + text[end:]
+    models.write_text(text)
     (tmp_path / "home").mkdir()  # DuckDB creates its file, not the folder
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DATA_PLATFORM_HOME": str(tmp_path / "home")}
     command = [DBT, "run-operation", "require_classifications", "--project-dir", str(project)]
@@ -75,7 +84,11 @@ def test_a_model_column_without_a_classification_fails_the_build(tmp_path):
         env=env,
     )
     assert result.returncode != 0
-    assert "planning_fees.fee_amount" in result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "planning_fees.fee_amount (tags: none)" in output
+    assert "planning_fees.is_marked_paid (tags: public)" in output
+    assert "planning_fees.is_fee_exempt (meta.classification not_personal is no longer read" in output
+    assert output.count("model planning_fees.") == 3, "a column with its one class tag was named"
 
 
 def test_a_column_the_vendor_adds_lands_is_reported_and_breaks_nothing(tascomi_sandbox, workspace):

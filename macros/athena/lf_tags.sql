@@ -1,7 +1,7 @@
 {#-
     Lake Formation tags from the catalogue's classifications (invariant 5), on Athena targets.
 
-    Every column with config.meta.classification gets the tag <lf_tag_classification_key>=<classification>;
+    Every column with a classification tag (config: {tags: [personal]}) gets the tag <lf_tag_classification_key>=<classification>;
     the table gets the most sensitive classification among its columns (so a column added later without an
     explicit tag inherits the strictest value: fail closed) and, when the model's meta has a department,
     <lf_tag_department_key>=<department>. The tag keys and values must already exist in Lake Formation.
@@ -35,11 +35,12 @@
 
 
 {% macro node_column_classification(column) %}
-    {#- A column's classification from config.meta (dbt 1.10+) or the older top-level meta; none if unset. -#}
-    {%- set meta = {} -%}
-    {%- do meta.update(column.get('meta') or {}) -%}
-    {%- do meta.update((column.get('config') or {}).get('meta') or {}) -%}
-    {{ return(meta.get('classification')) }}
+    {#- A column's classification: the one of not_personal / personal / special_category among its tags
+        (config: {tags: [...]}, data_platform/check.py reads it alike); none when there is not exactly one. -#}
+    {%- set tags = column.get('tags') or (column.get('config') or {}).get('tags') or [] -%}
+    {%- set tags = [tags] if tags is string else tags -%}
+    {%- set found = tags | select('in', ['not_personal', 'personal', 'special_category']) | list -%}
+    {{ return(found[0] if found | length == 1 else none) }}
 {% endmacro %}
 
 

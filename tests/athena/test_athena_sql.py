@@ -30,6 +30,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from core.registry import source_entry
+from data_platform import check
 from tests.athena.athena_sql_check import athena_problems
 from tests.contract_change import COLUMN, MODEL, drop_column, project_copy
 
@@ -260,9 +261,8 @@ def test_lake_formation_tags_follow_classifications(outputs, manifest):
             continue
         config = configs[node["name"]]
         tagged = {c: value for value, cols in config["tags_columns"]["classification"].items() for c in cols}
-        expected = {name: (col.get("config") or {}).get("meta", {}).get("classification") or col["meta"].get(
-            "classification") for name, col in node["columns"].items()}  # fmt: skip
-        assert tagged == {k: v for k, v in expected.items() if v}, node["name"]
+        expected = {name: check.classification(col) for name, col in node["columns"].items()}
+        assert tagged == expected and None not in tagged.values(), node["name"]
         assert config["enabled"]
     contacts = configs["int_planning__contacts_history"]
     assert contacts["tags"]["classification"] == "personal"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import yaml
 
 from core.registry import source_entry
-from data_platform import generate
+from data_platform import check, generate
 
 
 def _academy():
@@ -68,4 +68,4 @@ def test_composite_keys_and_snapshots_generate_their_models():
     assert tests == ["unique_combination_of_columns", "snapshot_history_is_consistent"]
     columns = [c["name"] for c in models["int_revenues__ctliab_person_history"]["columns"]]
     assert columns[:6] == ["liable_person_key", "valid_from", "valid_to", "is_current", "is_deleted", "version_number"]
-    assert all("classification" in c["config"]["meta"] for m in models.values() for c in m["columns"])
+    assert all(check.classification(c) for m in models.values() for c in m["columns"])
