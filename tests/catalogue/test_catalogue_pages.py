@@ -33,6 +33,13 @@ def test_model_page_shows_owner_test_results_and_classifications(docs_page, buil
     assert "not_personal · " in dom
     personal = rendered(docs_page, f"model/model.{PROJECT}.stg_tascomi__contacts", tmp_path)
     assert re.search(r"(?<!not_)personal · ", personal), "a personal column (forename) should say so"
+    # The class tags are what the docs site filters on: the model's Tags and the graph's tag filter list them.
+    page = re.sub(r"<script.*?</script>", "", personal, flags=re.S)  # the rendered page, not its templates
+    tags = page[page.index('detail-label">Tags') :][:600]
+    assert re.search(r">\s*personal\s*<", tags), "the model holding personal columns is not tagged personal"
+    options = re.findall(r'ng-repeat="item in selectorService.options.tags"[^>]*>(.*?)</li>', page, re.S)
+    listed = {" ".join(re.sub(r"<[^>]+>|\{\{.*?\}\}", " ", option).split()) for option in options}
+    assert set(check.CLASSES) <= listed, f"the tag filter lists {sorted(listed)}"
 
 
 def test_trusted_model_page_shows_column_lineage_back_to_raw(docs_page, tmp_path):
