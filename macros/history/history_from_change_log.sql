@@ -29,27 +29,31 @@
     records they summarise) plus the new records; any other id is rebuilt from every raw record. So an incremental
     run equals a full refresh row for row (invariant 2; tests/e2e/test_planning_history.py).
 -#}
-{% macro history_from_change_log(staging, key, updated_at, columns, import_log=none, table_name=none) %}
-    {#- import_log / table_name: where the imports of the staging model's raw table are logged (default: the
-        source and table named by staging = stg_<source>__<table>); without one (a staging model that is not one
-        source table's), incremental runs read every import instead of only the new ones. -#}
+{% macro history_from_change_log(staging, key, updated_at, columns, import_source=none, table_name=none) %}
+    {#- import_source / table_name: the source whose import log logs the imports of the staging model's raw
+        table(s), and that table's name or a list of names (a staging model that unions several tables of one
+        source); default: the source and table named by staging = stg_<source>__<table>. Without either,
+        incremental runs read every import instead of only the new ones. -#}
     {{ config(
         materialized='incremental',
         incremental_strategy=history_incremental_strategy(),
         unique_key=history_unique_key(key),
         on_schema_change='fail',
-        pre_hook="{{ history_pre_hook('" ~ staging ~ "', '" ~ key ~ "') }}",
+        pre_hook="{{ history_pre_hook('" ~ staging ~ "', '" ~ key ~ "', "
+            ~ (("'" ~ import_source ~ "'") if import_source else "none") ~ ", "
+            ~ ((table_name | tojson) if table_name else "none") ~ ") }}",
     ) }}
     {#- The import log only on incremental runs: a full rebuild reads every import anyway, and unit tests (never
         incremental) then need no import log fixture. -#}
-    {{ scd2_from_change_log(ref(staging), columns, key, updated_at, history_import_log(staging, import_log, table_name) if is_incremental() else none) }}
+    {{ scd2_from_change_log(ref(staging), columns, key, updated_at, history_import_log(staging, import_source, table_name) if is_incremental() else none) }}
 {%- endmacro %}
 
 
-{% macro history_import_log(staging, import_log=none, table_name=none) %}
-    {#- [import log relation, table name] for a staging model named stg_<source>__<table>, else none. -#}
-    {%- if import_log is not none -%}
-        {{ return([import_log, table_name]) }}
+{% macro history_import_log(staging, import_source=none, table_name=none) %}
+    {#- [import log relation, table name or names] for import_source's tables, or for a staging model named
+        stg_<source>__<table>; else none. -#}
+    {%- if import_source -%}
+        {{ return([source(import_source, 'import_log'), table_name]) }}
     {%- endif -%}
     {%- set parts = staging.split('__', 1) -%}
     {%- if staging.startswith('stg_') and parts | length == 2 -%}
@@ -298,24 +302,19 @@ from bounded
 
 {% macro history_new_records(relation, unique_key, import_log=none, history_relation=none) %}
     {#- The staging rows (not rejected) imported after the history's watermark. With import_log ([relation, table
-        name]) they are read only from the import partitions the import log names for imports after the watermark:
-        the join on the partition columns reaches the scan (DuckDB skips the other partitions' files, Athena their
-        S3 prefixes), so an incremental run reads the day's files, not the years of history (issue 17).
+        name]) they are read only from the import partitions the import log names for imports after the watermark,
+        so an incremental run reads the day's files, not the years of history (issue 17): DuckDB skips the other
+        partitions' files, Athena their S3 prefixes. The partitions are asked of the import log once, before the
+        statement is written (history_new_partitions), and named in it as constants: the statement and the
+        rebuild check (history_rebuilds_any) then read no import log at all. Where that cannot be asked (parsing, an
+        offline compile) the statement joins the import log instead, a filter that reaches the scan as well.
         history_relation: the history table holding the watermark (default: the model being built, this). -#}
     {%- set history_relation = history_relation if history_relation is not none else this -%}
+    {%- set partitions = history_new_partitions(import_log, history_relation) if import_log is not none else none -%}
     select received.*
     from {{ relation }} as received
-    {%- if import_log is not none %}
-    inner join (
-        select distinct
-            import_log.import_year,
-            import_log.import_month,
-            import_log.import_day
-        from {{ import_log[0] }} as import_log
-        where
-            import_log.table_name = '{{ import_log[1] }}'
-            and {{ dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) }} > ({{ history_watermark(history_relation) }})
-    ) as new_import
+    {%- if import_log is not none and partitions is none %}
+    inner join ({{ history_new_imports(import_log, history_relation) }}) as new_import
         on
             received._import_year = new_import.import_year
             and received._import_month = new_import.import_month
@@ -324,6 +323,55 @@ from bounded
     where
         received._reject_reason is null
         and received._imported_at > ({{ history_watermark(history_relation) }})
+        {%- if partitions is not none %}
+        and {{ history_partition_filter('received', partitions) }}
+        {%- endif %}
+{%- endmacro %}
+
+
+{% macro history_new_imports(import_log, history_relation) %}
+    {#- The import partitions ([year, month, day] columns) of the imports logged for the table after the watermark. -#}
+    select distinct
+        import_log.import_year,
+        import_log.import_month,
+        import_log.import_day
+    from {{ import_log[0] }} as import_log
+    where
+        {%- if import_log[1] is string %}
+        import_log.table_name = '{{ import_log[1] }}'
+        {%- else %}
+        import_log.table_name in ('{{ import_log[1] | join("', '") }}')
+        {%- endif %}
+        and {{ dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) }} > ({{ history_watermark(history_relation) }})
+{%- endmacro %}
+
+
+{% macro history_new_partitions(import_log, history_relation) %}
+    {#- history_new_imports asked now, as a list of [year, month, day] texts; none when it cannot be asked (parsing,
+        an offline compile, or an incremental model whose table does not exist yet). -#}
+    {%- if not execute or var('compile_incremental', false) or flags.WHICH not in ('run', 'build', 'compile') -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set found = run_query(history_new_imports(import_log, history_relation)) -%}
+    {%- if found is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set partitions = [] -%}
+    {%- for row in found.rows -%}
+        {%- do partitions.append([row[0] | string, row[1] | string, row[2] | string]) -%}
+    {%- endfor -%}
+    {{ return(partitions | sort) }}
+{% endmacro %}
+
+
+{% macro history_partition_filter(alias, partitions) %}
+    {#- alias's rows in the given import partitions, as plain comparisons of the partition columns with constants
+        (what DuckDB's hive pruning and Athena's partition pruning both act on); false for none. -#}
+    {%- if partitions | length == 0 -%}
+        (1 = 0)
+    {%- else -%}
+        ({% for year, month, day in partitions %}{{ '\n            or ' if not loop.first }}({{ alias }}._import_year = '{{ year }}' and {{ alias }}._import_month = '{{ month }}' and {{ alias }}._import_day = '{{ day }}'){% endfor %})
+    {%- endif -%}
 {%- endmacro %}
 
 

@@ -27,8 +27,8 @@
     null: it was in the last snapshot read) stands in for that snapshot as snapshot 0, so the new snapshots extend,
     close or delete it exactly as a rebuild from every snapshot would. A complete snapshot dated on or before the
     last one read (a second snapshot of that day, or one landed late) cannot extend the stored history: that run
-    rebuilds every key from every snapshot (snapshot_history_rebuilds). So an incremental run equals a full refresh
-    row for row (invariant 2; tests/e2e/test_academy_history.py). Why not dbt snapshots:
+    rebuilds every key from every snapshot (snapshot_history_marks: since.rebuilds). So an incremental run equals a
+    full refresh row for row (invariant 2; tests/e2e/test_academy_history.py). Why not dbt snapshots:
     docs/platform-team/academy-ingestion.md.
 -#}
 {% macro history_from_snapshots(staging, source_name, table_name, key, columns) %}
