@@ -59,7 +59,7 @@
 {% endmacro %}
 
 
-{% macro history_pre_hook(staging_model, entity_key='id') %}
+{% macro history_pre_hook(staging_model, entity_key='id', import_source=none, table_name=none) %}
     {#-
         Runs before an incremental history model. DuckDB: nothing (delete+insert replaces the ids itself).
         Athena: MERGE cannot delete a stored version that a late record has collapsed away, so delete the ids
@@ -67,14 +67,14 @@
         and MERGE inserts their whole history. Not atomic, but self-healing: if the model fails after the delete,
         the lowered watermark makes the next run recompute those ids.
     -#}
-    {{ return(adapter.dispatch('history_pre_hook', 'council_data_platform')(staging_model, entity_key)) }}
+    {{ return(adapter.dispatch('history_pre_hook', 'council_data_platform')(staging_model, entity_key, import_source, table_name)) }}
 {% endmacro %}
 
-{% macro default__history_pre_hook(staging_model, entity_key) %}{% endmacro %}
+{% macro default__history_pre_hook(staging_model, entity_key, import_source, table_name) %}{% endmacro %}
 
-{% macro athena__history_pre_hook(staging_model, entity_key) %}
+{% macro athena__history_pre_hook(staging_model, entity_key, import_source, table_name) %}
     {%- if is_incremental() -%}
-        {{ history_delete_recomputed_ids(this, ref(staging_model), entity_key, history_import_log(staging_model)) }}
+        {{ history_delete_recomputed_ids(this, ref(staging_model), entity_key, history_import_log(staging_model, import_source, table_name)) }}
     {%- endif -%}
 {% endmacro %}
 

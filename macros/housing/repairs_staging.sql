@@ -46,6 +46,12 @@
 {% endmacro %}
 
 
+{% macro repairs_contractors() %}
+    {#- The contractors whose responses make the repairs change log (raw tables <contractor>_responses). -#}
+    {{ return(['dlo', 'herts_heritage', 'avonline', 'alphatrack', 'stannah', 'purdy', 'axis']) }}
+{% endmacro %}
+
+
 {% macro repairs_history_columns() %}
     {#- The columns a repair's history tracks (every vocabulary column, with its identity). -#}
     {%- set names = ['repair_id', 'contractor', 'data_source', 'response_key'] -%}
@@ -133,7 +139,12 @@ typed as (
         {{ dbt.safe_cast('received._record_index', dbt.type_bigint()) }} as _record_index,
         coalesce(received._incomplete_series = 'true', false) as _incomplete_series,
         received._dlt_load_id,
-        received._dlt_id
+        received._dlt_id,
+        {#- The import partition the response was read from: the repairs history's incremental runs filter on
+            these, so only the new partitions' files are opened (history_new_records). #}
+        received.import_year as _import_year,
+        received.import_month as _import_month,
+        received.import_day as _import_day
     from received
 
 )

@@ -11,6 +11,7 @@ uk_address_matcher, and printed (ours must be at least as good on both precision
 
 from __future__ import annotations
 
+import re
 from contextlib import ExitStack
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from core.workspace import Workspace
 from data_platform import dbt
 from data_platform.sources import connector, sandbox
 from sandbox.housing_world import HousingRepairsWorld
+from tests.e2e.parquet_reads import parquet_files_read
 
 pytestmark = pytest.mark.slow
 
@@ -109,6 +111,20 @@ def histories(database: Path) -> dict[str, list[Any]]:
         }
 
 
+def assert_a_night_without_imports_reads_no_raw_file(workspace: Workspace, run_date: date, profile: Path) -> None:
+    """The incremental repairs history, compiled after the last build with nothing imported since, reads only the
+    import partitions the repairs import log names since then (issue 17): none, so it opens no parquet file at all,
+    where the responses view it reads opens every contractor's files."""
+    build(workspace, run_date, "compile", select="int_housing__repairs_history")
+    compiled = workspace.dbt_target_dir / "compiled" / "council_data_platform" / "models" / "intermediate"
+    sql = (compiled / "housing" / "int_housing__repairs_history.sql").read_text()
+    assert "existing._source_imported_at" in sql and "(1 = 0)" in sql, "not the incremental branch, or not pruned"
+    assert parquet_files_read(workspace, sql, profile) == 0
+    responses = re.search(r"from (\S+int_housing__repair_responses\S*) as received", sql)
+    assert responses, "the incremental statement does not read int_housing__repair_responses"
+    assert parquet_files_read(workspace, f"select count(*) from {responses[1]}", profile) > 7
+
+
 def test_outreach_list_and_repairs_history_equal_the_truth(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     world = HousingRepairsWorld(seed=7, start_date=START, days=DAYS + 1, n_addresses=1000, n_properties=260,
                                 n_repairs=1400)  # fmt: skip
@@ -132,6 +148,7 @@ def test_outreach_list_and_repairs_history_equal_the_truth(tmp_path: Path, capsy
         from housing_refined.int_housing__repairs_history""")  # fmt: skip
     assert len(got) == len(expected) > world.counts()["repairs"], "edits must show as versions"
     assert got == expected
+    assert_a_night_without_imports_reads_no_raw_file(workspace, run_date, tmp_path / "profile.json")
 
     incremental = histories(database)
     build(workspace, run_date, "run", "--full-refresh")
