@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import dlt
@@ -40,6 +41,9 @@ class Accepted:
     digest: str
     rows: Tabular
     key: Callable[[int, dict[str, str | None]], str] = lambda number, _: str(number)  # response key of a row
+    # How many rows the whole delivery held, when fewer land (a connector landing only changed rows): the import log's
+    # rows_expected. None: every row lands.
+    held: int | None = None
 
     def records(self, key_column: str | None) -> Iterator[Received]:
         for number, values in self.rows.records():
@@ -128,7 +132,7 @@ def land_step(
     key_column: str | None = None,
 ) -> StepReport:
     """Land one step as one dlt load package: records, refusals, import log, and the state move `on_done` makes."""
-    feeds = [TableFeed(a.table, a.records(key_column)) for a in step.accepted]
+    feeds = [TableFeed(a.table, a.records(key_column), expected=partial(_held, a)) for a in step.accepted]
     landing = StepLanding(feeds, delivery, on_done)
     refusals = [r.row(delivery) for r in step.refused]
 
@@ -144,6 +148,10 @@ def land_step(
     for refused in step.refused:
         report.tables.setdefault(refused.table.name, TableLanded(refused.table.name)).rows_rejected += 1
     return report
+
+
+def _held(accepted: Accepted) -> int | None:
+    return accepted.held
 
 
 def describe(report: StepReport) -> str:

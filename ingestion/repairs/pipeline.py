@@ -5,7 +5,13 @@ Deliveries:
     (content hash in the state): an unchanged sheet lands nothing;
   * an export file in the landing zone is a delivery when its content was never landed (or refused) before.
 A step carries at most one delivery per contractor (the oldest pending), so a contractor's deliveries land in order
-and a later one always wins (invariant 2); usually a run is one step. Each step's package holds the records, the
+and a later one always wins (invariant 2); usually a run is one step.
+A sheet or export is the contractor's whole log, delivered again each time it changes, so only its rows that differ
+from the previous delivery land (a row hash per response key, kept in the state with the package that lands them):
+a day's landing follows change, not the sheet's size. The repairs history is a change log dated by the import day
+(seen_on) that collapses a response received again unchanged into its earlier version, so it is the same as if every
+row had landed; a response missing from a later delivery meant nothing to it before and means nothing now. The
+import log keeps each delivery's full size (rows_expected). Each step's package holds the records, the
 refusals, the import log and the state move (invariant 4). A sheet Google refuses (403), cannot find, or keeps
 failing for is left for the next run with its state unmoved; the other contractors still land, and the run then
 fails with every reason, so the operator sees it.
@@ -13,10 +19,12 @@ fails with every reason, so the operator sees it.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import dlt
@@ -45,6 +53,37 @@ class Pending:
     checked: Accepted | Refused
     sheet: str | None  # the contract table whose last landed sheet state this is (None: a file)
     file_name: str | None
+    row_hashes: dict[str, str] | None = None  # every row of the delivery: response key -> row hash (None: refused)
+
+
+def row_hash(values: dict[str, str | None]) -> str:
+    """A short digest of a row's cells under their column names (a renamed header changes every row)."""
+    text = json.dumps(values, sort_keys=True, ensure_ascii=True)
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def changed_rows(checked: Accepted | Refused, previous: dict[str, str]) -> tuple[Accepted | Refused, dict[str, str]]:
+    """The delivery with only the rows whose key is new or whose content differs from `previous` (the last delivery's
+    row hashes), and every row's hash. Keys are computed once, in row order (a timestamp key numbers repeats)."""
+    if isinstance(checked, Refused):
+        return checked, previous
+    hashes: dict[str, str] = {}
+    keys: dict[int, str] = {}
+    kept = []
+    for (number, values), cells in zip(checked.rows.records(), checked.rows.rows, strict=True):
+        key = checked.key(number, values)
+        keys[number] = key
+        if key is None:  # no key: it lands, and staging rejects it with the reason
+            kept.append(cells)
+            continue
+        hashes[key] = row_hash(values)
+        if previous.get(key) != hashes[key]:
+            kept.append(cells)
+    changed = replace(
+        checked, rows=replace(checked.rows, rows=tuple(kept)), key=lambda number, _: keys[number],
+        held=len(checked.rows.rows),
+    )  # fmt: skip
+    return changed, hashes
 
 
 def table_for(contractor: str, tables: dict[str, Table]) -> Table:
@@ -116,17 +155,20 @@ def _sheet_delivery(
         return None
     reference = f"sheet {sheet.spreadsheet_id} '{sheet.tab}'"
     checked = accept(table, reference, digest, partial(from_rows, read.rows, RESERVED, True))
-    return Pending(checked, table.name, None)
+    changed, hashes = changed_rows(checked, state.get("rows", {}).get(table.name, {}))
+    return Pending(changed, table.name, None, hashes if isinstance(changed, Accepted) else None)
 
 
 def _export_deliveries(export: ExportSource, table: Table, settings: RepairsSettings, state: dict) -> list[Pending]:
     """The export files never landed (nor refused) before, oldest name first."""
     files = not_landed(list_files(str(settings.landing_root), export.pattern), state.get("files", {}))
     out = []
+    previous = state.get("rows", {}).get(table.name, {})
     for file in files:
         key = _timestamp_key(export.key_column) if export.key_column else None
         checked = accept(table, file.name, file.digest, partial(_read_export, file, export), key)
-        out.append(Pending(checked, None, file.name))
+        changed, previous = changed_rows(checked, previous)  # each file against the one landing before it
+        out.append(Pending(changed, None, file.name, previous if isinstance(changed, Accepted) else None))
     return out
 
 
@@ -156,6 +198,8 @@ def _remember(batch: list[Pending], imported_at: str) -> None:
     """Inside the package: each delivery of the step is handled, and the delivery order moves on."""
     state = dlt.current.source_state()
     for pending in batch:
+        if pending.row_hashes is not None:
+            state.setdefault("rows", {})[pending.checked.table.name] = pending.row_hashes
         if pending.sheet is not None:
             state.setdefault("sheets", {})[pending.sheet] = pending.checked.digest
         if pending.file_name is not None:

@@ -127,9 +127,25 @@ def test_a_delivery_already_landed_lands_once(sheets, landing, workspace, world)
     changed = days_with_new_content(landing, "purdy", 2)[1]
     landing.write_exports(changed)
     later = repairs_run(sheets, landing, workspace, changed)
-    assert later.rows_by_table()["purdy_responses"] == len(world.sheet_values("purdy", changed)) - 1
+    # Only the rows that differ from the previous delivery land (issue 17); the import log keeps the delivery's size.
+    earlier_rows, rows = (cells(world.sheet_values("purdy", day)) for day in (START, changed))
+    differ = {number for number, row in rows.items() if earlier_rows.get(number) != row}
+    assert 0 < len(differ) < len(rows), "the later export should change some rows and keep others"
+    assert later.rows_by_table()["purdy_responses"] == len(differ)
+    landed = raw(workspace, "housing", "repairs", "purdy_responses", "_record_index, _import_date")
+    assert {number for number, day in landed if day == changed.isoformat()} == differ
+    log = raw(workspace, "housing", "repairs", "import_log", "table_name, _import_date, rows_landed, rows_expected")
+    assert ("purdy_responses", changed.isoformat(), len(differ), len(rows)) in log
     after = raw(workspace, "housing", "repairs", "purdy_responses")
     assert set(before) <= set(after), "raw is never rewritten"
+    assert repairs_run(sheets, landing, workspace, changed).steps == [], "a re-run lands nothing"
+
+
+def cells(values: list[list[str]]) -> dict[int, tuple[str | None, ...]]:
+    """A sheet's rows by row number (header = row 1) as the connector reads them: padded, empty cells null."""
+    width = max(len(row) for row in values)
+    return {number: tuple((row[i] if i < len(row) else "") or None for i in range(width))
+            for number, row in enumerate(values[1:], start=2) if any(row)}  # fmt: skip
 
 
 def test_a_backlog_of_files_lands_one_delivery_per_contractor_per_step_oldest_first(sheets, landing, workspace):
