@@ -114,7 +114,7 @@ def histories(database: Path) -> dict[str, list[Any]]:
 def assert_a_night_without_imports_reads_no_raw_file(workspace: Workspace, run_date: date, profile: Path) -> None:
     """The incremental repairs history, compiled after the last build with nothing imported since, reads only the
     import partitions the repairs import log names since then (issue 17): none, so it opens no parquet file at all,
-    where the responses view it reads opens every contractor's files."""
+    where the responses view it reads (a view, so the filter reaches the files) opens every contractor's files."""
     build(workspace, run_date, "compile", select="int_housing__repairs_history")
     compiled = workspace.dbt_target_dir / "compiled" / "council_data_platform" / "models" / "intermediate"
     sql = (compiled / "housing" / "int_housing__repairs_history.sql").read_text()
