@@ -40,6 +40,16 @@ def timed(label: str, argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[
     return wall, cpu
 
 
+def workspace_vars(env: dict[str, str]) -> dict[str, str]:
+    """The vars data-platform gives dbt for this workspace (data_platform/dbt.py), computed in a child with the
+    job's environment so the script's own settings cannot differ from what `data-platform check` will see."""
+    code = "import json; from core.workspace import Workspace; from data_platform.dbt import workspace_vars as v; "
+    code += "print(json.dumps(v(Workspace.from_environment())))"
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=env["DATA_PLATFORM_PROJECT_DIR"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    return json.loads(done.stdout)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--home", type=Path, default=REPO / "local", help="a workspace `make demo` built")
@@ -62,12 +72,13 @@ def main() -> int:
             (
                 "dbt build --select state:modified+ --defer --state (main)",
                 [dbt, "build", "--select", "state:modified+", "--defer", "--state", "local/main-state"]
-                + ["--target-path", "local/target", "--vars", json.dumps({"lake_root": env["DATA_PLATFORM_LAKE"]})],
+                # the vars `data-platform check` passes, as ci.yml does: the check then reuses this parse
+                + ["--target-path", "local/target", "--vars", json.dumps(workspace_vars(env))],
             ),
             ("data-platform check", [dp, "check"]),
             (
-                "pytest tests/athena tests/docs tests/test_cli.py tests/test_check.py",
-                [str(tools / "pytest"), "-q", "-p", "no:cacheprovider"]
+                "pytest tests/athena tests/docs tests/test_cli.py tests/test_check.py -n auto --dist loadfile",
+                [str(tools / "pytest"), "-q", "-p", "no:cacheprovider", "--numprocesses", "auto", "--dist", "loadfile"]
                 + ["tests/athena", "tests/docs", "tests/test_cli.py", "tests/test_check.py"],
             ),
         ]

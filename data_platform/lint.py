@@ -1,5 +1,6 @@
-"""`data-platform lint --changed`: the linters CI runs (ruff, sqlfluff), on the files changed since the branch left
-main (committed, staged, unstaged and new), so a one-model change is linted in seconds rather than the whole project."""
+"""`data-platform lint --changed`: the linters CI runs (ruff, yamllint, sqlfluff), on the files changed since the
+branch left main (committed, staged, unstaged and new), so a one-model change is linted in seconds rather than the
+whole project."""
 
 from __future__ import annotations
 
@@ -45,13 +46,17 @@ def commands(paths: list[str] | None) -> list[list[str]]:
         return [
             [str(tools / "ruff"), "check", "."],
             [str(tools / "ruff"), "format", "--check", "."],
+            [str(tools / "yamllint"), "."],
             [str(tools / "sqlfluff"), "lint"],
         ]
     python = [path for path in paths if path.endswith(".py")]
     sql = [path for path in paths if lintable_sql(path)]
+    yml = [path for path in paths if path.endswith((".yml", ".yaml"))]
     runs = []
     if python:
         runs += [[str(tools / "ruff"), "check", *python], [str(tools / "ruff"), "format", "--check", *python]]
+    if yml:  # a model's YAML changes with it; yamllint answers in a second (.yamllint's ignores still apply)
+        runs.append([str(tools / "yamllint"), *yml])
     if sql:
         runs.append([str(tools / "sqlfluff"), "lint", *sql])
     return runs
