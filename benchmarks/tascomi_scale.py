@@ -761,6 +761,7 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
     per_row_wall = {n: _ratio(f["total_s"], f["rows"]) for n, f in (("early", early), ("late", late))}
     early_late_cpu = _ratio(per_row["early"], per_row["late"])
     early_late_wall = _ratio(per_row_wall["early"], per_row_wall["late"])
+    early_late_night = _ratio(early["total_cpu_s"], late["total_cpu_s"])
     incremental = _ratio(late["build_s"], full["build_s"])
     incremental_cpu = _ratio(late["build_cpu_s"], full["build_cpu_s"])
     to_floor = _ratio(model_s, floor_s)
@@ -773,7 +774,8 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
         START_MARK.format(scale=f"{args.applications}x{args.days}"),
         f"### {args.applications:,} applications x {args.days} days",
         "",
-        f"Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {total_s / 60:.0f} minutes end to end: `{command}`",
+        f"Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {total_s / 60:.0f} minutes (set-up included, unless it was "
+        f"kept by an earlier start): `{command}`",
         "",
         f"- **Parameters**: {args.applications:,} initial applications (plus the sandbox's 365-day backlog), "
         f"{args.daily_new_applications} new a day, seed {args.seed}, fill rate {args.fill_rate} (the vendor's full "
@@ -839,8 +841,10 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
         "",
         "| goal (issue 17) | measured | |",
         "|---|---|---|",
-        f"| cost follows change: early / late cost per landed row >= {GOAL_EARLY_LATE} | {_num(early_late_cpu)} (CPU), "
-        f"{_num(early_late_wall)} (wall) | {_verdict(early_late_cpu, GOAL_EARLY_LATE, True)} |",
+        f"| cost follows change: early / late cost at equal change >= {GOAL_EARLY_LATE} | per landed row "
+        f"{_num(early_late_cpu)} (CPU), {_num(early_late_wall)} (wall); per night {_num(early_late_night)} (CPU), the "
+        f"late day landing {_num(_ratio(late['rows'], early['rows']))}x the early day's rows "
+        f"| {_verdict(early_late_cpu, GOAL_EARLY_LATE, True)} (per landed row) |",
         f"| nightly build <= {GOAL_INCREMENTAL}x a full refresh (late) | {_num(incremental)} (wall), "
         f"{_num(incremental_cpu)} (CPU) | {_verdict(incremental, GOAL_INCREMENTAL, False)} |",
         f"| applications history full rebuild <= {GOAL_FLOOR}x the floor | {_num(to_floor)} (node / statement) | "
