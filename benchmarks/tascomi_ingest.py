@@ -21,6 +21,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import re
 import statistics
 import sys
 import tempfile
@@ -136,7 +137,9 @@ def profile_top(profile: cProfile.Profile) -> list[str]:
     stats = pstats.Stats(profile)
     rows = []
     for (path, line, name), (_, calls, own, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        # shown relative to the package or the standard library, never as a path on this machine
         where = path.split("site-packages/")[-1].replace(str(REPO_ROOT) + "/", "")
+        where = re.sub(r"^/.*/lib/python3\.\d+/", "", where)
         rows.append((where, line, name, calls, own, cumulative))
     phases = [r for r in rows if r[0] == "dlt/pipeline/pipeline.py" and r[2] in PHASES]
     lines = [f"| dlt `{r[2]}` (cumulative) | {r[5]:.2f} | {r[3]} |" for r in sorted(phases, key=lambda r: -r[5])]
