@@ -33,6 +33,11 @@
     {%- set text = regex_replace(text, '[\\x27’`~]', '') -%}
     {%- set text = regex_replace(text, noise | join('|'), ' ') -%}
     {%- set text = regex_replace(text, '([0-9]+[A-Z]?) *(-|\\bTO\\b) *([0-9]+[A-Z]?)', '\\1~\\3') -%}
+    {#- A compass letter before a street type is the street's word ("N RD" is NORTH ROAD), not a flat letter. -#}
+    {%- for letter, word in [('N', 'NORTH'), ('S', 'SOUTH'), ('E', 'EAST'), ('W', 'WEST')] %}
+        {%- set text = regex_replace(text, '\\b' ~ letter ~ ' +(' ~ address_compass_street_types() | join('|') ~ ')\\b',
+                                     word ~ ' \\1') -%}
+    {%- endfor %}
     {%- set text = regex_replace(text, '\\bLOWER GROUND\\b|\\bLGF\\b', 'BASEMENT') -%}
     {%- set text = regex_replace(text, '\\bG/F\\b', 'GROUND') -%}
     {%- set text = regex_replace(text, '\\b1ST\\b|\\b1/F\\b', 'FIRST') -%}
@@ -76,11 +81,21 @@
 {% endmacro %}
 
 
-{% macro address_tokens(relation, id_column, text_expression) %}
+{% macro address_compass_street_types() %}
+    {#- Street types after which a compass letter is read as a word: "N RD", "S ST" (NORTH ROAD, SOUTH STREET). -#}
+    {{ return(var('address_compass_street_types', ['ROAD', 'RD', 'STREET', 'ST', 'STR', 'AVENUE', 'AVE', 'LANE', 'LN',
+                                                    'GROVE', 'GRV', 'HILL', 'PARADE', 'PDE', 'TERRACE', 'TCE',
+                                                    'PLACE', 'PL', 'WAY', 'WALK', 'SQUARE', 'SQ', 'GARDENS', 'GDNS'])) }}
+{% endmacro %}
+
+
+{% macro address_tokens(relation, id_column, text_expression, floor_slips=false) %}
     {#-
         One row per distinct (address, token) of `relation`: token_kind identifier (a number, a range, a single
         letter, a floor), word, or unit (FLAT, APARTMENT ...: the text names a unit); stop words dropped. Words and
         abbreviations are looked up in the seed address_vocabulary; the borough's name (var borough_name) is a stop word.
+        With floor_slips (typed text only, never the gazetteer): a word the vocabulary does not know that is a slip of
+        one of its floor words (GROOUND, BAESMENT, FRST) is read as that floor.
     -#}
 with split_tokens as (
 
@@ -97,9 +112,10 @@ looked_up as (
 
     select
         split_tokens.address_id,
-        coalesce(vocabulary.canonical, split_tokens.typed) as token,
+        coalesce(vocabulary.canonical, floor_slip.canonical, split_tokens.typed) as token,
         case
             when vocabulary.role is not null then vocabulary.role
+            when floor_slip.canonical is not null then 'floor'
             when split_tokens.typed = '{{ var("borough_name", "HACKNEY") | upper }}' then 'stop'
             when {{ full_match('split_tokens.typed', '[0-9]+[A-Z]?(-[0-9]+[A-Z]?)?|[A-Z]') }} then 'identifier'
             else 'word'
@@ -107,6 +123,14 @@ looked_up as (
     from split_tokens
     left join {{ ref('address_vocabulary') }} as vocabulary
         on split_tokens.typed = vocabulary.typed
+    left join {{ ref('address_vocabulary') }} as floor_slip
+        on
+            {{ 'true' if floor_slips else 'false' }}
+            and vocabulary.typed is null
+            and floor_slip.role = 'floor'
+            and floor_slip.typed = floor_slip.canonical
+            and substr(split_tokens.typed, 1, 1) = substr(floor_slip.canonical, 1, 1)
+            and {{ address_words_alike('split_tokens.typed', 'floor_slip.canonical') }}
 
 )
 

@@ -15,6 +15,7 @@
 {%- set key_share = var('address_match_key_word_max_share', 0.05) %}
 {%- set min_coverage_identified = var('address_match_min_coverage_identified', 0.25) %}
 {%- set identified_score = var('address_match_identified_score', 70) %}
+{%- set min_coverage_number_added = var('address_match_min_coverage_number_added', 0.75) %}
 with inputs as (
 
     select
@@ -32,7 +33,7 @@ with inputs as (
 
 input_tokens as (
 
-    {{ address_tokens(ref('int_housing__address_inputs'), 'address_input_id', 'address_text') }}
+    {{ address_tokens(ref('int_housing__address_inputs'), 'address_input_id', 'address_text', floor_slips=true) }}
 
 ),
 
@@ -52,6 +53,7 @@ gazetteer as (
 
     select
         address_id as uprn,
+        parent_uprn,
         postcode,
         outward_code,
         blpu_class,
@@ -272,6 +274,19 @@ input_keys as (
     inner join input_numbers
         on ranked_words.address_id = input_numbers.address_id
     where ranked_words.weight is null or ranked_words.share <= {{ key_share }} or ranked_words.rarity <= 2
+
+),
+
+-- Units of a building with a name and no street number (FLAT 15, FENWICK TOWER, WEALD WALK): a typist often adds a
+-- number to it (the building's on another record, a neighbour's), so one typed number they lack does not refuse them.
+unnumbered_building_units as (
+
+    select gazetteer.uprn
+    from gazetteer
+    inner join gazetteer_numbers as building_numbers
+        on gazetteer.parent_uprn = building_numbers.uprn
+    group by gazetteer.uprn
+    having max(building_numbers.number) = ''
 
 ),
 
@@ -514,6 +529,9 @@ scored as (
             where gazetteer_tokens.token_kind = 'unit' or gazetteer_tokens.token in ({{ floors }})
         ) as is_a_unit,
         coalesce(extra_identifiers.extra_numbers, 0) as extra_numbers,
+        pairs.uprn in (
+            select unnumbered_building_units.uprn from unnumbered_building_units
+        ) as is_in_unnumbered_building,
         coalesce(extra_identifiers.extra_others, 0) as extra_others,
         coalesce(covered.covered_weight, 0) / greatest(candidate_weights.candidate_weight, 0.001) as coverage,
         case
@@ -579,6 +597,7 @@ judged as (
             )
             - 10.0 * scored.extra_others
             - 15.0 * scored.missing_numbers
+            - 10.0 * scored.extra_numbers
             - case when scored.is_unit_typed_not_a_unit then 25.0 else 0.0 end,
             1
         ) as formula_score,
@@ -635,7 +654,14 @@ acceptable as (
                 judged.is_enough_typed
                 and judged.missing_others = 0
                 and judged.missing_numbers <= 1
-                and judged.extra_numbers = 0
+                and (
+                    judged.extra_numbers = 0
+                    or (
+                        judged.extra_numbers = 1 and judged.is_in_unnumbered_building
+                        and judged.missing_numbers = 0 and judged.own_identifiers >= 1
+                        and judged.explained >= 0.999 and judged.coverage >= {{ min_coverage_number_added }}
+                    )
+                )
             )
         )
     union all
