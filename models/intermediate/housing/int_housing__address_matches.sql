@@ -15,6 +15,7 @@
 {%- set key_share = var('address_match_key_word_max_share', 0.05) %}
 {%- set min_coverage_identified = var('address_match_min_coverage_identified', 0.25) %}
 {%- set identified_score = var('address_match_identified_score', 70) %}
+{%- set identified_postcode_bonus = var('address_match_identified_postcode_bonus', 10) %}
 {%- set min_coverage_number_added = var('address_match_min_coverage_number_added', 0.75) %}
 with inputs as (
 
@@ -528,6 +529,10 @@ scored as (
             select gazetteer_tokens.uprn from gazetteer_tokens
             where gazetteer_tokens.token_kind = 'unit' or gazetteer_tokens.token in ({{ floors }})
         ) as is_a_unit,
+        inputs.address_id in (
+            select input_tokens.address_id from input_tokens
+            where input_tokens.token_kind = 'unit' or input_tokens.token in ({{ floors }})
+        ) as is_unit_typed,
         coalesce(extra_identifiers.extra_numbers, 0) as extra_numbers,
         pairs.uprn in (
             select unnumbered_building_units.uprn from unnumbered_building_units
@@ -604,15 +609,15 @@ judged as (
         -- Every identifier agrees (a flat and its building's number, say): the street or block name may be left out,
         -- in the typed postcode (or, with no postcode or the outward code only, with some of its words typed).
         (
-            scored.own_identifiers >= 2
+            (scored.own_identifiers >= 2 or (scored.own_identifiers = 1 and scored.is_a_unit and scored.is_unit_typed))
             and scored.missing_numbers = 0 and scored.missing_others = 0
             and scored.extra_numbers = 0 and scored.extra_others = 0
-            and scored.explained >= 0.999
             and not scored.is_unit_typed_not_a_unit
             and (
-                scored.postcode_agreement = 'same postcode'
+                (scored.postcode_agreement = 'same postcode' and (scored.own_identifiers >= 2 or scored.explained >= 0.999))
                 or (
-                    scored.postcode_agreement in ('no postcode typed', 'same outward code')
+                    scored.explained >= 0.999
+                    and scored.postcode_agreement in ('no postcode typed', 'same outward code')
                     and scored.coverage >= {{ min_coverage_identified }}
                 )
             )
@@ -641,6 +646,8 @@ acceptable as (
     select
         judged.*,
         case
+            when judged.is_identified and judged.postcode_agreement = 'same postcode'
+                then greatest(judged.formula_score, {{ identified_score }} + {{ identified_postcode_bonus }})
             when judged.is_identified then greatest(judged.formula_score, {{ identified_score }})
             else judged.formula_score
         end as score,
