@@ -34,10 +34,12 @@
     {%- set text = regex_replace(text, noise | join('|'), ' ') -%}
     {%- set text = regex_replace(text, '([0-9]+[A-Z]?) *(-|\\bTO\\b) *([0-9]+[A-Z]?)', '\\1~\\3') -%}
     {#- A compass letter before a street type is the street's word ("N RD" is NORTH ROAD), not a flat letter. -#}
+    {%- set compass = namespace(text=text) %}
     {%- for letter, word in [('N', 'NORTH'), ('S', 'SOUTH'), ('E', 'EAST'), ('W', 'WEST')] %}
-        {%- set text = regex_replace(text, '\\b' ~ letter ~ ' +(' ~ address_compass_street_types() | join('|') ~ ')\\b',
-                                     word ~ ' \\1') -%}
+        {%- set compass.text = regex_replace(
+            compass.text, '\\b' ~ letter ~ ' +(' ~ address_compass_street_types() | join('|') ~ ')\\b', word ~ ' \\1') -%}
     {%- endfor %}
+    {%- set text = compass.text -%}
     {%- set text = regex_replace(text, '\\bLOWER GROUND\\b|\\bLGF\\b', 'BASEMENT') -%}
     {%- set text = regex_replace(text, '\\bG/F\\b', 'GROUND') -%}
     {%- set text = regex_replace(text, '\\b1ST\\b|\\b1/F\\b', 'FIRST') -%}
