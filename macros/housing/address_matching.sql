@@ -33,13 +33,10 @@
     {%- set text = regex_replace(text, '[\\x27’`~]', '') -%}
     {%- set text = regex_replace(text, noise | join('|'), ' ') -%}
     {%- set text = regex_replace(text, '([0-9]+[A-Z]?) *(-|\\bTO\\b) *([0-9]+[A-Z]?)', '\\1~\\3') -%}
-    {#- A compass letter before a street type is the street's word ("N RD" is NORTH ROAD), not a flat letter. -#}
-    {%- set compass = namespace(text=text) %}
-    {%- for letter, word in [('N', 'NORTH'), ('S', 'SOUTH'), ('E', 'EAST'), ('W', 'WEST')] %}
-        {%- set compass.text = regex_replace(
-            compass.text, '\\b' ~ letter ~ ' +(' ~ address_compass_street_types() | join('|') ~ ')\\b', word ~ ' \\1') -%}
-    {%- endfor %}
-    {%- set text = compass.text -%}
+    {#- A compass letter before a street type is the street's word ("N RD" is NORTH ROAD), not a flat letter: written
+        NCOMPASS, SCOMPASS ... here (one expression, not one per letter) and read as NORTH, SOUTH ... by the seed. -#}
+    {%- set text = regex_replace(text, '\\b([NSEW]) +(' ~ address_compass_street_types() | join('|') ~ ')\\b',
+                                 '\\1COMPASS \\2') -%}
     {%- set text = regex_replace(text, '\\bLOWER GROUND\\b|\\bLGF\\b', 'BASEMENT') -%}
     {%- set text = regex_replace(text, '\\bG/F\\b', 'GROUND') -%}
     {%- set text = regex_replace(text, '\\b1ST\\b|\\b1/F\\b', 'FIRST') -%}
