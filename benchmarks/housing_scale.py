@@ -184,7 +184,8 @@ def render(results: Results, args: argparse.Namespace) -> str:
         f"A borough-sized sandbox: {c.get('addresses', 0):,} gazetteer addresses, {c.get('properties', 0):,} council "
         f"properties, {c.get('residents', 0):,} household members, {c.get('repairs', 0):,} repairs over six years in "
         f"seven contractors' logs, then {args.days} day(s) of change. Run on {date.today()} on "
-        f"{platform.machine()} with {os.cpu_count()} cores (shared: wall times are noisy, CPU seconds less so). "
+        f"{platform.machine()} with {os.cpu_count()} cores (shared: 1-minute load average "
+        f"{os.getloadavg()[0]:.1f} at the end; wall times are noisy, CPU seconds less so). "
         f"Residents on the Link Work list on the last day: {results.listed:,}.",
         "",
         "| phase | rows | wall s | CPU s | peak RSS MB | note |",
