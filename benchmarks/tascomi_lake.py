@@ -35,7 +35,7 @@ from core.lake import DLT_COLUMNS, RAW_METADATA_COLUMNS, Delivery, partition_val
 from core.landing import Received, StepLanding, TableFeed, next_imported_at
 from core.registry import source_entry
 from core.workspace import Workspace
-from ingestion.tascomi.pipeline import Cursor, Step, plan_steps
+from ingestion.tascomi.pipeline import Cursor, Step, move_cursor, plan_steps
 from ingestion.tascomi.settings import SOURCE, TascomiSettings
 
 ROW_GROUP = 100_000  # rows per parquet row group: bounds the memory of a 100k-application full load
@@ -84,7 +84,7 @@ def write_days(
             feeds = [_feed(world, table, step, day, base_url, page_size) for table in step.tables]
             landing = StepLanding(feeds, delivery, lambda: None)
             written.files += _write_step(landing, tables, root / "{table}", day, written.rows)
-            _move(state, step, day, imported_at)
+            move_cursor(state, step, day, imported_at)
         day += timedelta(days=1)
     written.cursor = state
     _land_state(workspace, entry.department, last, state)
@@ -108,17 +108,6 @@ def _feed(world: Any, table: Table, step: Step, today: date, base_url: str, page
             yield Received(values, f"{base_url}/{table.name}?{query}page={index // page_size + 1}", index)
 
     return TableFeed(table, records(), lambda: len(rows), write_empty=step.requested_day is None)
-
-
-def _move(state: dict[str, Any], step: Step, today: date, imported_at: str) -> None:
-    """The cursor move the connector's package makes (ingestion.tascomi.pipeline._move_cursor)."""
-    for table in step.tables:
-        if table.load == "lookup":
-            state.setdefault("lookup_pulled_on", {})[table.name] = today.isoformat()
-        else:
-            landed = step.requested_day or today - timedelta(days=1)
-            state.setdefault("last_day_landed", {})[table.name] = landed.isoformat()
-    state["last_imported_at"] = imported_at
 
 
 def _schema(name: str, tables: list[Table]) -> pa.Schema:

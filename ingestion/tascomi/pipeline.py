@@ -12,7 +12,7 @@ the next run.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -229,10 +229,15 @@ def _on_day(value: Any, day: str) -> bool:
 
 
 def _move_cursor(step: Step, today: date, imported_at: str, refused: Callable[[], dict[str, str]]) -> None:
-    """Runs inside the package, after every record of the step was read: lands if and only if they land. A table
+    """Runs inside the package, after every record of the step was read: lands if and only if they land."""
+    move_cursor(dlt.current.source_state(), step, today, imported_at, refused())
+
+
+def move_cursor(
+    state: dict[str, Any], step: Step, today: date, imported_at: str, incomplete: Collection[str] = ()
+) -> None:
+    """The state after a step landed (also what benchmarks/tascomi_lake.py writes beside a lake it makes). A table
     whose series was refused (landed incomplete) keeps its cursor: the next run fetches that series again."""
-    state = dlt.current.source_state()
-    incomplete = refused()
     for table in step.tables:
         if table.name in incomplete:
             continue
