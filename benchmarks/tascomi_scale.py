@@ -11,12 +11,14 @@ sandbox world, side by side in ONE run:
   * late: the lake after `--days` daily imports; the night measured is the last, import number `--days` + 1.
 Both lakes are written straight to raw by benchmarks/tascomi_lake.py (the sandbox world's records through the
 connector's planning and core.landing, proven equal to an ingest by tests/ingestion/test_tascomi_straight_to_raw.py),
-so a year of 100,000 applications takes minutes. Each state is then built once (the previous night's build,
+so a year of 100,000 applications takes minutes. The world is built once, in one process: it writes the early lake,
+forks the server of the early night (the fork shares the world's memory), writes on to the late lake and forks the
+late night's server. Each state is then built once (the previous night's build,
 published) and kept aside; every repetition restores it (the lake's files hard-linked, the DuckDB file, dlt state and
 dbt target copied) and measures, in a fresh child process:
-  * the nightly run: the registry's Tascomi connector ingests the day from a sandbox vendor API serving that day (its
-    own process, one per state), then `data_platform.dbt.build_and_publish(nightly=True)`, as data_platform/jobs.py
-    nightly() does (no unit tests, data tests on the new rows; docs and freshness left out);
+  * the nightly run: the registry's Tascomi connector ingests the day from a sandbox vendor API serving that day (a
+    fork of the world's process, one per state), then `data_platform.dbt.build_and_publish(nightly=True)`, as
+    data_platform/jobs.py nightly() does (no unit tests, data tests on the new rows; docs and freshness left out);
   * late only: the same day ingested then `build_and_publish(full_refresh=True)`; the applications history alone with
     `dbt run --full-refresh`; and the hand-written DuckDB floor for that history (one statement over the same files,
     checked equal to the model on every column).
@@ -33,17 +35,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
+import gc
 import json
 import os
 import pickle
 import platform
 import resource
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -143,16 +148,27 @@ def run_worker(spec: dict[str, Any], folder: Path, tag: str) -> dict[str, Any]:
 
 def worker_main(spec_path: Path) -> None:
     spec = json.loads(spec_path.read_text())
-    work = {"lake": _lake_worker, "nightly": _nightly_worker, "model": _model_worker, "floor": _floor_worker}
-    Path(spec["out"]).write_text(json.dumps(work[spec["kind"]](spec), default=str))
+    work = {"world": _world_worker, "nightly": _nightly_worker, "model": _model_worker, "floor": _floor_worker}
+    result = work[spec["kind"]](spec)
+    Path(spec["out"]).write_text(json.dumps(result, default=str))
+    for pid in result.get("server_pids", {}).values():  # the world process outlives its servers, then ends
+        os.waitpid(pid, 0)
 
 
-def _lake_worker(spec: dict[str, Any]) -> dict[str, Any]:
-    """Write the early lake, copy it (hard links), and write on to the late lake: one world, straight to raw."""
+def _world_worker(spec: dict[str, Any]) -> dict[str, Any]:
+    """The one process that holds the sandbox world: it writes the early lake, forks the server of the early night,
+    writes on to the late lake (the early one copied by hard links first) and forks the server of the late night.
+
+    Built once, not three times: at 100,000 applications a world takes minutes and about a gigabyte, at 1,000,000
+    about ten. A forked server shares the world's memory with this process (copy on write; gc.freeze keeps the
+    collector from touching every object and so copying every page) and serves it as of its night's day, exactly
+    as `data-platform sandbox tascomi --today <day>` would. With `write` false (a run resuming from its kept set-up)
+    only the servers are made."""
     from benchmarks.tascomi_lake import write_days
     from core.workspace import Workspace
     from sandbox.tascomi.world import TascomiWorld
 
+    out: dict[str, Any] = {"server_pids": {}}
     started, cpu_started = time.perf_counter(), cpu_s()
     world = TascomiWorld(
         seed=spec["seed"],
@@ -161,35 +177,52 @@ def _lake_worker(spec: dict[str, Any]) -> dict[str, Any]:
         daily_new_applications=spec["daily_new_applications"],
         fill_rate=spec["fill_rate"],
     )
-    world_s, world_cpu = time.perf_counter() - started, cpu_s() - cpu_started
+    out.update(world_s=time.perf_counter() - started, world_cpu_s=cpu_s() - cpu_started, world_peak_mb=peak_rss_mb())
     first = date.fromisoformat(spec["start"])
     early, late = Workspace.at(Path(spec["early_home"])), Workspace.at(Path(spec["late_home"]))
-    started, cpu_started = time.perf_counter(), cpu_s()
     early_last = first + timedelta(days=spec["early_imports"] - 1)
-    written = write_days(world, early, first, early_last, spec["base_url"], spec["page_size"])
-    early_rows = dict(written.rows)
-    late.home.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["cp", "-al", str(early.home / "lake"), str(late.home / "lake")], check=True)
-    shutil.copytree(early.dlt_dir, late.dlt_dir, symlinks=True)
     late_last = first + timedelta(days=spec["late_imports"] - 1)
-    written = write_days(
-        world,
-        late,
-        early_last + timedelta(days=1),
-        late_last,
-        spec["base_url"],
-        spec["page_size"],
-        copy.deepcopy(written),
+    started, cpu_started, serving = time.perf_counter(), cpu_s(), 0.0
+    written = None
+    if spec["write"]:
+        written = write_days(world, early, first, early_last, spec["base_url"], spec["page_size"])
+        out["early_rows"] = dict(written.rows)
+        late.home.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["cp", "-al", str(early.home / "lake"), str(late.home / "lake")], check=True)
+        shutil.copytree(early.dlt_dir, late.dlt_dir, symlinks=True)
+    for name in ("early", "late"):
+        if name == "late" and written is not None:
+            start_day = early_last + timedelta(days=1)
+            written = write_days(
+                world, late, start_day, late_last, spec["base_url"], spec["page_size"], copy.deepcopy(written)
+            )
+            out.update(late_rows=written.rows, files=written.files)
+        serve_started = time.perf_counter()
+        world.advance_to(date.fromisoformat(spec["serve"][name]["day"]))
+        out["server_pids"][name] = _fork_server(world, spec["serve"][name]["port"], spec["page_size"])
+        serving += time.perf_counter() - serve_started
+    out.update(
+        write_s=time.perf_counter() - started - serving,
+        write_cpu_s=cpu_s() - cpu_started,
+        peak_rss_mb=peak_rss_mb(),
     )
-    return {
-        "world_s": world_s,
-        "world_cpu_s": world_cpu,
-        "write_s": time.perf_counter() - started,
-        "write_cpu_s": cpu_s() - cpu_started,
-        "early_rows": early_rows,
-        "late_rows": written.rows,
-        "files": written.files,
-    }
+    return out
+
+
+def _fork_server(world: Any, port: int, page_size: int) -> int:
+    """A child serving `world` as it is now on `port` until it is sent SIGTERM; returns its pid."""
+    gc.freeze()  # the world's objects stay where they are: the collector never writes to their shared pages
+    pid = os.fork()
+    if pid:
+        return pid
+    try:  # the child: serve the world as of the fork, never return into the parent's code
+        from sandbox.tascomi.server import TascomiSandbox
+
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        with TascomiSandbox(world, port=port, page_size=page_size):
+            threading.Event().wait()
+    finally:
+        os._exit(1)
 
 
 def _run_results(workspace: Any) -> list[tuple[str, str, float]]:
@@ -500,52 +533,98 @@ def check_code_measured() -> None:
 # ---------------------------------------------------------------------------------------------------- the sandbox
 
 
-class SandboxProcess:
-    """The sandbox vendor API in its own process, serving one day, through its documented command line."""
+class WorldProcess:
+    """The sandbox world's one process (`_world_worker`): it writes the lakes, then its two forks serve the early
+    and the late night's day over the vendor API until `stop`."""
 
-    def __init__(self, args: argparse.Namespace, log: Path, today: date) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{self.port}/rest/v1"
-        command = [
-            sys.executable, "-c", "import sys; from sandbox.tascomi.__main__ import serve; serve(sys.argv[1:])",
-            "--port", str(self.port), "--seed", str(args.seed), "--start-date", args.start.isoformat(),
-            "--today", today.isoformat(), "--initial-applications", str(args.applications),
-            "--daily-new-applications", str(args.daily_new_applications), "--page-size", str(args.page_size),
-            "--fill-rate", str(args.fill_rate),
-        ]  # fmt: skip
-        self._log = log.open("w")
+    def __init__(self, args: argparse.Namespace, homes: dict[str, Path], days: dict[str, date], bench: Path) -> None:
+        self.ports = {name: _free_port() for name in days}
+        self.spec = {
+            "kind": "world", "seed": args.seed, "start": args.start.isoformat(), "applications": args.applications,
+            "daily_new_applications": args.daily_new_applications, "fill_rate": args.fill_rate,
+            "page_size": args.page_size, "early_home": str(homes["early"]), "late_home": str(homes["late"]),
+            "early_imports": args.early_day - 1, "late_imports": args.days,
+            "base_url": self.base_url("late"),
+            "serve": {name: {"day": day.isoformat(), "port": self.ports[name]} for name, day in days.items()},
+        }  # fmt: skip
+        self.bench = bench
+        self.process: subprocess.Popen[bytes] | None = None
+        self.result: dict[str, Any] = {}
+
+    def base_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}/rest/v1"
+
+    def start(self, write: bool) -> dict[str, Any]:
+        """Start the process and wait until both servers are forked (and, with `write`, both lakes written)."""
+        self.bench.mkdir(parents=True, exist_ok=True)
+        spec_path, out_path = self.bench / "world.spec.json", self.bench / "world.out.json"
+        spec_path.write_text(json.dumps({**self.spec, "write": write, "out": str(out_path)}))
+        out_path.unlink(missing_ok=True)
+        started, load_before = time.perf_counter(), load_now()
         self.process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=child_env(), stdout=self._log, stderr=subprocess.STDOUT
+            [sys.executable, str(Path(__file__).resolve()), "--worker", str(spec_path)], cwd=REPO_ROOT, env=child_env()
         )
+        while not out_path.exists():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the world process exited with {self.process.returncode} before its servers")
+            time.sleep(1)
+        time.sleep(0.5)  # the result file is written in one call; let it close
+        self.result = json.loads(out_path.read_text())
+        self.result.update(process_seconds=time.perf_counter() - started, load=(load_before, load_now()))
+        for name in self.ports:
+            self.wait_ready(name)
+        return self.result
 
-    def settings(self) -> dict[str, Any]:
-        """What the connector is given to reach it (dlt setting names), as the demo's stand-in gives them."""
+    def settings(self, name: str) -> dict[str, Any]:
+        """What the connector is given to reach a night's server (dlt setting names), as the demo's stand-in."""
         return {
-            "base_url": self.base_url,
+            "base_url": self.base_url(name),
             "public_key": "sandbox-public",
             "private_key": "sandbox-private",
             "backoff_s": 0.2,
         }
 
-    def wait_ready(self, timeout_s: float = 7200) -> None:
+    def wait_ready(self, name: str, timeout_s: float = 600) -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the sandbox exited with {self.process.returncode}: see {self._log.name}")
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_sandbox/state", timeout=600) as response:
+                url = f"http://127.0.0.1:{self.ports[name]}/_sandbox/state"
+                with urllib.request.urlopen(url, timeout=60) as response:
                     json.load(response)
                 return
             except OSError:
                 time.sleep(0.5)
-        raise TimeoutError("the sandbox did not start")
+        raise TimeoutError(f"the {name} server did not answer")
+
+    def server_memory(self) -> dict[str, dict[str, float]]:
+        """Each server's peak RSS and proportional share (PSS: shared pages split between the processes), MB."""
+        found: dict[str, dict[str, float]] = {}
+        for name, pid in self.result.get("server_pids", {}).items():
+            figures: dict[str, float] = {}
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        figures["peak_rss_mb"] = int(line.split()[1]) / 1024
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
+                        figures["pss_mb"] = int(line.split()[1]) / 1024
+            found[name] = figures
+        return found
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=60)
-        self._log.close()
+        for pid in self.result.get("server_pids", {}).values():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        if self.process is not None:
+            if self.process.poll() is None and not self.result:
+                self.process.terminate()  # stopped during the set-up: no servers yet
+            self.process.wait(timeout=120)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 # ---------------------------------------------------------------------------------------------------- the run
@@ -592,25 +671,18 @@ def set_up(
     results: Results,
     homes: dict[str, Path],
     kept: dict[str, Path],
-    sandboxes: dict[str, SandboxProcess],
+    world: WorldProcess,
     bench: Path,
     say: Callable[[str], None],
 ) -> None:
     """Write both lakes straight to raw, then build each once (the previous night's build) and keep it aside."""
-    say("writing the early and late lakes straight to raw ...")
-    results.lake = run_worker(
-        {
-            "kind": "lake", "seed": args.seed, "start": args.start.isoformat(), "applications": args.applications,
-            "daily_new_applications": args.daily_new_applications, "fill_rate": args.fill_rate,
-            "page_size": args.page_size, "early_home": str(homes["early"]), "late_home": str(homes["late"]),
-            "early_imports": args.early_day - 1, "late_imports": args.days,
-            "base_url": sandboxes["late"].base_url,
-        },
-        bench, "lake",
-    )  # fmt: skip
-    say(f"  {results.lake['process_seconds']:.0f} s, peak {results.lake['peak_rss_mb']:.0f} MB")
-    for sandbox in sandboxes.values():
-        sandbox.wait_ready()
+    say("building the world once, writing the early and late lakes straight to raw, forking the two servers ...")
+    results.lake = world.start(write=True)
+    results.lake["servers"] = world.server_memory()
+    say(
+        f"  {results.lake['process_seconds']:.0f} s (world {results.lake['world_s']:.0f} s, writing "
+        f"{results.lake['write_s']:.0f} s), peak {results.lake['peak_rss_mb']:.0f} MB"
+    )
     for name in homes:
         results.sizes[name] = lake_size(homes[name])
         say(f"{name}: the previous night's build (first build, published) ...")
@@ -633,28 +705,24 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
     homes = {"early": home / "early", "late": home / "late"}
     kept = {name: home / f"{name}.kept" for name in homes}
     bench = home / "bench"
-    say(f"sandboxes serving {early_day} (early, import {args.early_day}) and {late_day} (late, import {args.days + 1})")
-    sandboxes = {
-        "early": SandboxProcess(args, home / "sandbox-early.log", early_day),
-        "late": SandboxProcess(args, home / "sandbox-late.log", late_day),
-    }
+    say(f"servers for {early_day} (early, import {args.early_day}) and {late_day} (late, import {args.days + 1})")
+    world = WorldProcess(args, homes, results.days, bench)
     setup = home / "setup.pickle"  # a run stopped after its set-up goes on from the kept states
     try:
         if setup.exists():
             results.lake, results.first_builds, results.sizes = pickle.loads(setup.read_bytes())
-            say("lakes and first builds kept by an earlier run: measuring the nights")
+            say("lakes and first builds kept by an earlier run: building the world to serve the nights ...")
+            world.start(write=False)
         else:
-            set_up(args, results, homes, kept, sandboxes, bench, say)
+            set_up(args, results, homes, kept, world, bench, say)
             setup.write_bytes(pickle.dumps((results.lake, results.first_builds, results.sizes)))
-        for sandbox in sandboxes.values():
-            sandbox.wait_ready()
         for rep in range(args.repeat):
             for name in ("early", "late") if rep % 2 == 0 else ("late", "early"):
                 restore(kept[name], homes[name])
                 night = run_worker(
                     {
                         "kind": "nightly", "home": str(homes[name]), "day": results.days[name].isoformat(),
-                        "sandbox": sandboxes[name].settings(), "full_refresh": False, "nightly": True,
+                        "sandbox": world.settings(name), "full_refresh": False, "nightly": True,
                     },
                     bench, f"night-{name}-{rep}",
                 )  # fmt: skip
@@ -667,7 +735,7 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
             full = run_worker(
                 {
                     "kind": "nightly", "home": str(homes["late"]), "day": late_day.isoformat(),
-                    "sandbox": sandboxes["late"].settings(), "full_refresh": True, "nightly": False,
+                    "sandbox": world.settings("late"), "full_refresh": True, "nightly": False,
                 },
                 bench, f"full-{rep}",
             )  # fmt: skip
@@ -686,13 +754,13 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
             )  # fmt: skip
             results.floors.append(floor)
             results.compared_columns = len(compared)
+            results.lake["servers"] = world.server_memory()  # their peaks so far: the nights' requests included
             # after every repetition: a run stopped later can still be reported (--render-from)
             (home / "results.pickle").write_bytes(pickle.dumps((args, results, time.perf_counter() - started)))
             say(f"rep {rep + 1} history alone {model['node_s']:.1f} s (node), floor {floor['times'][0]:.1f} s; "
                 f"only in floor {floor['only_floor']}, only in dbt {floor['only_dbt']}")  # fmt: skip
     finally:
-        for sandbox in sandboxes.values():
-            sandbox.stop()
+        world.stop()
     return results
 
 
@@ -727,6 +795,19 @@ def night_figures(nights: list[dict[str, Any]]) -> dict[str, Any]:
             for unique_id in {u for n in nights for u, _, _ in n["nodes"]}
         },
     }
+
+
+def _servers(lake: dict[str, Any]) -> str:
+    """The forked servers' memory after the set-up: peak RSS counts the pages shared with the world process, PSS
+    splits them between the processes sharing them."""
+    servers = lake.get("servers") or {}
+    return (
+        ", ".join(
+            f"{name} peak RSS {f.get('peak_rss_mb', 0):,.0f} MB, PSS {f.get('pss_mb', 0):,.0f} MB"
+            for name, f in servers.items()
+        )
+        or "not recorded"
+    )
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -785,9 +866,12 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
         f"average ranged {min(loads):.1f}-{max(loads):.1f} over the measured nights (2 cores: above 2, other work "
         "competed). CPU seconds move much less with load than wall seconds.",
         f"- **Packages**: {facts['packages']}.",
-        f"- **Lakes** (written straight to raw by benchmarks/tascomi_lake.py in {lake['write_s']:.0f} s, "
-        f"{lake['write_cpu_s']:.0f} s CPU, after building the world in {lake['world_s']:.0f} s; peak "
-        f"{lake['peak_rss_mb']:,.0f} MB): early {sum(lake['early_rows'].values()):,} raw rows in "
+        f"- **Set-up** (one process: the sandbox world built once in {lake['world_s']:.0f} s, "
+        f"{lake['world_cpu_s']:.0f} s CPU, peak {lake.get('world_peak_mb', 0):,.0f} MB; both lakes written straight "
+        f"to raw by benchmarks/tascomi_lake.py in {lake['write_s']:.0f} s, {lake['write_cpu_s']:.0f} s CPU; the "
+        f"process's peak {lake['peak_rss_mb']:,.0f} MB; the two nights' servers forked from it, sharing its memory: "
+        f"{_servers(lake)}; load {lake['load'][0]:.1f}-{lake['load'][1]:.1f}). "
+        f"**Lakes**: early {sum(lake['early_rows'].values()):,} raw rows in "
         f"{results.sizes['early']['files']:,.0f} files ({results.sizes['early']['mb']:,.0f} MB), late "
         f"{sum(lake['late_rows'].values()):,} rows in {results.sizes['late']['files']:,.0f} files "
         f"({results.sizes['late']['mb']:,.0f} MB).",
