@@ -38,7 +38,10 @@ from core.workspace import Workspace
 from ingestion.tascomi.pipeline import Cursor, Step, move_cursor, plan_steps
 from ingestion.tascomi.settings import SOURCE, TascomiSettings
 
-ROW_GROUP = 100_000  # rows per parquet row group: bounds the memory of a 100k-application full load
+# Rows per parquet row group, as dlt's buffered writer makes them (its default buffer_max_items, which the
+# connector keeps). It also bounds the rows held at once: a full load of 100,000 applications (~750 columns
+# each) held whole would be gigabytes of dicts.
+ROW_GROUP = 5_000
 _ARROW = {"text": pa.string(), "bigint": pa.int64(), "double": pa.float64()}
 
 
