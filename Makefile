@@ -24,7 +24,6 @@ test: $(STAMP) browser postgres
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/yamllint .
 	$(VENV)/bin/data-platform generate --check
-	$(VENV)/bin/sqlfluff lint
 	$(MAKE) --no-print-directory actionlint
 	$(VENV)/bin/pytest --numprocesses auto --dist loadfile  # one worker per core; a module stays on one worker
 
