@@ -6,6 +6,7 @@ through the process environment, so one process can build two workspaces.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections import Counter
@@ -174,6 +175,9 @@ def outcome(result: dbtRunnerResult) -> str:
     return " ".join(f"{status}={count}" for status, count in sorted(statuses.items()))
 
 
+EVERYTHING, NOTHING = "everything", "nothing"  # published_builds.rebuilt of a whole build / a night with no import
+
+
 @dataclass(frozen=True)
 class PublishedBuild:
     """What a write-audit-publish build did: its id, whether it is now live, and which build is live."""
@@ -182,15 +186,88 @@ class PublishedBuild:
     published: bool
     outcome: str
     live: str | None  # "<build id> built <UTC time>" of the live trusted zone, None when none was ever published
-    selection: bool = False  # a `build --select`: only its trusted models were published
+    selection: bool = False  # an analyst's `build --select`: only its trusted models were published
+    rebuilt: str = EVERYTHING  # or the nightly's selection (`source:<name>+ ...`), or NOTHING
+
+    @property
+    def failed(self) -> bool:
+        """The build or its tests failed (a night with nothing to build did not fail)."""
+        return not self.published and self.rebuilt != NOTHING
 
     def line(self) -> str:
         live = self.live or "none: nothing has been published yet"
+        if self.rebuilt == NOTHING:
+            return f"trusted zone: nothing imported since the live build, nothing built or published; live: {live}"
         if self.published and self.selection:
             return f"trusted zone: the selected models of build {self.build_id} published; last whole build: {live}"
+        if self.published and self.rebuilt != EVERYTHING:
+            return f"trusted zone: build {self.build_id} published, rebuilt {self.rebuilt}; live: {live}"
         if self.published:
             return f"trusted zone: build {self.build_id} published; live: {live}"
         return f"trusted zone: build {self.build_id} NOT published (its build or tests failed); still live: {live}"
+
+
+@dataclass(frozen=True)
+class NightlyPlan:
+    """What a night builds: everything (changed None), `source:<name>+` of the sources imported since the live build,
+    or nothing (changed empty); why says which, in one line."""
+
+    changed: tuple[str, ...] | None
+    why: str
+
+    @property
+    def select(self) -> str | None:
+        return " ".join(f"source:{name}+" for name in self.changed) if self.changed else None
+
+    @property
+    def rebuilt(self) -> str:
+        if self.changed is None:
+            return EVERYTHING
+        return self.select or NOTHING
+
+
+def project_version(project_dir: Path) -> str:
+    """A digest of the dbt project's code: dbt_project.yml (its vars included) and every file of its model, macro,
+    seed, snapshot and test folders. The nightly rebuilds only what new imports can change, which is sound only while
+    the code is the live build's: a deploy that changes it makes the next night build everything, once."""
+    config = yaml.safe_load((project_dir / "dbt_project.yml").read_text())
+    keys = ("model-paths", "macro-paths", "seed-paths", "snapshot-paths", "test-paths")
+    folders = sorted({folder for key in keys for folder in config.get(key, [])})
+    files = [project_dir / "dbt_project.yml"]
+    for folder in folders:
+        found = (project_dir / folder).rglob("*")
+        files += sorted(f for f in found if f.is_file() and "__pycache__" not in f.relative_to(project_dir).parts)
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def nightly_plan(
+    workspace: Workspace, sources: BuiltSources, target: str | None, variables: dict[str, object]
+) -> NightlyPlan:
+    """What tonight builds: asked of the import logs and the live build's record (macros/publish/nightly_changes.sql),
+    with the build's own vars so the build reuses this command's parse. Everything when no build was published yet,
+    when the sources built or the project's code differ from the live build's; otherwise `source:<name>+` of each
+    source imported after the live build started (the imports of a night that was not published count, so they are
+    built and tested again until a night publishes them), nothing when there is none."""
+    found = run_dbt(
+        workspace, "--log-level", "none", "show", "--inline", "{{ nightly_changes() }}", "--limit", "-1",
+        target=target, quiet=True, extra_vars=variables,
+    )  # fmt: skip
+    rows = [tuple(row) for row in found.result.results[0].agate_table.rows]
+    live_built_at, live_sources, live_version = rows[0][2:] if rows else (None, None, None)
+    if live_built_at is None:
+        return NightlyPlan(None, "no build has been published yet: building everything")
+    if set((live_sources or "").split(",")) != set(sources.built):
+        return NightlyPlan(None, f"the sources built are not the live build's ({live_sources}): building everything")
+    if live_version != project_version(workspace.project_dir):
+        return NightlyPlan(None, "the project's code changed since the live build: building everything")
+    changed = tuple(name for name, last_import, *_ in rows if last_import is not None and last_import > live_built_at)
+    unchanged = ", ".join(name for name in sources.built if name not in changed) or "none"
+    if not changed:
+        return NightlyPlan((), f"no source imported since the live build (built {live_built_at:%Y-%m-%d %H:%M} UTC)")
+    return NightlyPlan(changed, f"imported since the live build: {', '.join(changed)}; unchanged: {unchanged}")
 
 
 class TrustedNotPublished(DbtFailed):
@@ -208,35 +285,49 @@ def build_and_publish(
 ) -> tuple[dbtRunnerResult | None, PublishedBuild]:
     """Write-audit-publish (invariant 7): build and test everything with the trusted zone in staging schemas, then
     publish it as a whole (macros/publish/publish_trusted.sql), or, when anything failed, record the attempt and leave
-    the last good build live. Returns dbt's result (None when the build failed) and what was published.
+    the last good build live. Returns dbt's result (None when the build failed or nothing was built) and what was
+    published.
     select (an analyst's `build --select m+`): the unselected trusted tables are read from the live zone (views in the
     staging schemas) and only the selected trusted models are published, once all of their tests passed; the live
     build stays the last whole one.
-    nightly (the nightly job, never with full_refresh): no unit tests, and the data tests of staging views and
-    incremental histories see only the rows imported since the last published build (var test_new_rows_only,
-    macros/testing/new_rows_tests.sql)."""
+    nightly (the nightly job, never with full_refresh): builds only what the imports since the live build can change
+    (nightly_plan: `source:<name>+` of each source imported since, through the same selected-build path as select,
+    recorded `published` since the zone as a whole then holds every import; everything after a deploy or when the
+    sources built changed; nothing, and no publish, when nothing was imported), with no unit tests, and the data
+    tests of staging views and incremental histories see only the rows imported since the live build (var
+    test_new_rows_only, macros/testing/new_rows_tests.sql)."""
     nightly = nightly and not full_refresh
     sources = included_sources(workspace, progress)
-    variables = {**sources.dbt_vars(), "trusted_staging": True, **({"trusted_selection": True} if select else {})}
+    variables: dict[str, object] = {**sources.dbt_vars(), "trusted_staging": True}
     if nightly:
         variables["test_new_rows_only"] = True
     build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
-    built_at = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
+    # Taken before the nightly asks what changed: an import landing after this is new to the next night. Milliseconds,
+    # so an import a second before the build is not new again the next night.
+    built_at = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="milliseconds")
+    plan = nightly_plan(workspace, sources, target, variables) if nightly else None
+    if plan is not None:
+        progress(f"  nightly: {plan.why}")
+        select = plan.select
+    rebuilt = plan.rebuilt if plan is not None else (select or EVERYTHING)
     result: dbtRunnerResult | None = None
-    try:
-        result = run_dbt(
-            workspace,
-            *build_args(sources, full_refresh, select, nightly),
-            target=target,
-            quiet=quiet,
-            extra_vars=variables,
-        )
-        line = outcome(result)
-    except DbtFailed as failure:
-        line = str(failure)
-    from data_platform.catalogue import keep_build_results
+    if rebuilt == NOTHING:
+        line = "nothing built: no import since the live build"
+    else:
+        try:
+            result = run_dbt(
+                workspace,
+                *build_args(sources, full_refresh, select, nightly),
+                target=target,
+                quiet=quiet,
+                extra_vars=variables,
+            )
+            line = outcome(result)
+        except DbtFailed as failure:
+            line = str(failure)
+        from data_platform.catalogue import keep_build_results
 
-    keep_build_results(workspace.dbt_target_dir)  # the catalogue reports this build's tests, not the publish step
+        keep_build_results(workspace.dbt_target_dir)  # the catalogue reports this build's tests, not the publish step
     args = {
         "build_id": build_id,
         "built_at": built_at,
@@ -244,13 +335,20 @@ def build_and_publish(
         "sources_left_out": list(sources.left_out),
         "publish": result is not None,
         "outcome": line,
+        "rebuilt": rebuilt,
+        "project_version": project_version(workspace.project_dir),
+        "covers_new_imports": plan is not None and bool(plan.changed),
         **({"only": built_models(result)} if select else {}),
     }
     run_dbt(
         workspace, "run-operation", "publish_trusted", "--args", json.dumps(args), target=target, quiet=quiet,
         extra_vars=variables,
     )  # fmt: skip
-    return result, PublishedBuild(build_id, result is not None, line, live_build(workspace, target), bool(select))
+    analyst_selection = bool(select) and plan is None
+    published = PublishedBuild(
+        build_id, result is not None, line, live_build(workspace, target), analyst_selection, rebuilt
+    )
+    return result, published
 
 
 def built_models(result: dbtRunnerResult | None) -> list[str]:

@@ -56,8 +56,11 @@ def nightly(
     workspace: Workspace, target: str | None = None, sources: list[str] | None = None, progress: Progress = print
 ) -> JobResult:
     """Ingest every source (one failing source does not stop the others), register the raw tables (Athena), then
-    build and document everything, then report source freshness as the docs step measured it (deploy/nightly.sh runs
-    only this).
+    build what the night's imports can change and document everything, then report source freshness as the docs step
+    measured it (deploy/nightly.sh runs only this).
+    The build is `source:<name>+` of each source imported since the live build (dbt.nightly_plan): a source with no
+    new import keeps its live trusted tables, a night with no import builds nothing; everything on the first night,
+    after a deploy, or when the sources built change.
     The build runs even after an ingest failure: raw only ever holds complete steps, so what is built is consistent,
     just older for that source; the failure is reported and the job exits non-zero."""
     result = JobResult(workspace, target=target or "dev")
@@ -169,10 +172,14 @@ def _claim_for_demo(workspace: Workspace) -> None:
 
 
 def _build_and_document(result: JobResult, progress: Progress, nightly: bool = False) -> None:
-    """nightly: data tests on the night's new rows, no unit tests (dbt.build_and_publish); the demo tests it all."""
+    """nightly: what the night's imports can change, data tests on the night's new rows, no unit tests
+    (dbt.build_and_publish); the demo builds and tests it all."""
     workspace = result.workspace
-    tests = "data tests on the new rows" if nightly else "unit and data tests"
-    progress(f"dbt build (target {result.target}): models, seeds, {tests}; publish if they pass")
+    if nightly:
+        what = "what the imports since the live build can change, data tests on the new rows"
+    else:
+        what = "models, seeds, unit and data tests"
+    progress(f"dbt build (target {result.target}): {what}; publish if they pass")
     with result.timed("dbt build"):
         _, result.published = dbt.build_and_publish(
             workspace, target=result.target, quiet=True, progress=progress, nightly=nightly
@@ -180,7 +187,7 @@ def _build_and_document(result: JobResult, progress: Progress, nightly: bool = F
     result.build_outcome = result.published.outcome
     progress(f"  {result.build_outcome}")
     progress(f"  {result.published.line()}")
-    if not result.published.published:
+    if result.published.failed:
         result.failures["dbt build"] = f"not published: {result.published.outcome}"
     progress("dbt docs generate: the data catalogue")
     with result.timed("docs"):

@@ -9,10 +9,16 @@
                platform_monitoring.published_builds as `published`;
       failed   the same with publish: false: nothing is swapped, the attempt is recorded as `not published` and the
                last published build stays live.
-      selected an analyst's `build --select m+` (var trusted_selection): prepare_trusted_staging puts a view of each
+      selected a build run with --select (an analyst's `build --select m+`, or the nightly's `source:<name>+` of
+               each source with an import since the live build): prepare_trusted_staging puts a view of each
                unselected live trusted table in the staging schemas, so selected models read the live zone; `only`
-               names the models the build made, and just those are published (`published selection`); the live
-               build stays the last whole one.
+               names the models the build made, and just those are published. An analyst's selection is recorded
+               `published selection` (the live build stays the last whole one); the nightly's (covers_new_imports)
+               `published`, like a whole build: it rebuilt everything the imports since the live build can change, so
+               the zone as a whole is every import before its built_at, tested (the `since` of
+               macros/testing/new_rows_tests.sql). `rebuilt` records what the build rebuilt.
+      nothing  the nightly found no import since the live build (rebuilt 'nothing'): nothing was built or swapped;
+               the night is recorded as `nothing to build` and the live build stays live.
 
     DuckDB: one transaction, so a reader sees the old zone or the new one, never a mix.
     Athena: Glue has no multi-table transaction. Each Iceberg table is swapped by a Glue rename of the tested staged
@@ -20,11 +26,16 @@
     window in which some tables are the new build and others the old is the few seconds of renames, and
     published_builds is written last, so it never names a build that is not wholly live.
 -#}
-{% macro publish_trusted(build_id, built_at, sources_built=[], sources_left_out=[], publish=true, outcome='', only=none) %}
+{% macro publish_trusted(build_id, built_at, sources_built=[], sources_left_out=[], publish=true, outcome='', only=none, rebuilt='everything', project_version='', covers_new_imports=false) %}
     {%- if not var('trusted_staging', false) -%}
         {{ exceptions.raise_compiler_error("publish_trusted swaps the staged trusted zone into place: run it with --vars '{trusted_staging: true}', as the build was.") }}
     {%- endif -%}
-    {{ return(adapter.dispatch('publish_trusted', 'council_data_platform')(build_id, built_at, sources_built, sources_left_out, publish, outcome, only)) }}
+    {%- set record = {
+        'build_id': build_id, 'built_at': built_at, 'status': published_builds_status(publish, only, rebuilt, covers_new_imports),
+        'sources_built': sources_built, 'sources_left_out': sources_left_out, 'outcome': outcome, 'rebuilt': rebuilt,
+        'project_version': project_version, 'published': publish,
+    } -%}
+    {{ return(adapter.dispatch('publish_trusted', 'council_data_platform')(record, only)) }}
 {% endmacro %}
 
 
@@ -45,40 +56,83 @@
 {% endmacro %}
 
 
-{% macro published_builds_row(build_id, built_at, sources_built, sources_left_out, publish, outcome, tables, only=none) %}
+{% macro published_builds_status(publish, only, rebuilt, covers_new_imports) %}
+    {%- if publish -%}
+        {{ return('published' if only is none or covers_new_imports else 'published selection') }}
+    {%- elif rebuilt == 'nothing' -%}
+        {{ return('nothing to build: no import since the live build') }}
+    {%- endif -%}
+    {{ return('not published: the build or its tests failed') }}
+{% endmacro %}
+
+
+{% macro published_builds_row(record, tables) %}
+    {#- The insert of one attempt's row: record as publish_trusted made it, tables the trusted tables swapped. -#}
     {%- set values = [
-        "'" ~ build_id ~ "'",
-        "cast('" ~ built_at ~ "' as " ~ dbt.type_timestamp() ~ ")",
-        ("cast('" ~ modules.datetime.datetime.utcnow().isoformat(sep=' ', timespec='seconds') ~ "' as " ~ dbt.type_timestamp() ~ ")") if publish else "cast(null as " ~ dbt.type_timestamp() ~ ")",
-        ("'published'" if only is none else "'published selection'") if publish else "'not published: the build or its tests failed'",
-        "'" ~ (sources_built | join(',')) ~ "'",
-        "'" ~ (sources_left_out | join(',')) ~ "'",
+        "'" ~ record.build_id ~ "'",
+        "cast('" ~ record.built_at ~ "' as " ~ dbt.type_timestamp() ~ ")",
+        ("cast('" ~ modules.datetime.datetime.utcnow().isoformat(sep=' ', timespec='seconds') ~ "' as " ~ dbt.type_timestamp() ~ ")") if record.published else "cast(null as " ~ dbt.type_timestamp() ~ ")",
+        "'" ~ record.status ~ "'",
+        "'" ~ (record.sources_built | join(',')) ~ "'",
+        "'" ~ (record.sources_left_out | join(',')) ~ "'",
         tables | string,
-        "'" ~ (outcome | replace("'", "''")) ~ "'",
+        "'" ~ (record.outcome | replace("'", "''")) ~ "'",
+        "'" ~ (record.rebuilt | replace("'", "''")) ~ "'",
+        "'" ~ (record.project_version | replace("'", "''")) ~ "'",
     ] -%}
-    {{ return('insert into ' ~ published_builds_relation() ~ ' values (' ~ (values | join(', ')) ~ ')') }}
+    {%- set columns = published_builds_columns() | map(attribute=0) | join(', ') -%}
+    {{ return('insert into ' ~ published_builds_relation() ~ ' (' ~ columns ~ ') values (' ~ (values | join(', ')) ~ ')') }}
+{% endmacro %}
+
+
+{% macro published_builds_columns() %}
+    {#- [name, type] of every column of published_builds, in order; a column added here is added to an existing
+        table by published_builds_upgrade (rebuilt, project_version came with the nightly's selection). -#}
+    {{ return([
+        ['build_id', dbt.type_string()],
+        ['built_at', dbt.type_timestamp()],
+        ['published_at', dbt.type_timestamp()],
+        ['status', dbt.type_string()],
+        ['sources_built', dbt.type_string()],
+        ['sources_left_out', dbt.type_string()],
+        ['trusted_tables', dbt.type_int()],
+        ['build_outcome', dbt.type_string()],
+        ['rebuilt', dbt.type_string()],
+        ['project_version', dbt.type_string()],
+    ]) }}
 {% endmacro %}
 
 
 {% macro published_builds_ddl() %}
     create table if not exists {{ published_builds_relation() }} (
-        build_id {{ dbt.type_string() }},
-        built_at {{ dbt.type_timestamp() }},
-        published_at {{ dbt.type_timestamp() }},
-        status {{ dbt.type_string() }},
-        sources_built {{ dbt.type_string() }},
-        sources_left_out {{ dbt.type_string() }},
-        trusted_tables {{ dbt.type_int() }},
-        build_outcome {{ dbt.type_string() }}
+        {%- for name, type in published_builds_columns() %}
+        {{ name }} {{ type }}{{ ',' if not loop.last }}
+        {%- endfor %}
     )
 {%- endmacro %}
 
 
-{% macro duckdb__publish_trusted(build_id, built_at, sources_built, sources_left_out, publish, outcome, only) %}
+{% macro published_builds_missing_columns() %}
+    {#- The columns of published_builds_columns() an existing table (made before they were added) lacks. -#}
+    {%- set relation = published_builds_relation() -%}
+    {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
+    {%- if existing is none -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set found = adapter.get_columns_in_relation(existing) | map(attribute='name') | map('lower') | list -%}
+    {{ return(published_builds_columns() | rejectattr(0, 'in', found) | list) }}
+{% endmacro %}
+
+
+{% macro duckdb__publish_trusted(record, only) %}
     {#- dbt opens the connection's transaction with the first statement: everything below is in it, then committed. -#}
-    {%- set statements = ['create schema if not exists ' ~ published_builds_relation().schema, published_builds_ddl()] -%}
+    {%- set statements = ['create schema if not exists ' ~ published_builds_relation().schema] -%}
+    {%- for name, type in published_builds_missing_columns() -%}
+        {%- do statements.append('alter table ' ~ published_builds_relation() ~ ' add column ' ~ name ~ ' ' ~ type) -%}
+    {%- endfor -%}
+    {%- do statements.append(published_builds_ddl()) -%}
     {%- set state = namespace(tables=0) -%}
-    {%- if publish -%}
+    {%- if record.published -%}
         {%- for node, staged, live in trusted_nodes(only) -%}
             {%- if adapter.get_relation(staged.database, staged.schema, staged.identifier) is not none -%}
                 {%- do statements.append('create schema if not exists ' ~ live.schema) -%}
@@ -89,18 +143,27 @@
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- do statements.append(published_builds_row(build_id, built_at, sources_built, sources_left_out, publish, outcome, state.tables, only)) -%}
+    {%- do statements.append(published_builds_row(record, state.tables)) -%}
     {%- do run_query(statements | join(';\n')) -%}
     {%- do adapter.commit() -%}
-    {%- do log('publish_trusted: build ' ~ build_id ~ (' published, ' ~ state.tables ~ ' trusted tables' if publish else ' not published'), info=true) -%}
+    {%- do log('publish_trusted: build ' ~ record.build_id ~ ' ' ~ record.status ~ ', ' ~ state.tables ~ ' trusted tables', info=true) -%}
 {% endmacro %}
 
 
-{% macro athena__publish_trusted(build_id, built_at, sources_built, sources_left_out, publish, outcome, only) %}
+{% macro athena__publish_trusted(record, only) %}
     {%- do run_query('create database if not exists `' ~ published_builds_relation().schema ~ '`') -%}
+    {%- set missing = published_builds_missing_columns() -%}
+    {%- if missing -%}
+        {%- set relation = published_builds_relation() -%}
+        {%- set added = [] -%}
+        {%- for name, type in missing -%}
+            {%- do added.append(name ~ ' ' ~ type) -%}
+        {%- endfor -%}
+        {%- do run_query('alter table `' ~ relation.schema ~ '`.`' ~ relation.identifier ~ '` add columns (' ~ (added | join(', ')) ~ ')') -%}
+    {%- endif -%}
     {%- do run_query(published_builds_ddl() ~ " location '" ~ target.s3_data_dir.rstrip('/') ~ "/" ~ published_builds_relation().schema ~ "/published_builds/' tblproperties ('table_type' = 'ICEBERG')") -%}
     {%- set state = namespace(tables=0) -%}
-    {%- if publish -%}
+    {%- if record.published -%}
         {%- for node, staged, live in trusted_nodes(only) -%}
             {%- set found = adapter.get_relation(staged.database, staged.schema, staged.identifier) -%}
             {%- set existing = adapter.get_relation(live.database, live.schema, live.identifier) -%}
@@ -114,7 +177,7 @@
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- do run_query(published_builds_row(build_id, built_at, sources_built, sources_left_out, publish, outcome, state.tables, only)) -%}
+    {%- do run_query(published_builds_row(record, state.tables)) -%}
 {% endmacro %}
 
 
@@ -136,9 +199,12 @@
             {%- do adapter.drop_schema(relation) -%}
             {%- do adapter.create_schema(relation) -%}
         {%- endfor -%}
-        {%- if var('trusted_selection', false) -%}
-            {#- A selected build reads the trusted tables it does not rebuild from the live zone. run_query opens a
-                transaction the hook never commits: commit it, or the models' connections would not see the views. -#}
+        {%- if invocation_args_dict.get('select') -%}
+            {#- A selected build (--select: an analyst's, or the nightly's) reads the trusted tables it does not
+                rebuild from the live zone. Told by the command's own --select, not a var: the nightly asks what to
+                select with the same vars as the build, so dbt's partial parse serves both (a changed var makes dbt
+                parse the whole project again, ~18 s CPU). run_query opens a transaction the hook never commits:
+                commit it, or the models' connections would not see the views. -#}
             {%- set views = [] -%}
             {%- for node, staged, live in trusted_nodes() if node.unique_id not in selected_resources -%}
                 {%- if adapter.get_relation(live.database, live.schema, live.identifier) is not none -%}

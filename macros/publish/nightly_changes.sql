@@ -1,0 +1,50 @@
+{#-
+    What the nightly job needs to choose what to build (data_platform/dbt.py nightly_plan runs
+    `dbt show --inline "{{ nightly_changes() }}"` with the build's own vars, so dbt's partial parse serves both):
+    one row per built source (var built_sources) with its last import (the latest _imported_at of its import log:
+    a step that landed nothing still logs a row), beside the live build it is compared with, the latest `published`
+    row of platform_monitoring.published_builds: built_at, sources_built and project_version (nulls when nothing has
+    been published, or in a published_builds made before project_version existed). A source imported after that
+    built_at has changes the live zone lacks; the job builds `source:<name>+` of those alone.
+-#}
+{% macro nightly_changes() %}
+    {%- set builds = published_builds_relation() -%}
+    {%- set found = adapter.get_relation(builds.database, builds.schema, builds.identifier) if execute else none -%}
+    {%- set has_version = found is not none and 'project_version' not in (published_builds_missing_columns() | map(attribute=0) | list) -%}
+with last_import as (
+    {%- for name in built_platform_sources() %}
+    {{ 'union all' if not loop.first }}
+    select
+        '{{ name }}' as source_name,
+        max({{ dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) }}) as last_import
+    from {{ source(name, 'import_log') }} as import_log
+    {%- endfor %}
+),
+
+live as (
+    {%- if found is none %}
+    select
+        cast(null as {{ dbt.type_timestamp() }}) as built_at,
+        cast(null as {{ dbt.type_string() }}) as sources_built,
+        cast(null as {{ dbt.type_string() }}) as project_version
+    {%- else %}
+    select
+        builds.built_at,
+        builds.sources_built,
+        {{ 'builds.project_version' if has_version else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as project_version
+    from {{ builds }} as builds
+    where builds.status = 'published'
+    order by builds.built_at desc
+    limit 1
+    {%- endif %}
+)
+
+select
+    last_import.source_name,
+    last_import.last_import,
+    live.built_at,
+    live.sources_built,
+    live.project_version
+from last_import
+left join live on 1 = 1
+{%- endmacro %}
