@@ -250,11 +250,15 @@ def nightly_plan(
     with the build's own vars so the build reuses this command's parse. Everything when no build was published yet,
     when the sources built or the project's code differ from the live build's; otherwise `source:<name>+` of each
     source imported after the live build started (the imports of a night that was not published count, so they are
-    built and tested again until a night publishes them), nothing when there is none."""
-    found = run_dbt(
-        workspace, "--log-level", "none", "show", "--inline", "{{ nightly_changes() }}", "--limit", "-1",
-        target=target, quiet=True, extra_vars=variables,
-    )  # fmt: skip
+    built and tested again until a night publishes them), nothing when there is none. When that cannot be asked,
+    everything: the build then publishes, or fails and says why, as any whole build does."""
+    try:
+        found = run_dbt(
+            workspace, "--log-level", "none", "show", "--inline", "{{ nightly_changes() }}", "--limit", "-1",
+            target=target, quiet=True, extra_vars=variables,
+        )  # fmt: skip
+    except DbtFailed as failure:
+        return NightlyPlan(None, f"could not ask what changed ({failure}): building everything")
     rows = [tuple(row) for row in found.result.results[0].agate_table.rows]
     live_built_at, live_sources, live_version = rows[0][2:] if rows else (None, None, None)
     if live_built_at is None:

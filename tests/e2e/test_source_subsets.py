@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from core.registry import load_registry, source_entry
@@ -126,60 +129,128 @@ def inlined_manifest(page: Path) -> dict:
     raise AssertionError("no manifest inlined in the catalogue page")
 
 
-def copy_project(to: Path) -> Path:
-    """The dbt project and the registry, copied, so a test can add a failing data test without touching the repo."""
-    repo = Workspace.at(to).project_dir
-    for name in ("dbt_project.yml", "profiles.yml"):
-        (to / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(repo / name, to / name)
-    for folder in ("models", "macros", "seeds", "snapshots", "analyses", "ingestion"):
-        shutil.copytree(repo / folder, to / folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-    return to
-
-
 def trusted_rows(database: Path) -> dict[str, list[tuple]]:
     with duckdb.connect(str(database)) as con:
         return {
             table: con.execute(f"select * from housing_trusted.{table} order by all").fetchall()
-            for table in ("households_history", "residents_history")
+            for table in ("households_history", "residents_history", "repair_value_rejects")
         }
 
 
-def test_a_failing_test_leaves_the_last_good_trusted_zone_live(tmp_path: Path):
-    """Write-audit-publish: night one publishes; night two lands a new day, but one of its data tests fails, so
-    nothing of it is published: the trusted tables are night one's, row for row, and published_builds and the
-    build's own line say which build is live."""
-    project = copy_project(tmp_path / "project")
-    workspace = Workspace(home=tmp_path / "home", lake=str(tmp_path / "home" / "lake"), project_dir=project)
-    entry = source_entry("housing_management")
-    source = connector(entry)
-    days = DAYS
-    with sandbox(entry).demo(3, days[0], tmp_path / "sandbox") as stand_in:
+def published_builds(database: Path) -> list[tuple]:
+    with duckdb.connect(str(database)) as con:
+        return con.execute(
+            "select build_id, status, rebuilt, trusted_tables, project_version "
+            "from platform_monitoring.published_builds order by built_at"
+        ).fetchall()
 
-        def land(day: date) -> None:
-            stand_in.advance(day)
-            source.ingest(source.load_settings(**stand_in.settings(), today=day), workspace, lambda _: None)
 
-        stand_in.advance(days[0])
-        land(days[1])
-        _, first = dbt.build_and_publish(workspace, target="ci", quiet=True, progress=lambda _: None)
-        assert first.published, first.outcome
-        night_one = trusted_rows(workspace.duckdb_path("ci"))
-        land(days[2])
-        failing = project / "tests" / "dbt" / "tonight_fails.sql"
-        failing.parent.mkdir(parents=True)
-        failing.write_text("select * from {{ ref('households_history') }} where tenancy_reference is not null\n")
-        _, second = dbt.build_and_publish(workspace, target="ci", quiet=True, progress=lambda _: None)
+def test_the_nightly_builds_what_the_imports_changed_and_a_failed_night_leaves_the_last_good_zone_live(
+    tmp_path: Path,
+):
+    """The nightly job's build (build_and_publish(nightly=True)) on two sources of one borough, night by night:
+    1. housing_management and repairs land; nothing is published yet, so everything is built and published;
+    2. only housing_management lands, one of its files delivered twice (its records duplicated: the unique test on the
+       night's new rows fails): only `source:housing_management+` is built and nothing is published (write-audit-
+       publish): the trusted zone is night one's, row for row, and published_builds and the line say which is live;
+    3. nothing lands, the fault is still there: night two's import was never published, so it is built and tested
+       again, and fails again (a row of a failed night is tested until a night publishes it);
+    4. the duplicate gone, nothing lands: housing_management's models are built, tested and published; repairs'
+       are not built (run results) and its trusted table stays live, unchanged;
+    5. nothing lands and nothing is pending: nothing is built or published, the zone is night four's."""
+    workspace = Workspace.at(tmp_path / "home")
+    database = workspace.duckdb_path("ci")
+    names = ("housing_management", "repairs")
 
-    assert not second.published
+    def night() -> tuple[Any, dbt.PublishedBuild]:
+        return dbt.build_and_publish(workspace, target="ci", quiet=True, progress=lambda _: None, nightly=True)
+
+    with ExitStack() as stack:
+        stands = {
+            name: stack.enter_context(sandbox(source_entry(name)).demo(3, DAYS[0], tmp_path / name)) for name in names
+        }
+
+        def land(name: str, day: date) -> None:
+            source = connector(source_entry(name))
+            stands[name].advance(day)
+            source.ingest(source.load_settings(**stands[name].settings(), today=day), workspace, lambda _: None)
+
+        for name in names:
+            stands[name].advance(DAYS[0])
+            land(name, DAYS[1])
+        _, first = night()
+        assert first.published and first.rebuilt == dbt.EVERYTHING, first.outcome
+        night_one = trusted_rows(database)
+        land("housing_management", DAYS[2])
+
+    twice = duplicate_a_file(Path(workspace.lake) / "raw" / "housing" / "housing_management", DAYS[2])
+    _, second = night()
+    assert second.failed and second.rebuilt == "source:housing_management+"
     assert second.live is not None and second.live.startswith(first.build_id)
     assert f"build {second.build_id} NOT published" in second.line() and first.build_id in second.line()
-    assert trusted_rows(workspace.duckdb_path("ci")) == night_one, "the trusted zone must still be night one's"
-    with duckdb.connect(str(workspace.duckdb_path("ci"))) as con:
-        builds = con.execute(
-            "select build_id, status, published_at is not null from platform_monitoring.published_builds"
-        ).fetchall()
-    assert sorted(builds, key=lambda row: not row[2]) == [
-        (first.build_id, "published", True),
-        (second.build_id, "not published: the build or its tests failed", False),
+    assert trusted_rows(database) == night_one, "the trusted zone must still be night one's"
+
+    _, third = night()
+    assert third.failed and third.rebuilt == "source:housing_management+", "night two's rows are tested again"
+
+    twice.unlink()
+    built, fourth = night()
+    assert fourth.published and fourth.rebuilt == "source:housing_management+", fourth.outcome
+    made = {r.node.unique_id.split(".")[-1] for r in built.result.results if r.node.resource_type == "model"}
+    assert "stg_housing_management__tenancies" in made and "households_history" in made
+    repairs_own = {m for m in made if m.startswith("stg_repairs__")} | {
+        "int_housing__repairs_history",
+        "repair_value_rejects",
+    }
+    assert not repairs_own & made, f"repairs had no new import, yet {sorted(repairs_own & made)} were built"
+    night_four = trusted_rows(database)
+    assert night_four["repair_value_rejects"] == night_one["repair_value_rejects"]
+    assert night_four["residents_history"] != night_one["residents_history"], "night two's extract is published"
+
+    nothing, fifth = night()
+    assert nothing is None and not fifth.published and not fifth.failed and fifth.rebuilt == dbt.NOTHING
+    assert fifth.live is not None and fifth.live.startswith(fourth.build_id)
+    assert trusted_rows(database) == night_four
+
+    version = dbt.project_version(workspace.project_dir)
+    rows = published_builds(database)
+    assert [row[:3] for row in rows] == [
+        (first.build_id, "published", "everything"),
+        (second.build_id, "not published: the build or its tests failed", "source:housing_management+"),
+        (third.build_id, "not published: the build or its tests failed", "source:housing_management+"),
+        (fourth.build_id, "published", "source:housing_management+"),
+        (fifth.build_id, "nothing to build: no import since the live build", "nothing"),
     ]
+    assert 0 < rows[3][3] < rows[0][3], "night four swapped housing_management's trusted tables alone"
+    assert {row[4] for row in rows} == {version}
+
+
+def duplicate_a_file(raw: Path, day: date) -> Path:
+    """A copy, beside it, of one of the day's raw files with records: the same records delivered twice."""
+    for found in sorted(raw.glob(f"*/*/*/*/import_date={day:%Y%m%d}/*.parquet")):
+        table = found.parents[4].name
+        if table not in ("import_log", "rejected_records") and pq.ParquetFile(found).metadata.num_rows:
+            twice = found.with_name(f"twice-{found.name}")
+            shutil.copyfile(found, twice)
+            return twice
+    raise AssertionError(f"housing_management landed no records on {day}: nothing to duplicate")
+
+
+def test_the_project_version_follows_the_dbt_code_alone(tmp_path: Path):
+    """A deploy that changes a model, macro, seed or dbt_project.yml makes the next night build everything
+    (dbt.nightly_plan); what dbt does not read (the connectors, the Playbook) does not."""
+    project = tmp_path / "project"
+    repo = Workspace.at(tmp_path).project_dir
+    project.mkdir()
+    shutil.copyfile(repo / "dbt_project.yml", project / "dbt_project.yml")
+    for folder in ("models/marts/housing", "macros/publish"):
+        shutil.copytree(repo / folder, project / folder)
+    (project / "docs").mkdir()
+    before = dbt.project_version(project)
+    (project / "docs" / "page.md").write_text("not dbt's\n")
+    (project / "macros" / "publish" / "__pycache__").mkdir()
+    (project / "macros" / "publish" / "__pycache__" / "x.pyc").write_bytes(b"compiled")
+    assert dbt.project_version(project) == before
+    model = project / "models" / "marts" / "housing" / "households.sql"
+    model.write_text(model.read_text() + "\n-- changed\n")
+    assert dbt.project_version(project) != before
