@@ -86,8 +86,9 @@
 
 
 {% macro published_builds_columns() %}
-    {#- [name, type] of every column of published_builds, in order; a column added here is added to an existing
-        table by published_builds_upgrade (rebuilt, project_version came with the nightly's selection). -#}
+    {#- [name, type] of every column of published_builds, in order. A column added here is added to an existing
+        table by the next publish_trusted, whatever its outcome (published_builds_missing_columns); rebuilt and
+        project_version came with the nightly's selection. -#}
     {{ return([
         ['build_id', dbt.type_string()],
         ['built_at', dbt.type_timestamp()],
