@@ -1,36 +1,41 @@
 {#-
-    The records of every source that could not even be landed in their table (ingestion's rejected_records), in the
-    columns of monitoring.source_rejects; an empty select when no source has any yet. A macro, not inline in the
-    model, because which sources have landed one depends on the lake: the model's SQL must lint the same either way.
+    The records of one source that could not even be landed in their table (ingestion's rejected_records), in the
+    columns of monitoring.int_monitoring__source_rejects, of the imports `read` names (source_rejects_new_filter).
+    Raw keeps the import partition as import_year / import_month / import_day; they are renamed as staging names them
+    so the same partition filter applies (a rename the scan still prunes on).
 -#}
-{% macro unlandable_records(sources) %}
-{%- for source_name in sources_with_landed(sources, 'rejected_records') %}
+{% macro unlandable_records(source_name, read) %}
     select
         '{{ source_name }}' as source_name,
-        table_name as source_table,
-        {{ dbt.concat(["'not landable: '", "reason"]) }} as reject_reason,
+        received.table_name as source_table,
+        {{ dbt.concat(["'not landable: '", "coalesce(received.reason, 'no reason given')"]) }} as reject_reason,
         true as is_excluded,
         cast(null as {{ dbt.type_string() }}) as _cast_failures,
-        {{ dbt.safe_cast('_imported_at', dbt.type_timestamp()) }} as _imported_at,
-        {{ dbt.safe_cast('_import_date', 'date') }} as _import_date,
-        _import_step,
-        {{ dbt.safe_cast('_record_index', dbt.type_bigint()) }} as _record_index,
-        _dlt_load_id,
-        _dlt_id
-    from {{ source(source_name, 'rejected_records') }}
-    union all
-{%- endfor %}
-    select
-        cast(null as {{ dbt.type_string() }}) as source_name,
-        cast(null as {{ dbt.type_string() }}) as source_table,
-        cast(null as {{ dbt.type_string() }}) as reject_reason,
-        false as is_excluded,
-        cast(null as {{ dbt.type_string() }}) as _cast_failures,
-        cast(null as {{ dbt.type_timestamp() }}) as _imported_at,
-        cast(null as date) as _import_date,
-        cast(null as {{ dbt.type_string() }}) as _import_step,
-        cast(null as {{ dbt.type_bigint() }}) as _record_index,
-        cast(null as {{ dbt.type_string() }}) as _dlt_load_id,
-        cast(null as {{ dbt.type_string() }}) as _dlt_id
-    where 1 = 0
+        received._imported_at,
+        {{ dbt.safe_cast('received._import_date', 'date') }} as _import_date,
+        received._import_step,
+        {{ dbt.safe_cast('received._record_index', dbt.type_bigint()) }} as _record_index,
+        received._dlt_load_id,
+        received._dlt_id
+    from (
+        select
+            rejected.table_name,
+            rejected.reason,
+            {{ dbt.safe_cast('rejected._imported_at', dbt.type_timestamp()) }} as _imported_at,
+            rejected._import_date,
+            rejected._import_step,
+            rejected._record_index,
+            rejected._dlt_load_id,
+            rejected._dlt_id,
+            rejected.import_year as _import_year,
+            rejected.import_month as _import_month,
+            rejected.import_day as _import_day
+        from {{ source(source_name, 'rejected_records') }} as rejected
+    ) as received
+    {%- if read == 'join' %}
+    {{ source_rejects_new_import_join(source_name, 'received') }}
+    {%- endif %}
+    where
+        1 = 1
+        {{- source_rejects_new_filter(read, source_name, 'received', 'received._imported_at') }}
 {% endmacro %}
