@@ -20,21 +20,23 @@
 -#}
 
 {% macro source_rejects_read_plan(sources) %}
-    {#- Per source name: {'mark': text or none, 'partitions': [[year, month, day], ...], 'upper': text} of the
-        imports logged after its mark (none: nothing new, the source is not read), or the whole dict none when the
-        plan cannot be asked now (parsing, offline compile): the statement then works it out itself (join mode). -#}
+    {#- An incremental run's plan, per source name: {'mark': text or none, 'partitions': [[year, month, day], ...],
+        'upper': text} of the imports logged after its mark (none: nothing new, the source is not read), or the whole
+        dict none when it cannot be asked now (parsing, an offline compile): the statement then joins the import log
+        itself (join mode). A full build reads every import and needs no plan. -#}
     {%- if not execute or var('compile_incremental', false) or flags.WHICH not in ('run', 'build', 'compile') -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set marks = {} -%}
-    {%- if is_incremental() -%}
-        {%- set found = run_query(
-            'select source_name, cast(max(_imported_at) as ' ~ dbt.type_string() ~ ') from ' ~ this
-            ~ ' where is_progress_mark group by source_name') -%}
-        {%- for row in found.rows -%}
-            {%- do marks.update({row[0]: row[1]}) -%}
-        {%- endfor -%}
+    {%- set found = run_query(
+        'select source_name, cast(max(_imported_at) as ' ~ dbt.type_string() ~ ') from ' ~ this
+        ~ ' where is_progress_mark group by source_name') -%}
+    {%- if found is none -%}
+        {{ return(none) }}
     {%- endif -%}
+    {%- for row in found.rows -%}
+        {%- do marks.update({row[0]: row[1]}) -%}
+    {%- endfor -%}
     {%- set selects = [] -%}
     {#- A source whose import log has not landed has nothing to read (DuckDB: its glob would match no file). -#}
     {%- for source_name in sources_with_landed(sources, 'import_log') -%}
@@ -119,7 +121,8 @@
 
 
 {% macro source_rejects_progress_mark(source_name, read) %}
-    {#- The source's progress row: the latest import this run found logged (none in join mode when nothing new). -#}
+    {#- The source's progress row: the latest import this run found logged (the plan's, or asked of the import log in
+        the statement on a full build and in join mode; none in join mode when nothing is new). -#}
     select
         '{{ source_name }}' as source_name,
         cast(null as {{ dbt.type_string() }}) as source_table,

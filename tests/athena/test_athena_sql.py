@@ -166,10 +166,11 @@ def test_every_statement_is_athena_sql(outputs, manifest):
     assert len(compiled_tests) == len(tests) > 0
     assert set(incremental_sql) == incremental and change_log <= incremental and snapshots <= incremental
     for name, sql in incremental_sql.items():
-        assert "existing._source_imported_at" in sql, f"{name}: incremental branch not compiled"
+        marker = "existing.is_progress_mark" if name == REJECTS else "existing._source_imported_at"
+        assert marker in sql, f"{name}: incremental branch not compiled"
     raw_databases = {n["schema"] for n in manifest["sources"].values()}  # raw_<department>_<source>
     assert len(ddl) == len(raw_tables) + len(raw_databases)  # one create database each, one table each
-    assert sorted(pre_hooks) == sorted(f"pre-hook {name}" for name in incremental)
+    assert sorted(pre_hooks) == sorted(f"pre-hook {name}" for name in incremental - {REJECTS})
     assert hooks
     analyses = [name for name in _compiled(outputs["full"]) if name.startswith("analyses/")]
     counts = {
@@ -186,6 +187,7 @@ def test_every_statement_is_athena_sql(outputs, manifest):
     assert len(statements) > len(models)
 
 
+REJECTS = "int_monitoring__source_rejects"
 PARTITION_JOIN = re.compile(
     r"from \"AwsDataCatalog\"\.\"raw_(\w+?)_(\w+)\"\.\"import_log\" as import_log\s+where\s+"
     r"import_log\.table_name = '(\w+)'.*?"
@@ -223,6 +225,28 @@ def test_incremental_histories_read_only_new_partitions(outputs, manifest):
             assert (found[2], found[3]) == (source, table), f"{node['name']} ({where}): another table's import log"
         checked[kind] += 1
     assert checked["history_of"] >= 20 and checked["snapshots_of"] >= 5  # every generated history
+
+
+REJECTS_READ = re.compile(
+    r"from \"AwsDataCatalog\"\.\"\w+\"\.\"(stg_(\w+?)__\w+)\" as received\s+inner join \(.*?"
+    r"from \"AwsDataCatalog\"\.\"raw_(\w+)\"\.\"import_log\" as import_log.*?\) as new_import\s+on\s+"
+    r"received\._import_year = new_import\.import_year\s+and received\._import_month = new_import\.import_month\s+"
+    r"and received\._import_day = new_import\.import_day",
+    re.S,
+)
+
+
+def test_source_rejects_reads_only_new_partitions(outputs, manifest):
+    """Issue 17: monitoring's incremental rejects read every staging model of every source through a join on the
+    partition columns with the imports its own import log holds after the source's progress mark, so Athena scans
+    only those S3 prefixes (at run time the partitions are named as constants; offline, the join is what compiles)."""
+    sql = _incremental_models(outputs["incremental"])[f"models/intermediate/monitoring/{REJECTS}.sql"]
+    read = {found[1]: (found[2], found[3]) for found in REJECTS_READ.finditer(sql)}
+    depends = manifest["nodes"][f"model.{PROJECT}.{REJECTS}"]["depends_on"]["nodes"]
+    staging = {node.split(".")[-1] for node in depends if node.split(".")[-1].startswith("stg_")}
+    assert len(staging) > 60 and set(read) == staging, sorted(staging ^ set(read))
+    assert all(log.endswith(f"_{source}") for source, log in read.values()), "joined to another source's log"
+    assert "existing.source_name = 'tascomi'" in sql and "_imported_at > (" in sql
 
 
 def test_athena_models_use_microsecond_timestamps(outputs):

@@ -2,7 +2,9 @@
 
 For EVERY daily Tascomi table, the rebuilt history must equal the sandbox's ground truth row for row, survive a day
 delivered twice and a day delivered late, and equal a `--full-refresh` rebuild (invariant 2: history is a pure
-function of raw).
+function of raw). monitoring.source_rejects, kept incrementally from the same imports, is checked on the same builds:
+it lists the rejects injected on two days, reads only the new import partitions, adds nothing on a rerun and equals a
+`--full-refresh`.
 """
 
 from __future__ import annotations
@@ -30,7 +32,14 @@ FIRST_IMPORT = date(2025, 9, 1)
 DAYS = 21
 # Only what the comparison needs: staging and the generated histories, with their tests (the marts are built by the
 # catalogue tests and the demo).
-HISTORY = "path:models/staging/tascomi path:models/intermediate/planning/generated"
+HISTORY = (
+    "path:models/staging/tascomi path:models/intermediate/planning/generated int_monitoring__source_rejects "
+    "source_rejects"
+)
+REJECTS = "int_monitoring__source_rejects source_rejects"
+# Days on which a logged import also carries rejects (inject_rejects): one read by the first (full) build, one by an
+# incremental one. Not day 4 (relanded later as an unlogged copy) nor the day held back.
+REJECT_DAYS = (2, 12)
 DAILY = [t for t in source_entry("tascomi").contract().tables.values() if t.load == "daily"]
 
 
@@ -172,6 +181,65 @@ def assert_incremental_reads_new_partitions(workspace: Workspace, lake: Path, da
     assert parquet_files_read(workspace, f"select count(*) from {lookup} where is_current", profile) == lookup_files
 
 
+def inject_rejects(lake: Path, day: date) -> set[tuple[str, str, str]]:
+    """Land two rejects with the day's logged applications import (its _imported_at and partition): a record
+    re-delivered with a change time after it was received (staging rejects it; history never sees it) and a record
+    ingestion could not land (rejected_records). Returns (source_table, _dlt_id, reject_reason) of each."""
+    tascomi = lake / "raw" / "planning" / "tascomi"
+    partition = f"import_year={day:%Y}/import_month={day:%m}/import_day={day:%d}/import_date={day:%Y%m%d}"
+    imported_at = duckdb.sql(
+        f"select max(_imported_at) from read_parquet('{tascomi / 'import_log' / partition}/*.parquet') "
+        "where table_name = 'applications'"
+    ).fetchone()[0]
+    source = import_files(lake, "applications", day)[0]
+    received, unlandable = f"reject-{day:%Y%m%d}-received", f"reject-{day:%Y%m%d}-unlandable"
+    duckdb.sql(
+        "copy (select * replace ('2099-01-01 00:00:00' as last_updated, '" + imported_at + "' as _imported_at, "
+        f"'{received}' as _dlt_id) from read_parquet('{source}') limit 1) "
+        f"to '{tascomi / 'applications' / partition / (received + '.parquet')}' (format parquet)"
+    )
+    (tascomi / "rejected_records" / partition).mkdir(parents=True, exist_ok=True)
+    duckdb.sql(
+        "copy (select 'applications' as table_name, 'not valid Unicode text (test)' as reason, '{}' as record_json, "
+        f"'{imported_at}' as _imported_at, _import_date, _import_step, _source_ref, _record_index, "
+        f"_incomplete_series, _dlt_load_id, '{unlandable}' as _dlt_id from read_parquet('{source}') limit 1) "
+        f"to '{tascomi / 'rejected_records' / partition / (unlandable + '.parquet')}' (format parquet)"
+    )
+    return {
+        ("applications", received, "change time after the record was received"),
+        ("applications", unlandable, "not landable: not valid Unicode text (test)"),
+    }
+
+
+def source_rejects(database: Path) -> list[tuple]:
+    with duckdb.connect(str(database)) as con:
+        return con.execute("select * from platform_monitoring.source_rejects order by all").fetchall()
+
+
+def progress_rows(database: Path) -> int:
+    with duckdb.connect(str(database)) as con:
+        return con.execute(
+            "select count(*) from platform_monitoring.int_monitoring__source_rejects where is_progress_mark"
+        ).fetchone()[0]
+
+
+def assert_rejects_read_new_partitions(workspace: Workspace, lake: Path, day: date, profile: Path) -> None:
+    """The incremental source_rejects, compiled after the day's import, opens the day's files of every daily table
+    (the partition named as a constant, no import log read) and not the earlier days' (issue 17). A lookup's staging
+    view still opens all its files: its current-state window keeps the filter from the scan."""
+    dbt.run_dbt(workspace, "compile", "--select", "int_monitoring__source_rejects", target="ci", quiet=True)
+    compiled = workspace.dbt_target_dir / "compiled" / "council_data_platform" / "models" / "intermediate"
+    sql = (compiled / "monitoring" / "int_monitoring__source_rejects.sql").read_text()
+    assert f"received._import_day = '{day:%d}'" in sql and "import_log" not in sql, "partitions not named"
+    tascomi = lake / "raw" / "planning" / "tascomi"
+    tables = source_entry("tascomi").contract().tables.values()
+    daily = sum(len(import_files(lake, t.name, day)) for t in tables if t.load == "daily")
+    lookups = sum(len(list((tascomi / t.name).glob("**/*.parquet"))) for t in tables if t.load != "daily")
+    every = sum(len(list((tascomi / t.name).glob("**/*.parquet"))) for t in tables)
+    assert daily and every > lookups + 3 * daily, "the lake holds too few days for the check to mean anything"
+    assert parquet_files_read(workspace, sql, profile) == daily + lookups
+
+
 def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp_path: Path):
     from sandbox.tascomi.server import TascomiSandbox
     from sandbox.tascomi.world import TascomiWorld
@@ -182,6 +250,7 @@ def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp
     late_day = FIRST_IMPORT + timedelta(days=6)
     held_back = tmp_path / "held-back"
     flagged: dict[int, set[tuple[int, datetime]]] = {}
+    injected: set[tuple[str, str, str]] = set()
     with TascomiSandbox(world, page_size=50) as server:
         for n in range(DAYS + 1):
             today = FIRST_IMPORT + timedelta(days=n)
@@ -190,6 +259,8 @@ def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp
                 refuse_applications_on_every_read(server, today, workspace)
             else:
                 ingest(tascomi_settings(server, today), workspace, progress=lambda _: None)
+            if n in REJECT_DAYS:
+                injected |= inject_rejects(lake, today)
             if today == late_day:  # hold this import back: it reaches the lake only after later days are built
                 for table in DAILY:
                     for path in import_files(lake, table.name, today):
@@ -201,6 +272,7 @@ def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp
                 flagged[n] = flagged_versions(database)
             if n == 11:
                 assert_incremental_reads_new_partitions(workspace, lake, today, tmp_path / "profile.json")
+                assert_rejects_read_new_partitions(workspace, lake, today, tmp_path / "profile.json")
             if n == 14:
                 for table in DAILY:
                     reland(import_files(held_back, table.name, late_day), lake, table.name, today, "late")
@@ -224,10 +296,17 @@ def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp
         assert built_history(database, table) == expected, table.name
 
     incremental = all_history(database)
+    rejects = source_rejects(database)
+    assert {(r[1], r[10], r[2]) for r in rejects if r[10] in {i[1] for i in injected}} == injected
+    marks = progress_rows(database)
+    dbt.build(workspace, target="ci", select=REJECTS, quiet=True)  # no new import: nothing is added
+    assert source_rejects(database) == rejects and progress_rows(database) == marks
     dbt.build(workspace, target="ci", full_refresh=True, select=HISTORY, quiet=True)
     assert all_history(database) == incremental
+    assert source_rejects(database) == rejects
 
     assert_nightly_tests_see_new_rows_only(workspace, database)
+    assert_staging_tests_read_new_partitions(workspace, lake, as_of, tmp_path / "profile.json")
 
 
 def assert_nightly_tests_see_new_rows_only(workspace: Workspace, database: Path) -> None:
@@ -255,3 +334,30 @@ def assert_nightly_tests_see_new_rows_only(workspace: Workspace, database: Path)
         )
     with pytest.raises(dbt.DbtFailed):
         dbt.run_dbt(workspace, *nightly, target="ci", quiet=True, extra_vars={"test_new_rows_only": True})
+
+
+def assert_staging_tests_read_new_partitions(workspace: Workspace, lake: Path, day: date, profile: Path) -> None:
+    """With test_new_rows_only, a staging view's narrowed test reads only the import partitions the import log names
+    for the imports after the last published build (the day's files, not every file of the table: issue 17), and
+    still fails on a fault in those rows (macros/testing/new_rows_tests.sql)."""
+    tascomi = lake / "raw" / "planning" / "tascomi"
+    with duckdb.connect(str(workspace.duckdb_path("ci"))) as con:  # published just before the day's imports
+        con.execute(
+            "update platform_monitoring.published_builds set built_at = (select min(cast(_imported_at as timestamp)) "
+            f"- interval 1 microsecond from read_parquet('{tascomi}/import_log/**/import_date={day:%Y%m%d}/*.parquet'))"
+        )
+    test = ["--select", "unique_stg_tascomi__applications__dlt_id"]
+    nightly = {"test_new_rows_only": True}
+    dbt.run_dbt(workspace, "compile", *test, target="ci", quiet=True, extra_vars=nightly)
+    compiled = workspace.dbt_target_dir / "compiled" / "council_data_platform" / "models"
+    sql = next(compiled.rglob("unique_stg_tascomi__applications__dlt_id.sql")).read_text()
+    assert f"new_row._import_day = '{day:%d}'" in sql, "the day's partition is not named in the test"
+    new_files = len(import_files(lake, "applications", day))
+    assert new_files and parquet_files_read(workspace, sql, profile) == new_files
+    dbt.run_dbt(workspace, "test", *test, target="ci", quiet=True, extra_vars=nightly)
+    # The day's first applications record landed twice (same _dlt_id): that night's narrowed test catches it.
+    reland_source = import_files(lake, "applications", day)[0]
+    duplicate = reland_source.with_name("duplicate-" + reland_source.name)
+    duckdb.sql(f"copy (select * from read_parquet('{reland_source}') limit 1) to '{duplicate}' (format parquet)")
+    with pytest.raises(dbt.DbtFailed):
+        dbt.run_dbt(workspace, "test", *test, target="ci", quiet=True, extra_vars=nightly)

@@ -3,15 +3,21 @@
 -- macros/monitoring/source_rejects.sql says how; a full refresh reads every import and equals the incremental runs.
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 {%- set sources = built_platform_sources() %}
-{%- set plan = source_rejects_read_plan(sources) %}
 {%- set reads = [] %}
-{%- for source_name in sources %}
-    {%- if plan is none %}
-        {%- do reads.append((source_name, 'join' if is_incremental() else 'all')) %}
-    {%- elif plan[source_name] is not none %}
-        {%- do reads.append((source_name, plan[source_name])) %}
-    {%- endif %}
-{%- endfor %}
+{%- if is_incremental() %}
+    {%- set plan = source_rejects_read_plan(sources) %}
+    {%- for source_name in sources %}
+        {%- if plan is none %}
+            {%- do reads.append((source_name, 'join')) %}
+        {%- elif plan[source_name] is not none %}
+            {%- do reads.append((source_name, plan[source_name])) %}
+        {%- endif %}
+    {%- endfor %}
+{%- else %}
+    {%- for source_name in sources_with_landed(sources, 'import_log') %}
+        {%- do reads.append((source_name, 'all')) %}
+    {%- endfor %}
+{%- endif %}
 {%- set unlandable = sources_with_landed(reads | map('first') | list, 'rejected_records') %}
 
 with received as (
