@@ -83,23 +83,32 @@
             {%- set found.table = table_name -%}
         {%- endfor -%}
     {%- endfor -%}
-    {%- if found.source is none or not raw_table_landed(found.source, 'import_log') -%}
+    {%- if found.source is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set query -%}
-        select distinct import_log.import_year, import_log.import_month, import_log.import_day
-        from {{ source(found.source, 'import_log') }} as import_log
-        where
-            import_log.table_name = '{{ found.table }}'
-            and {{ dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) }} > {{ since }}
-    {%- endset -%}
-    {%- set rows = run_query(query) -%}
-    {%- if rows is none -%}
-        {{ return(none) }}
+    {#- Asked once per source and invocation for all its tables, not once per test (a nightly narrows ~150 staging
+        tests, and each query reads every import log file): kept in `graph`, the one dict dbt shares between the
+        nodes of an invocation (its manifest's flat graph). -#}
+    {%- set cache = graph.setdefault('council_data_platform_new_rows_partitions', {}) -%}
+    {%- set key = found.source ~ ' ' ~ since -%}
+    {%- if key not in cache and not raw_table_landed(found.source, 'import_log') -%}
+        {%- do cache.update({key: none}) -%}
+    {%- elif key not in cache -%}
+        {%- set query -%}
+            select import_log.table_name, import_log.import_year, import_log.import_month, import_log.import_day
+            from {{ source(found.source, 'import_log') }} as import_log
+            where {{ dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) }} > {{ since }}
+            group by import_log.table_name, import_log.import_year, import_log.import_month, import_log.import_day
+        {%- endset -%}
+        {%- set rows = run_query(query) -%}
+        {%- if rows is none -%}
+            {{ return(none) }}
+        {%- endif -%}
+        {%- set by_table = {} -%}
+        {%- for row in rows.rows -%}
+            {%- do by_table.setdefault(row[0], []).append([row[1] | string, row[2] | string, row[3] | string]) -%}
+        {%- endfor -%}
+        {%- do cache.update({key: by_table}) -%}
     {%- endif -%}
-    {%- set partitions = [] -%}
-    {%- for row in rows.rows -%}
-        {%- do partitions.append([row[0] | string, row[1] | string, row[2] | string]) -%}
-    {%- endfor -%}
-    {{ return(partitions | sort) }}
+    {{ return(none if cache[key] is none else cache[key].get(found.table, []) | sort) }}
 {% endmacro %}
