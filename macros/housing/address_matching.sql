@@ -32,6 +32,10 @@
     {%- set text = 'upper(coalesce(' ~ expression ~ ", ''))" -%}
     {%- set text = regex_replace(text, '[\\x27’`~]', '') -%}
     {%- set text = regex_replace(text, noise | join('|'), ' ') -%}
+    {#- A landmark after the address ("12 HIGH ST ABOVE CHICKEN SHOP"): dropped when a number came before it and none
+        after, so "FLAT ABOVE SHOP, 12 HIGH ST" keeps its address. The words are var address_landmark_after_words. -#}
+    {%- set text = regex_replace(text, '([0-9].*)\\b(' ~ address_landmark_after_words() | join('|') ~ ')\\b[^0-9]*$',
+                                 '\\1') -%}
     {%- set text = regex_replace(text, '([0-9]+[A-Z]?) *(-|\\bTO\\b) *([0-9]+[A-Z]?)', '\\1~\\3') -%}
     {#- A compass letter before a street type is the street's word ("N RD" is NORTH ROAD), not a flat letter: written
         NCOMPASS, SCOMPASS ... here (one expression, not one per letter) and read as NORTH, SOUTH ... by the seed. -#}
@@ -75,16 +79,19 @@
 
 {% macro address_landmark_words() %}
     {#- Words that start a landmark typed after the address ("ADJ TO TESCO"): the rest of the text is dropped. -#}
-    {{ return(var('address_landmark_words', ['ADJ', 'ADJACENT', 'OPP', 'OPPOSITE', 'NEXT TO', 'NR', 'NEAR',
-                                             'O/S', 'OUTSIDE', 'BEHIND', 'BESIDE'])) }}
+    {{ return(var('address_landmark_words')) }}
+{% endmacro %}
+
+
+{% macro address_landmark_after_words() %}
+    {#- Words that start a landmark only when the address was typed before them ("... ABOVE CHICKEN SHOP"). -#}
+    {{ return(var('address_landmark_after_words')) }}
 {% endmacro %}
 
 
 {% macro address_compass_street_types() %}
     {#- Street types after which a compass letter is read as a word: "N RD", "S ST" (NORTH ROAD, SOUTH STREET). -#}
-    {{ return(var('address_compass_street_types', ['ROAD', 'RD', 'STREET', 'ST', 'STR', 'AVENUE', 'AVE', 'LANE', 'LN',
-                                                    'GROVE', 'GRV', 'HILL', 'PARADE', 'PDE', 'TERRACE', 'TCE',
-                                                    'PLACE', 'PL', 'WAY', 'WALK', 'SQUARE', 'SQ', 'GARDENS', 'GDNS'])) }}
+    {{ return(var('address_compass_street_types')) }}
 {% endmacro %}
 
 

@@ -17,6 +17,7 @@
 {%- set identified_score = var('address_match_identified_score', 70) %}
 {%- set identified_postcode_bonus = var('address_match_identified_postcode_bonus', 10) %}
 {%- set min_coverage_number_added = var('address_match_min_coverage_number_added', 0.75) %}
+{%- set block_number_dropped_penalty = var('address_match_block_number_dropped_penalty', 7) %}
 with inputs as (
 
     select
@@ -55,6 +56,7 @@ gazetteer as (
     select
         address_id as uprn,
         parent_uprn,
+        usrn,
         postcode,
         outward_code,
         blpu_class,
@@ -278,6 +280,89 @@ input_keys as (
 
 ),
 
+-- The number typed right after a unit word (FLAT 4, 1 MAYOLA GROVE; 1 FLAT 4): the flat's, not the building's. The
+-- gazetteer's flats are written the same way, so FLAT 1, 4 MAYOLA GROVE is told apart from FLAT 4, 1 MAYOLA GROVE.
+unit_words as (
+
+    select distinct typed
+    from {{ ref('address_vocabulary') }}
+    where role = 'unit'
+
+),
+
+input_unit_numbers as (
+
+    select distinct
+        input_identifiers.address_id,
+        input_identifiers.token
+    from input_identifiers
+    inner join inputs
+        on input_identifiers.address_id = inputs.address_id
+    inner join unit_words
+        on {{ dbt.position(dbt.concat(["' '", 'unit_words.typed', "' '", 'input_identifiers.token', "' '"]),
+                           dbt.concat(["' '", 'inputs.address_clean', "' '"])) }} > 0
+    where {{ full_match('input_identifiers.token', '[0-9]+') }}
+
+),
+
+gazetteer_unit_numbers as (
+
+    select distinct
+        gazetteer_tokens.uprn,
+        gazetteer_tokens.token
+    from gazetteer_tokens
+    inner join {{ ref('int_housing__gazetteer_addresses') }} as gazetteer_text
+        on gazetteer_tokens.uprn = gazetteer_text.address_id
+    inner join unit_words
+        on {{ dbt.position(dbt.concat(["' '", 'unit_words.typed', "' '", 'gazetteer_tokens.token', "' '"]),
+                           dbt.concat(["' '", 'gazetteer_text.address_clean', "' '"])) }} > 0
+    where
+        gazetteer_text.parent_uprn is not null
+        and gazetteer_tokens.token_kind = 'identifier'
+        and {{ full_match('gazetteer_tokens.token', '[0-9]+') }}
+
+),
+
+-- Flats of a named building (FLAT 2, GORE HALL, 12 BLURTON ROW): a flat with a word at most half of the buildings of
+-- its street have. Typed with its name, a flat like this loses little when its building's number is left out.
+street_word_buildings as (
+
+    select
+        gazetteer.usrn,
+        gazetteer_tokens.token,
+        count(distinct coalesce(gazetteer.parent_uprn, gazetteer.uprn)) as buildings
+    from gazetteer_tokens
+    inner join gazetteer
+        on gazetteer_tokens.uprn = gazetteer.uprn
+    where gazetteer_tokens.token_kind = 'word'
+    group by gazetteer.usrn, gazetteer_tokens.token
+
+),
+
+street_buildings as (
+
+    select
+        usrn,
+        count(distinct coalesce(parent_uprn, uprn)) as buildings
+    from gazetteer
+    group by usrn
+
+),
+
+named_building_units as (
+
+    select distinct gazetteer.uprn
+    from gazetteer
+    inner join gazetteer_tokens
+        on gazetteer.uprn = gazetteer_tokens.uprn and gazetteer_tokens.token_kind = 'word'
+    inner join street_word_buildings
+        on gazetteer.usrn = street_word_buildings.usrn and gazetteer_tokens.token = street_word_buildings.token
+    inner join street_buildings
+        on gazetteer.usrn = street_buildings.usrn
+    where gazetteer.parent_uprn is not null and 2 * street_word_buildings.buildings <= street_buildings.buildings
+
+),
+
 -- Units of a building with a name and no street number (FLAT 15, FENWICK TOWER, WEALD WALK): a typist often adds a
 -- number to it (the building's on another record, a neighbour's), so one typed number they lack does not refuse them.
 unnumbered_building_units as (
@@ -321,6 +406,37 @@ pairs as (
     inner join gazetteer
         on candidates.uprn = gazetteer.uprn
     where inputs.shells_allowed or gazetteer.blpu_class not like 'P%'
+
+),
+
+-- A flat whose number is not the one typed after FLAT: the flat and building numbers were typed the other way round.
+unit_numbers_swapped as (
+
+    select
+        pairs.address_id,
+        pairs.uprn
+    from pairs
+    inner join input_unit_numbers
+        on pairs.address_id = input_unit_numbers.address_id
+    inner join gazetteer_unit_numbers
+        on pairs.uprn = gazetteer_unit_numbers.uprn
+    group by pairs.address_id, pairs.uprn
+    having max(case when input_unit_numbers.token = gazetteer_unit_numbers.token then 1 else 0 end) = 0
+
+),
+
+-- A candidate whose own number was typed after FLAT (FLAT 1, 25 VERULAM SQUARE for 1 VERULAM SQUARE): that number is
+-- a flat's, so this is not a house with a flat's number added.
+own_number_typed_as_unit as (
+
+    select distinct
+        pairs.address_id,
+        pairs.uprn
+    from pairs
+    inner join input_unit_numbers
+        on pairs.address_id = input_unit_numbers.address_id
+    inner join gazetteer_identifiers
+        on pairs.uprn = gazetteer_identifiers.uprn and input_unit_numbers.token = gazetteer_identifiers.typed_as
 
 ),
 
@@ -507,7 +623,7 @@ places_not_found as (
 
 ),
 
-scored as (
+scored_pairs as (
 
     select
         pairs.address_id,
@@ -517,6 +633,10 @@ scored as (
         coalesce(missing_identifiers.missing_others, 0) as missing_unit_identifiers,
         coalesce(missing_identifiers.own_identifiers, 0) as own_identifiers,
         gazetteer.blpu_class,
+        gazetteer.has_units,
+        unit_numbers_swapped.uprn is not null as is_unit_number_swapped,
+        own_number_typed_as_unit.uprn is not null as is_own_number_typed_as_unit,
+        pairs.uprn in (select named_building_units.uprn from named_building_units) as is_in_named_building,
         inputs.address_id in (
             select input_tokens.address_id from input_tokens
             where input_tokens.token_kind = 'unit' or input_tokens.token in ({{ floors }})
@@ -577,6 +697,27 @@ scored as (
         on pairs.address_id = extra_identifiers.address_id and pairs.uprn = extra_identifiers.uprn
     left join places_not_found
         on pairs.address_id = places_not_found.address_id and pairs.uprn = places_not_found.uprn
+    left join unit_numbers_swapped
+        on pairs.address_id = unit_numbers_swapped.address_id and pairs.uprn = unit_numbers_swapped.uprn
+    left join own_number_typed_as_unit
+        on pairs.address_id = own_number_typed_as_unit.address_id and pairs.uprn = own_number_typed_as_unit.uprn
+
+),
+
+-- A flat letter or number typed on a house that has no flats (FLAT B, 13 BOLEYN AVENUE): the house, when it is
+-- otherwise exactly what was typed. A flat the LLPG has not caught up with is one of a building that has flats.
+scored as (
+
+    select
+        scored_pairs.*,
+        (
+            not scored_pairs.is_a_unit and not scored_pairs.has_units and scored_pairs.is_unit_typed
+            and scored_pairs.missing_numbers = 0 and scored_pairs.missing_others = 0
+            and scored_pairs.extra_numbers + scored_pairs.extra_others = 1
+            and not scored_pairs.is_own_number_typed_as_unit
+            and scored_pairs.explained >= 0.999 and scored_pairs.coverage >= {{ min_coverage_number_added }}
+        ) as is_unit_added_to_house
+    from scored_pairs
 
 ),
 
@@ -601,9 +742,16 @@ judged as (
                 end
             )
             - 10.0 * scored.extra_others
-            - 15.0 * scored.missing_numbers
+            - case
+                when
+                    scored.missing_numbers = 1 and scored.is_in_named_building
+                    and scored.coverage >= 0.999 and scored.explained >= 0.999
+                    then {{ block_number_dropped_penalty }}
+                else 15.0 * scored.missing_numbers
+            end
             - 10.0 * scored.extra_numbers
-            - case when scored.is_unit_typed_not_a_unit then 25.0 else 0.0 end,
+            - case when scored.is_unit_number_swapped then 10.0 else 0.0 end
+            - case when scored.is_unit_typed_not_a_unit and not scored.is_unit_added_to_house then 25.0 else 0.0 end,
             1
         ) as formula_score,
         -- Every identifier agrees (a flat and its building's number, say): the street or block name may be left out,
@@ -613,6 +761,7 @@ judged as (
             and scored.missing_numbers = 0 and scored.missing_others = 0
             and scored.extra_numbers = 0 and scored.extra_others = 0
             and not scored.is_unit_typed_not_a_unit
+            and not scored.is_unit_number_swapped
             and (
                 (scored.postcode_agreement = 'same postcode' and (scored.own_identifiers >= 2 or scored.explained >= 0.999))
                 or (
@@ -657,8 +806,10 @@ acceptable as (
         not judged.is_building_not_its_unit
         and (
             judged.is_identified
+            or (judged.is_unit_added_to_house and judged.is_enough_typed)
             or (
                 judged.is_enough_typed
+                and not judged.is_unit_number_swapped
                 and judged.missing_others = 0
                 and judged.missing_numbers <= 1
                 and (
