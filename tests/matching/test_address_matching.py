@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.address_eval.borough import STEMS, Borough
+from benchmarks.address_eval.borough import STEMS, Address, Borough
 from benchmarks.address_eval.matchers import Compiled, compile_ours, run_ours, score
 from benchmarks.address_eval.records import ABBREVIATIONS, Record, draw
 
@@ -87,3 +87,60 @@ def test_an_address_matches_itself_and_noise_never_moves_it_elsewhere(
     for record in noisy:
         assert run.uprns[record.record_id] in (record.label, None), record
     assert sum(run.uprns[r.record_id] == r.label for r in noisy) >= 0.9 * len(noisy)
+
+
+def _hand_made_streets() -> list[Address]:
+    """Three invented streets (no stem of either split) with the shapes the hand-made cases below need."""
+    addresses: list[Address] = []
+
+    def add(uprn: int, usrn: int, sao: str, name: str, number: str, street: str, postcode: str, blpu: str,
+            parent: int | None = None) -> None:  # fmt: skip
+        addresses.append(Address(uprn, usrn, sao, name, number, street, "", postcode, blpu, parent))
+
+    # ZEPHYR GROVE: two converted houses, each with flats 1-4, so FLAT 4, 1 and FLAT 1, 4 both exist.
+    for building, uprn in (("1", 990_001_000), ("4", 990_004_000)):
+        add(uprn, 990_001, "", "", building, "ZEPHYR GROVE", "N9 9ZA", "PP")
+        for flat in range(1, 5):
+            add(uprn + flat, 990_001, f"FLAT {flat}", "", building, "ZEPHYR GROVE", "N9 9ZA", "RD06", uprn)
+    # QUILLON ROW: houses 2, 3, 5 and a named block, VANTREY HALL at 12, with flats 1-6.
+    for number in ("2", "3", "5"):
+        add(990_100_000 + int(number), 990_002, "", "", number, "QUILLON ROW", "N9 9ZB", "RD03")
+    add(990_112_000, 990_002, "", "VANTREY HALL", "12", "QUILLON ROW", "N9 9ZB", "PP")
+    for flat in range(1, 7):
+        add(990_112_000 + flat, 990_002, f"FLAT {flat}", "VANTREY HALL", "12", "QUILLON ROW", "N9 9ZB", "RD06",
+            990_112_000)  # fmt: skip
+    # ORBELL AVENUE: houses 11, 13, 15 without flats, and 20 converted into flats A and B.
+    for number in ("11", "13", "15"):
+        add(990_200_000 + int(number), 990_003, "", "", number, "ORBELL AVENUE", "N9 9ZC", "RD03")
+    add(990_220_000, 990_003, "", "", "20", "ORBELL AVENUE", "N9 9ZC", "PP")
+    for i, letter in enumerate("AB", start=1):
+        add(990_220_000 + i, 990_003, f"FLAT {letter}", "", "20", "ORBELL AVENUE", "N9 9ZC", "RD06", 990_220_000)
+    return addresses
+
+
+# (typed address, postcode cell, the UPRN it must be placed at, or None: refused)
+HAND_MADE = [
+    # The number after FLAT is the flat's, typed either way round: FLAT 4, 1 is not FLAT 1, 4.
+    ("FLAT 4, 1 ZEPHYR GROVE, LONDON", "", 990_001_004),
+    ("1 FLAT 4, ZEPHYR GROVE, LONDON", "", 990_001_004),
+    ("Flat 1, 4 Zephyr Grove, London", "", 990_004_001),
+    # A named block's number left out where a house has the flat's number: the name says which.
+    ("2, VANTREY HALL, QUILLON ROW, LONDON", "N9 9ZB", 990_112_002),
+    ("2, QUILLON ROW, LONDON", "N9 9ZB", 990_100_002),
+    # A flat letter or number typed on a house that has no flats is the house; one of a house with flats the
+    # gazetteer does not list is not placed.
+    ("FLAT B, 13, ORBELL AVE, LONDON", "N9 9ZC", 990_200_013),
+    ("Flat 2, 11 Orbell Avenue, London", "N9 9ZC", 990_200_011),
+    ("FLAT C, 20 ORBELL AVENUE, LONDON", "N9 9ZC", None),
+    # A landmark after the address.
+    ("15, Orbell Avenue, London Above Chicken Shop", "N9 9ZC", 990_200_015),
+]
+
+
+def test_hand_made_cases(compiled: Compiled, small_borough: Borough):
+    borough = Borough(small_borough.split, small_borough.settings, small_borough.addresses + _hand_made_streets())
+    records = [Record(f"h{i}", "test", text, postcode, uprn) for i, (text, postcode, uprn) in enumerate(HAND_MADE)]
+    run = run_ours(compiled, borough, records)
+    reasons = {row["input_id"]: row["match_reason"] for row in run.rows}
+    for record in records:
+        assert run.uprns[record.record_id] == record.label, (record.address, reasons[record.record_id])
