@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -35,23 +34,38 @@ SHOWN_PATHS = 3
 
 
 def keep_build_results(target_dir: Path) -> dict | None:
-    """dbt overwrites run_results.json with every command: keep the last build's before docs runs its own."""
+    """dbt overwrites run_results.json with every command: keep the last build's before docs runs its own.
+    A build of a selection (the nightly's `source:<name>+`, an analyst's `build --select`) ran only part of the
+    project: its results replace those of the nodes it ran and the earlier results of the rest are kept, so every
+    model's page still shows its latest tests. Each kept result says when its build ran (`built_at`)."""
     results, kept = target_dir / "run_results.json", target_dir / BUILD_RESULTS
-    if results.exists() and json.loads(results.read_text())["args"].get("which") == "build":
-        shutil.copyfile(results, kept)
+    latest = json.loads(results.read_text()) if results.exists() else None
+    if latest and latest["args"].get("which") == "build":
+        built_at = latest["metadata"]["generated_at"]
+        for result in latest["results"]:
+            result.setdefault("built_at", built_at)
+        if latest["args"].get("select") and kept.exists():
+            ran = {result["unique_id"] for result in latest["results"]}
+            earlier = [r for r in json.loads(kept.read_text())["results"] if r["unique_id"] not in ran]
+            latest["results"] = earlier + latest["results"]
+        kept.write_text(json.dumps(latest))
     return json.loads(kept.read_text()) if kept.exists() else None
 
 
-def test_results(manifest: dict, build: dict | None) -> dict[str, Counter]:
-    """Per model / seed / source: how many of the last build's tests on it ended in each status."""
+def test_results(manifest: dict, build: dict | None) -> tuple[dict[str, Counter], dict[str, str]]:
+    """Per model / seed / source: how many of its tests ended in each status in the latest build that ran them, and
+    when that build ran (UTC, to the minute)."""
     counts: dict[str, Counter] = {}
+    tested_at: dict[str, str] = {}
     for result in (build or {}).get("results", []):
         test = manifest["nodes"].get(result["unique_id"])
         if not test or test["resource_type"] != "test":
             continue
+        when = result.get("built_at", build["metadata"]["generated_at"])[:16].replace("T", " ")
         for tested in test["depends_on"]["nodes"]:
             counts.setdefault(tested, Counter())[str(result["status"])] += 1
-    return counts
+            tested_at[tested] = max(tested_at.get(tested, ""), when)
+    return counts, tested_at
 
 
 def _first_sentence(text: str) -> str:
@@ -117,8 +131,7 @@ def lineage_section(manifest: dict, node: dict, lineage: ColumnLineage) -> str:
 def enrich(manifest: dict, build: dict | None, freshness: dict | None, lineage: ColumnLineage | None = None) -> dict:
     """Add classifications (read from the column tags), owners, test results, freshness, the front page's lists and
     (given `lineage`) each trusted model's column lineage to `manifest` (in place)."""
-    results = test_results(manifest, build)
-    built_at = (build or {}).get("metadata", {}).get("generated_at", "")[:16].replace("T", " ")
+    results, tested_at = test_results(manifest, build)
     for node in _project_nodes(manifest):
         if node["resource_type"] not in ("model", "seed", "snapshot"):
             continue
@@ -138,7 +151,7 @@ def enrich(manifest: dict, build: dict | None, freshness: dict | None, lineage: 
             lines.append(f"**Owner:** {contact}" + (f" (group `{node['group']}`)" if node.get("group") else ""))
         if node["unique_id"] in results:
             tally = ", ".join(f"{n} {status}" for status, n in sorted(results[node["unique_id"]].items()))
-            lines.append(f"**Tests in the last build** ({built_at} UTC): {tally}")
+            lines.append(f"**Tests in the last build** ({tested_at[node['unique_id']]} UTC): {tally}")
         if lines:
             node["description"] = node["description"] + "\n\n" + "  \n".join(lines)
         if lineage and node["resource_type"] == "model" and node["fqn"][1:2] == ["marts"]:
@@ -195,7 +208,12 @@ def _front_page(
         statuses = Counter(str(r["status"]) for r in build["results"])
         when = build["metadata"]["generated_at"][:16].replace("T", " ")
         tally = ", ".join(f"{n} {status}" for status, n in sorted(statuses.items()))
-        text += ["\n## The last build\n", f"{when} UTC: {tally}."]
+        scope = (
+            " (a selection; every other node's latest result kept from earlier builds)"
+            if build["args"].get("select")
+            else ""
+        )
+        text += ["\n## The last build\n", f"{when} UTC{scope}: {tally}."]
     if imports:
         text += ["\n## Freshness\n", "| source | last import (UTC) | freshness |", "|---|---|---|"]
         for name, found in sorted(imports.items()):
