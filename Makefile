@@ -7,9 +7,6 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# One pytest worker more than cores: a worker waiting on a sandbox server, PostgreSQL or a dbt subprocess leaves its
-# core idle (two workers kept 2 cores about 80 % busy), and the third fills it.
-TEST_WORKERS := $(shell echo $$(( $$(nproc) + 1 )))
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RUNTIME__DLTHUB_TELEMETRY := false
 export DO_NOT_TRACK := 1
@@ -28,7 +25,7 @@ test: $(STAMP) browser postgres
 	$(VENV)/bin/yamllint .
 	$(VENV)/bin/data-platform generate --check
 	$(MAKE) --no-print-directory actionlint
-	$(VENV)/bin/pytest --numprocesses $(TEST_WORKERS) --dist loadfile  # a module stays on one worker
+	$(VENV)/bin/pytest --numprocesses auto --dist loadfile  # one worker per core; a module stays on one worker
 
 # Long property runs (thousands of generated vendor faults), left out of `make test`.
 nightly: $(STAMP)

@@ -8,7 +8,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow  # a long module: started first (tests/conftest.py)
 
 
 def test_every_model_and_snapshot_passes_sqlfluff() -> None:

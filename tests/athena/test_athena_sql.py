@@ -34,6 +34,8 @@ from data_platform import check
 from tests.athena.athena_sql_check import athena_problems
 from tests.contract_change import COLUMN, MODEL, drop_column, project_copy
 
+pytestmark = pytest.mark.slow  # a long module: started first (tests/conftest.py)
+
 REPO = Path(__file__).resolve().parents[2]
 DBT = str(Path(sys.executable).with_name("dbt"))
 PROJECT = "council_data_platform"

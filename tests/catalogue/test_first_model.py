@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
+
+pytestmark = pytest.mark.slow  # a long module: started first (tests/conftest.py)
 
 spec = importlib.util.spec_from_file_location("playbook_walk", Path(__file__).parents[1] / "docs" / "playbook_walk.py")
 walk = importlib.util.module_from_spec(spec)

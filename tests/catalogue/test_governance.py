@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from data_platform import check
+
+pytestmark = pytest.mark.slow  # a long module: started first (tests/conftest.py)
 
 
 def built_columns(built: dict) -> dict[str, list[str]]:

@@ -40,6 +40,8 @@ from sandbox.faults import (
 from tests.conftest import FIRST_IMPORT, tascomi_settings
 from tests.ingestion.lake_reader import COMPLETE, INCOMPLETE, raw_rows, raw_table_folder
 
+pytestmark = pytest.mark.slow  # a long module: started first (tests/conftest.py)
+
 CONTRACT = source_entry("tascomi").contract().tables
 DAILY = [t.name for t in CONTRACT.values() if t.load == "daily"]
 PAGE_SIZE = 4  # small pages, so a day's series of applications spans several

@@ -18,6 +18,8 @@ from ingestion.tascomi.client import TascomiAccessDenied, TascomiClient, Tascomi
 from tests.conftest import FIRST_IMPORT, tascomi_settings
 from tests.ingestion.lake_reader import raw_files, raw_rows
 
+pytestmark = pytest.mark.slow  # a long module: started first (tests/conftest.py)
+
 CONTRACT = source_entry("tascomi").contract().tables
 DAILY = [t.name for t in CONTRACT.values() if t.load == "daily"]
 

@@ -16,6 +16,8 @@ from data_platform import dbt
 from ingestion.tascomi import ingest
 from tests.conftest import FIRST_IMPORT, tascomi_settings
 
+pytestmark = pytest.mark.slow  # a long module: started first (tests/conftest.py)
+
 BUCKET = "council-lake"
 # Import times, request URLs and build times differ between two runs by nature; everything else must match.
 # Only Tascomi lands here: build its staging, histories and marts, and the monitoring that reads every source.
