@@ -23,7 +23,7 @@ from core.registry import source_entry
 from core.workspace import Workspace
 from data_platform import dbt
 from ingestion.tascomi import ingest
-from tests.conftest import tascomi_settings
+from tests.conftest import as_built, tascomi_settings
 from tests.e2e.parquet_reads import parquet_files_read
 
 pytestmark = pytest.mark.slow
@@ -159,7 +159,10 @@ def assert_incremental_reads_new_partitions(workspace: Workspace, lake: Path, da
     """The incremental applications history, compiled now (after the day's import), opens the day's new applications
     files, not the earlier days' (issue 17: the filter reaches the parquet scan), and no import log file: the new
     partitions were asked of the import log once, before the statement was written, and named in it."""
-    dbt.run_dbt(workspace, "compile", "--select", "int_planning__applications_history", target="ci", quiet=True)
+    dbt.run_dbt(
+        workspace, "compile", "--select", "int_planning__applications_history", target="ci", quiet=True,
+        extra_vars=as_built(workspace),
+    )  # fmt: skip
     compiled = workspace.dbt_target_dir / "compiled" / "council_data_platform" / "models" / "intermediate"
     sql = (compiled / "planning" / "generated" / "int_planning__applications_history.sql").read_text()
     assert "existing._source_imported_at" in sql, "the last build did not compile the incremental branch"
@@ -227,7 +230,10 @@ def assert_rejects_read_new_partitions(workspace: Workspace, lake: Path, day: da
     """The incremental source_rejects, compiled after the day's import, opens the day's files of every daily table
     (the partition named as a constant, no import log read) and not the earlier days' (issue 17). A lookup's staging
     view still opens all its files: its current-state window keeps the filter from the scan."""
-    dbt.run_dbt(workspace, "compile", "--select", "int_monitoring__source_rejects", target="ci", quiet=True)
+    dbt.run_dbt(
+        workspace, "compile", "--select", "int_monitoring__source_rejects", target="ci", quiet=True,
+        extra_vars=as_built(workspace),
+    )  # fmt: skip
     compiled = workspace.dbt_target_dir / "compiled" / "council_data_platform" / "models" / "intermediate"
     sql = (compiled / "monitoring" / "int_monitoring__source_rejects.sql").read_text()
     assert f"received._import_day = '{day:%d}'" in sql and "import_log" not in sql, "partitions not named"
@@ -324,16 +330,18 @@ def assert_nightly_tests_see_new_rows_only(workspace: Workspace, database: Path)
         )
         # A duplicated version of an id built before that build: the grain test would fail on every row.
         con.execute(f"insert into {history} select * from {history} where is_current order by all limit 1")
-    dbt.run_dbt(workspace, *nightly, target="ci", quiet=True, extra_vars={"test_new_rows_only": True})
+    # Every row tested (the builds' vars, so their parse is reused), then the nightly's: one parse for each set.
     with pytest.raises(dbt.DbtFailed):
-        dbt.run_dbt(workspace, *nightly, target="ci", quiet=True)
+        dbt.run_dbt(workspace, *nightly, target="ci", quiet=True, extra_vars=as_built(workspace))
+    nightly_vars = as_built(workspace, test_new_rows_only=True)
+    dbt.run_dbt(workspace, *nightly, target="ci", quiet=True, extra_vars=nightly_vars)
     with duckdb.connect(str(database)) as con:  # the same fault in an id imported after it is caught that night
         con.execute(
             f"insert into {history} select * replace (_source_imported_at + interval 1 day as _source_imported_at) "
             f"from {history} where is_current order by all desc limit 1"
         )
     with pytest.raises(dbt.DbtFailed):
-        dbt.run_dbt(workspace, *nightly, target="ci", quiet=True, extra_vars={"test_new_rows_only": True})
+        dbt.run_dbt(workspace, *nightly, target="ci", quiet=True, extra_vars=nightly_vars)
 
 
 def assert_staging_tests_read_new_partitions(workspace: Workspace, lake: Path, day: date, profile: Path) -> None:
@@ -347,7 +355,7 @@ def assert_staging_tests_read_new_partitions(workspace: Workspace, lake: Path, d
             f"- interval 1 microsecond from read_parquet('{tascomi}/import_log/**/import_date={day:%Y%m%d}/*.parquet'))"
         )
     test = ["--select", "unique_stg_tascomi__applications__dlt_id"]
-    nightly = {"test_new_rows_only": True}
+    nightly = as_built(workspace, test_new_rows_only=True)  # the vars of the nightly checks before: their parse
     dbt.run_dbt(workspace, "compile", *test, target="ci", quiet=True, extra_vars=nightly)
     compiled = workspace.dbt_target_dir / "compiled" / "council_data_platform" / "models"
     sql = next(compiled.rglob("unique_stg_tascomi__applications__dlt_id.sql")).read_text()
