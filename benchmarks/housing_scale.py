@@ -9,8 +9,10 @@ Phases, each with wall and CPU seconds and peak memory of the process that did t
   * world: building the simulated borough (sandbox, not platform cost);
   * ingest, first day: every contractor's sheet (Sheets API over HTTP) and export, the full housing extract, the
     gazetteer; then each later day's deliveries (the sheets land whole whenever they changed);
-  * dbt build of the housing models (first, then incremental after one more day), in a child process;
-  * address matching: the int_housing__address_matches model's own time in that build;
+  * dbt build of the housing models (first, then incremental after one more day), in a child process, with the
+    1-minute load average before and after;
+  * address matching: the int_housing__address_matches model's own time in each build, and how many inputs each
+    build matched (the incremental one only the night's new or changed addresses);
   * precision and recall of our matcher and of uk_address_matcher (the anchor, run here on the same inputs), against
     the sandbox's labels; the anchor's time and the benchmark process's peak memory during it.
 Ingestion runs in this process (peak RSS reset before each phase via /proc/self/clear_refs); the sheets server runs
@@ -33,6 +35,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
@@ -95,16 +98,37 @@ def dbt_child(home: Path, run_date: date, results: Results, name: str) -> dict:
         f"dbt.run_dbt(Workspace.at(Path({str(home)!r})), 'build', '--select', {SELECT!r}, target='ci', quiet=True, "
         f"extra_vars={{'housing_run_date': {run_date.isoformat()!r}}})"
     )
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
     child = subprocess.Popen([sys.executable, "-c", code], cwd=REPO_ROOT)
     _, status, usage = os.wait4(child.pid, 0)
     if status != 0:
         raise SystemExit(f"{name} failed (exit status {status})")
     seconds = time.perf_counter() - started
-    phase = Phase(name, None, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    phase = Phase(name, None, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                  note=f"load {load_before:.1f} -> {os.getloadavg()[0]:.1f}")  # fmt: skip
     results.phases.append(phase)
     print(f"  {name}: {seconds:.1f} s (cpu {phase.cpu_s:.1f} s, peak {phase.peak_rss_mb:.0f} MB)", flush=True)
     return json.loads((home / "target" / "run_results.json").read_text())
+
+
+def matching_phase(results: Results, run_results: dict, workspace: Any, since: Any, note: str) -> Any:
+    """The matching model's own time in a build and the inputs it matched (written after `since`); returns when the
+    build's last match was written."""
+    import duckdb
+
+    timings = {r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"] for r in run_results["results"]}
+    with duckdb.connect(str(workspace.duckdb_path("ci")), read_only=True) as con:
+        table = "housing_refined.int_housing__address_matches"
+        inputs, latest = con.execute(f"select count(*), max(matched_at) from {table}").fetchone()
+        matched = (
+            con.execute(f"select count(*) from {table} where matched_at > ?", [since]).fetchone()[0]
+            if since is not None
+            else inputs
+        )
+    results.phases.append(Phase("address matching in dbt (int_housing__address_matches)", matched,
+                                timings.get("int_housing__address_matches", float("nan")),
+                                note=f"{note}: {matched:,} of {inputs:,} matched"))  # fmt: skip
+    return latest
 
 
 def run(args: argparse.Namespace) -> Results:
@@ -150,15 +174,13 @@ def run(args: argparse.Namespace) -> Results:
                     rows += sum(report.rows_by_table().values())
                 phase.rows = rows
             if offset == days - 1:
-                dbt_child(home, today, results, "dbt build, first (housing models)")
+                first = dbt_child(home, today, results, "dbt build, first (housing models)")
+                first_matched = matching_phase(results, first, workspace, None, "first build: every input")
     run_date = START + timedelta(days=days)
     run_results = dbt_child(home, run_date, results, "dbt build, incremental (one more day)")
-    timings = {r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"] for r in run_results["results"]}
+    matching_phase(results, run_results, workspace, first_matched, "incremental build: new or changed inputs only")
     database = workspace.duckdb_path("ci")
     labels, inputs = labelled_repairs(world, run_date)
-    results.phases.append(Phase("address matching in dbt (int_housing__address_matches)", len(inputs),
-                                timings.get("int_housing__address_matches", float("nan")),
-                                note="inside the incremental build; repairs and housing properties"))  # fmt: skip
     for name, whole in (("ours (property reference, then address)", True), ("ours (address matcher alone)", False)):
         result = score(ours(database, whole), labels)
         results.matching.append((name, result.precision, result.recall, result.correct, result.matched, None))

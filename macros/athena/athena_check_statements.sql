@@ -4,6 +4,8 @@
       * register_raw_tables' DDL,
       * each history model's pre-hook (history_delete_recomputed_ids, or snapshot_history_delete_on_rebuild for a
         history from snapshots, as rendered on an incremental run),
+      * the post-hook of a model whose meta names delete_gone_of (address_matches_delete_gone: the address matches
+        of inputs that are gone),
     and the Lake Formation tags config each model and seed would get (JSON, checked separately).
         dbt run-operation print_athena_check_statements --target ci_athena
 -#}
@@ -24,6 +26,13 @@
             {%- set history = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias) -%}
             {%- set source_name, table_name = node.config.meta.source_table.split('.') -%}
             {{ print('-- athena-check statement: pre-hook ' ~ node.name ~ '\n' ~ snapshot_history_delete_on_rebuild(history, source(source_name, 'import_log'), table_name) ~ '\n-- athena-check end') }}
+        {%- endif -%}
+        {%- set gone_of = (node.config.meta or {}).get('delete_gone_of') -%}
+        {%- if node.resource_type == 'model' and gone_of -%}
+            {%- set kept = api.Relation.create(database=node.database, schema=node.schema, identifier=node.alias) -%}
+            {%- set inputs_node = graph.nodes['model.' ~ project_name ~ '.' ~ gone_of] -%}
+            {%- set inputs = api.Relation.create(database=inputs_node.database, schema=inputs_node.schema, identifier=inputs_node.alias) -%}
+            {{ print('-- athena-check statement: post-hook ' ~ node.name ~ '\n' ~ address_matches_delete_gone(kept, inputs) ~ '\n-- athena-check end') }}
         {%- endif -%}
         {%- if node.resource_type in ('model', 'seed') -%}
             {{ print('-- athena-check lf_tags: ' ~ node.name ~ ' ' ~ tojson(lf_tags_config_for(node))) }}

@@ -174,9 +174,10 @@ where role <> 'stop'
 
 {% macro address_candidates_on(key) %}
     {#- The (address_id, uprn) pairs one candidate key finds, inside int_housing__address_matches (its CTEs inputs,
-        gazetteer, input_keys, gazetteer_keys): 'postcode' (the typed postcode is the address's), 'number_and_word'
-        (a typed number and a typed word the gazetteer knows), 'number_and_word_alike' (a typed number and a typed word
-        unknown to the gazetteer one or two edits from one of the address's). -#}
+        gazetteer, input_keys, gazetteer_keys, alike_words): 'postcode' (the typed postcode is the address's),
+        'number_and_word' (a typed number and a typed word the gazetteer knows), 'number_and_word_alike' (a typed number
+        and a typed word unknown to the gazetteer one or two edits from one of the address's: alike_words, worked out
+        once per distinct word). -#}
     {%- if key == 'postcode' %}
     select
         inputs.address_id,
@@ -198,14 +199,23 @@ where role <> 'stop'
         input_keys.address_id,
         gazetteer_keys.uprn
     from input_keys
+    inner join alike_words
+        on input_keys.token = alike_words.typed
     inner join gazetteer_keys
         on
-            input_keys.number = gazetteer_keys.number
-            and substr(input_keys.token, 1, 1) = substr(gazetteer_keys.token, 1, 1)
-    where
-        input_keys.weight is null
-        and {{ address_words_alike('input_keys.token', 'gazetteer_keys.token') }}
+            alike_words.token = gazetteer_keys.token
+            and input_keys.number = gazetteer_keys.number
+    where input_keys.weight is null
     {%- else %}
     {{ exceptions.raise_compiler_error("address_candidates_on: unknown candidate key '" ~ key ~ "' (var address_match_candidate_keys): use postcode, number_and_word or number_and_word_alike") }}
     {%- endif %}
+{%- endmacro %}
+
+
+{% macro address_matches_delete_gone(matches, inputs) %}
+    {#- Post-hook of the incremental int_housing__address_matches: an input that is no longer an input (a property gone
+        from the housing extract) loses its stored match, as a full refresh would never have written it. An Iceberg
+        DELETE on Athena; printed for the offline Athena check (macros/athena/athena_check_statements.sql). -#}
+    delete from {{ matches }}
+    where address_input_id not in (select gone_check.address_input_id from {{ inputs }} as gone_check)
 {%- endmacro %}

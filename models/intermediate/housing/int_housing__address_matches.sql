@@ -18,24 +18,151 @@
 {%- set identified_postcode_bonus = var('address_match_identified_postcode_bonus', 10) %}
 {%- set min_coverage_number_added = var('address_match_min_coverage_number_added', 0.75) %}
 {%- set block_number_dropped_penalty = var('address_match_block_number_dropped_penalty', 7) %}
-with inputs as (
+{%- set candidate_keys = var('address_match_candidate_keys',
+                             ['postcode', 'number_and_word', 'number_and_word_alike']) %}
+{#- What a stored match was decided by besides the gazetteer and the vocabulary: this file, the macros' rules as
+    rendered (cleaning, tokens, candidate keys) and every setting. A change to any of them re-matches everything. -#}
+{%- set rules = local_md5(
+    model.raw_code ~ address_clean('t') ~ address_tokens('r', 'i', 't', floor_slips=true)
+    ~ address_candidates(candidate_keys)
+    ~ tojson([min_score, min_margin, min_coverage, min_coverage_same_postcode, named_only, key_share,
+              min_coverage_identified, identified_score, identified_postcode_bonus, min_coverage_number_added,
+              block_number_dropped_penalty, var('address_match_units_compete', true), var('borough_name', 'HACKNEY')])
+) %}
+{{ config(
+    materialized='incremental',
+    unique_key='address_input_id',
+    incremental_strategy=history_incremental_strategy(),
+    post_hook=["{{ address_matches_delete_gone(this, ref('int_housing__address_inputs')) }}"],
+    meta={'delete_gone_of': 'int_housing__address_inputs'},
+) }}
+-- Incremental: an input is matched again only when what its match reads changed (match_key: its cleaned text,
+-- postcode, kind and whether shells are allowed) or the matcher did (matcher_version: the gazetteer's and the
+-- vocabulary's content and the rules); a text already matched for another input with the same version is copied,
+-- and inputs with the same key are matched once. docs/platform-team/address-matching.md, "How it runs".
+with matcher_version as (
 
     select
-        address_input_id as address_id,
-        input_id,
+        {{ dbt.hash(dbt.concat(["'" ~ rules ~ "'", "'|'", 'gazetteer_rows.fingerprint', "'|'",
+                                'vocabulary_rows.fingerprint'])) }} as matcher_version
+    from (
+        select coalesce({{ dbt.hash(sorted_string_agg('gazetteer_row', '|')) }}, '') as fingerprint
+        from (
+            select
+                {{ dbt.concat([
+                    "coalesce(cast(address_id as " ~ dbt.type_string() ~ "), '')", "','",
+                    "coalesce(cast(parent_uprn as " ~ dbt.type_string() ~ "), '')", "','",
+                    "coalesce(cast(usrn as " ~ dbt.type_string() ~ "), '')", "','",
+                    "coalesce(blpu_class, '')", "','", "coalesce(postcode, '')", "','",
+                    "coalesce(address_clean, '')", "','",
+                    "coalesce(cast(has_units as " ~ dbt.type_string() ~ "), '')"]) }} as gazetteer_row
+            from {{ ref('int_housing__gazetteer_addresses') }}
+        ) as gazetteer_text
+    ) as gazetteer_rows
+    cross join (
+        select coalesce({{ dbt.hash(sorted_string_agg('vocabulary_row', '|')) }}, '') as fingerprint
+        from (
+            select
+                {{ dbt.concat(["coalesce(typed, '')", "','", "coalesce(canonical, '')", "','",
+                               "coalesce(role, '')"]) }} as vocabulary_row
+            from {{ ref('address_vocabulary') }}
+        ) as vocabulary_text
+    ) as vocabulary_rows
+
+),
+
+keyed_inputs as (
+
+    select
+        cleaned.*,
+        {{ dbt.hash(dbt.concat([
+            'cleaned.input_kind', "'|'",
+            "coalesce(cast(cleaned.shells_allowed as " ~ dbt.type_string() ~ "), '')", "'|'",
+            "coalesce(cleaned.postcode, '')", "'|'", 'cleaned.address_clean'])) }} as match_key
+    from (
+        select
+            address_input_id,
+            input_id,
+            input_kind,
+            contractor,
+            shells_allowed,
+            postcode,
+            address_text,
+            {{ address_clean('address_text') }} as address_clean
+        from {{ ref('int_housing__address_inputs') }}
+    ) as cleaned
+
+),
+
+-- The inputs this run writes: every one on a first build; later, those whose key or matcher version changed.
+to_place as (
+
+    select
+        keyed_inputs.*,
+        matcher_version.matcher_version
+    from keyed_inputs
+    cross join matcher_version
+    {%- if is_incremental() %}
+    left join {{ this }} as stored
+        on
+            keyed_inputs.address_input_id = stored.address_input_id
+            and keyed_inputs.match_key = stored.match_key
+            and matcher_version.matcher_version = stored.matcher_version
+    where stored.address_input_id is null
+    {%- endif %}
+
+),
+{%- set result_columns = ['identifiers', 'uprn', 'match_method', 'match_score', 'candidate_uprn', 'candidate_score',
+                          'runner_up_uprn', 'runner_up_score', 'is_ambiguous', 'match_reason', 'tied_candidates'] %}
+{%- if is_incremental() %}
+
+-- A key already matched with this matcher version (another repair typed the same): its result, not matched again.
+stored_results as (
+
+    select
+        match_key,
+        {{ result_columns | join(',\n        ') }}
+    from (
+        select
+            stored.*,
+            row_number() over (partition by stored.match_key order by stored.address_input_id) as nth_stored
+        from {{ this }} as stored
+        inner join matcher_version
+            on stored.matcher_version = matcher_version.matcher_version
+        where stored.match_key in (select to_place.match_key from to_place)
+    ) as stored_keys
+    where nth_stored = 1
+
+),
+{%- endif %}
+
+-- One row per key to match (its first input stands for all): what the rules below read, keyed by match_key.
+inputs as (
+
+    select
+        match_key as address_id,
         input_kind,
-        contractor,
         shells_allowed,
         postcode,
-        {{ address_clean('address_text') }} as address_clean,
+        address_text,
+        address_clean,
         {{ outward_code('postcode') }} as outward_code
-    from {{ ref('int_housing__address_inputs') }}
+    from (
+        select
+            to_place.*,
+            row_number() over (partition by to_place.match_key order by to_place.address_input_id) as representative
+        from to_place
+        {%- if is_incremental() %}
+        where to_place.match_key not in (select stored_results.match_key from stored_results)
+        {%- endif %}
+    ) as keys_to_match
+    where representative = 1
 
 ),
 
 input_tokens as (
 
-    {{ address_tokens(ref('int_housing__address_inputs'), 'address_input_id', 'address_text', floor_slips=true) }}
+    {{ address_tokens('inputs', 'address_id', 'address_text', floor_slips=true) }}
 
 ),
 
@@ -121,24 +248,42 @@ typed_words as (
 ),
 
 -- Two words typed as one (LUCASWAY, FENWICKDR): a word the gazetteer does not know that is a word it knows followed by
--- another, or by one of the vocabulary's abbreviations, is read as the two.
+-- another, or by one of the vocabulary's abbreviations, is read as the two. Worked out once per distinct word (the
+-- first three letters join them, so it is not a comparison of every typed word with every gazetteer word).
+word_splits as (
+
+    select distinct
+        unknown.token as typed,
+        first_part.token as first_token,
+        coalesce(vocabulary.canonical, substr(unknown.token, length(first_part.token) + 1)) as second_token
+    from (
+        select distinct token
+        from typed_words
+        where weight is null
+    ) as unknown
+    inner join word_weights as first_part
+        on
+            substr(unknown.token, 1, 3) = substr(first_part.token, 1, 3)
+            and unknown.token like first_part.token || '%'
+            and length(first_part.token) >= 3
+            and length(unknown.token) - length(first_part.token) >= 2
+    left join {{ ref('address_vocabulary') }} as vocabulary
+        on
+            substr(unknown.token, length(first_part.token) + 1) = vocabulary.typed
+            and vocabulary.role = 'word'
+
+),
+
 joined_words as (
 
     select
         typed_words.address_id,
-        typed_words.token as typed,
-        first_part.token as first_token,
-        coalesce(vocabulary.canonical, substr(typed_words.token, length(first_part.token) + 1)) as second_token
+        word_splits.typed,
+        word_splits.first_token,
+        word_splits.second_token
     from typed_words
-    inner join word_weights as first_part
-        on
-            typed_words.token like first_part.token || '%'
-            and length(first_part.token) >= 3
-            and length(typed_words.token) - length(first_part.token) >= 2
-    left join {{ ref('address_vocabulary') }} as vocabulary
-        on
-            substr(typed_words.token, length(first_part.token) + 1) = vocabulary.typed
-            and vocabulary.role = 'word'
+    inner join word_splits
+        on typed_words.token = word_splits.typed
     where typed_words.weight is null
 
 ),
@@ -176,6 +321,26 @@ input_words as (
     from split_words
     inner join word_weights
         on word_weights.token in (split_words.first_token, split_words.second_token)
+
+),
+
+-- The gazetteer's words one or two typing edits from a typed word it does not know (address_words_alike), each typed
+-- word once: what the fuzzy candidate key and the word comparison of each pair look up, instead of an edit distance
+-- per candidate pair.
+alike_words as (
+
+    select
+        unknown.token as typed,
+        word_weights.token,
+        {{ edit_distance('unknown.token', 'word_weights.token') }} as distance
+    from (
+        select distinct token
+        from input_words
+        where weight is null
+    ) as unknown
+    inner join word_weights
+        on substr(unknown.token, 1, 1) = substr(word_weights.token, 1, 1)
+    where {{ address_words_alike('unknown.token', 'word_weights.token') }}
 
 ),
 
@@ -391,7 +556,7 @@ gazetteer_keys as (
 -- Candidates found by each key in var address_match_candidate_keys (macros/housing/address_matching.sql).
 candidates as (
 
-    {{ address_candidates(var('address_match_candidate_keys', ['postcode', 'number_and_word', 'number_and_word_alike'])) }}
+    {{ address_candidates(candidate_keys) }}
 
 ),
 
@@ -923,67 +1088,93 @@ decided as (
     left join refused
         on inputs.address_id = refused.address_id
 
+),
+
+matched as (
+
+    select
+        address_id as match_key,
+        identifiers,
+        case when is_accepted then candidate_uprn end as uprn,
+        case
+            when
+                is_accepted and postcode_agreement = 'same postcode' and fuzzy_words = 0 and coverage >= 0.999
+                and explained >= 0.999 and extra_others = 0
+                then 'address_exact'
+            when is_accepted then 'address_fuzzy'
+            else 'unmatched'
+        end as match_method,
+        case when is_accepted then candidate_score end as match_score,
+        candidate_uprn,
+        candidate_score,
+        runner_up_uprn,
+        runner_up_score,
+        coalesce(not is_accepted and candidate_score >= {{ min_score }}, false) as is_ambiguous,
+        case
+            when is_accepted
+                then
+                {{ dbt.concat([
+                    'postcode_agreement', "'; '",
+                    dbt.safe_cast('fuzzy_words', dbt.type_string()), "' word(s) typed with errors; '",
+                    dbt.safe_cast('round(100 * coverage, 0)', dbt.type_string()), "'% of its words typed'",
+                    "case when runner_up_uprn is not null then " ~ dbt.concat(["'; runner-up '",
+                        dbt.safe_cast('runner_up_uprn', dbt.type_string()), "' scored '",
+                        dbt.safe_cast('runner_up_score', dbt.type_string())]) ~ " else '' end"]) }}
+            when candidate_score >= {{ min_score }} and not candidate_can_win
+                then
+                {{ dbt.concat(["'ambiguous: the text names '", dbt.safe_cast('candidate_uprn', dbt.type_string()),
+                               "' (scored '", dbt.safe_cast('candidate_score', dbt.type_string()),
+                               "') but not which of its flats, or which floor: left unmatched rather than guess'"]) }}
+            when candidate_score >= {{ min_score }}
+                then
+                {{ dbt.concat(["'ambiguous: '", dbt.safe_cast('within_margin', dbt.type_string()),
+                               "' gazetteer addresses within '", "'" ~ min_margin ~ "'",
+                               "' points of the best ('", dbt.safe_cast('candidate_uprn', dbt.type_string()),
+                               "' scored '", dbt.safe_cast('candidate_score', dbt.type_string()),
+                               "', runner-up '", dbt.safe_cast('runner_up_uprn', dbt.type_string()),
+                               "' scored '", dbt.safe_cast('runner_up_score', dbt.type_string()),
+                               "'): left unmatched rather than guess'"]) }}
+            when candidate_uprn is not null
+                then
+                {{ dbt.concat(["'best candidate '", dbt.safe_cast('candidate_uprn', dbt.type_string()),
+                               "' scored '", dbt.safe_cast('candidate_score', dbt.type_string()),
+                               "', below the minimum of '", "'" ~ min_score ~ "'"]) }}
+            when address_clean = '' then 'no address typed'
+            when candidates is null then 'no gazetteer address shares the postcode, or a number and a word'
+            else {{ dbt.concat(["'no acceptable candidate: of '", dbt.safe_cast('candidates', dbt.type_string()),
+                                "', '", dbt.safe_cast('lacking_identifiers', dbt.type_string()),
+                                "' disagree on a flat or house number, '",
+                                dbt.safe_cast('too_few_words', dbt.type_string()),
+                                "' have too few of their words typed'"]) }}
+        end as match_reason,
+        case when not is_accepted and within_margin > 1 then within_margin else 0 end as tied_candidates
+    from decided
+
+),
+
+results as (
+
+    select * from matched
+    {%- if is_incremental() %}
+    union all
+    select * from stored_results
+    {%- endif %}
+
 )
 
 select
-    address_id as address_input_id,
-    input_id,
-    input_kind,
-    contractor,
-    address_clean,
-    postcode,
-    identifiers,
-    case when is_accepted then candidate_uprn end as uprn,
-    case
-        when
-            is_accepted and postcode_agreement = 'same postcode' and fuzzy_words = 0 and coverage >= 0.999
-            and explained >= 0.999 and extra_others = 0
-            then 'address_exact'
-        when is_accepted then 'address_fuzzy'
-        else 'unmatched'
-    end as match_method,
-    case when is_accepted then candidate_score end as match_score,
-    candidate_uprn,
-    candidate_score,
-    runner_up_uprn,
-    runner_up_score,
-    coalesce(not is_accepted and candidate_score >= {{ min_score }}, false) as is_ambiguous,
-    case
-        when is_accepted
-            then
-            {{ dbt.concat([
-                'postcode_agreement', "'; '",
-                dbt.safe_cast('fuzzy_words', dbt.type_string()), "' word(s) typed with errors; '",
-                dbt.safe_cast('round(100 * coverage, 0)', dbt.type_string()), "'% of its words typed'",
-                "case when runner_up_uprn is not null then " ~ dbt.concat(["'; runner-up '",
-                    dbt.safe_cast('runner_up_uprn', dbt.type_string()), "' scored '",
-                    dbt.safe_cast('runner_up_score', dbt.type_string())]) ~ " else '' end"]) }}
-        when candidate_score >= {{ min_score }} and not candidate_can_win
-            then
-            {{ dbt.concat(["'ambiguous: the text names '", dbt.safe_cast('candidate_uprn', dbt.type_string()),
-                           "' (scored '", dbt.safe_cast('candidate_score', dbt.type_string()),
-                           "') but not which of its flats, or which floor: left unmatched rather than guess'"]) }}
-        when candidate_score >= {{ min_score }}
-            then
-            {{ dbt.concat(["'ambiguous: '", dbt.safe_cast('within_margin', dbt.type_string()),
-                           "' gazetteer addresses within '", "'" ~ min_margin ~ "'",
-                           "' points of the best ('", dbt.safe_cast('candidate_uprn', dbt.type_string()),
-                           "' scored '", dbt.safe_cast('candidate_score', dbt.type_string()),
-                           "', runner-up '", dbt.safe_cast('runner_up_uprn', dbt.type_string()),
-                           "' scored '", dbt.safe_cast('runner_up_score', dbt.type_string()),
-                           "'): left unmatched rather than guess'"]) }}
-        when candidate_uprn is not null
-            then
-            {{ dbt.concat(["'best candidate '", dbt.safe_cast('candidate_uprn', dbt.type_string()),
-                           "' scored '", dbt.safe_cast('candidate_score', dbt.type_string()),
-                           "', below the minimum of '", "'" ~ min_score ~ "'"]) }}
-        when address_clean = '' then 'no address typed'
-        when candidates is null then 'no gazetteer address shares the postcode, or a number and a word'
-        else {{ dbt.concat(["'no acceptable candidate: of '", dbt.safe_cast('candidates', dbt.type_string()),
-                            "', '", dbt.safe_cast('lacking_identifiers', dbt.type_string()),
-                            "' disagree on a flat or house number, '",
-                            dbt.safe_cast('too_few_words', dbt.type_string()),
-                            "' have too few of their words typed'"]) }}
-    end as match_reason,
-    case when not is_accepted and within_margin > 1 then within_margin else 0 end as tied_candidates
-from decided
+    to_place.address_input_id,
+    to_place.input_id,
+    to_place.input_kind,
+    to_place.contractor,
+    to_place.address_clean,
+    to_place.postcode,
+    {%- for column in result_columns %}
+        results.{{ column }},
+    {%- endfor %}
+    to_place.match_key,
+    to_place.matcher_version,
+    cast(current_timestamp as {{ dbt.type_timestamp() }}) as matched_at
+from to_place
+inner join results
+    on to_place.match_key = results.match_key
