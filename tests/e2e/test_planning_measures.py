@@ -22,7 +22,7 @@ from core.registry import source_entry
 from core.workspace import Workspace
 from data_platform import dbt
 from ingestion.tascomi import ingest
-from tests.conftest import tascomi_settings
+from tests.conftest import as_built, tascomi_settings
 
 pytestmark = pytest.mark.slow
 
@@ -246,22 +246,24 @@ def test_a_date_outside_the_calendar_is_a_data_quality_row_not_a_failed_night(bu
     select = "planning_applications,test_name:date_within_calendar"
     quality = "select check_name from platform_monitoring.planning_data_quality where application_id = {}"
     update = "update planning_trusted.planning_applications set received_date = {} where application_id = {}"
+    workspace = built["workspace"]
+    same = as_built(workspace)  # the build's vars: its parse is reused
     with duckdb.connect(str(built["database"])) as con:
         moved, received = con.execute(
             "select application_id, received_date from planning_trusted.planning_applications limit 1"
         ).fetchone()
         con.execute(update.format("timestamp '2205-03-01 00:00:00'", moved))
     try:
-        result = dbt.run_dbt(built["workspace"], "test", "--select", select, target="ci", quiet=True)
+        result = dbt.run_dbt(workspace, "test", "--select", select, target="ci", quiet=True, extra_vars=same)
         assert "WARN=1" in dbt.outcome(result), dbt.outcome(result)
-        dbt.run_dbt(built["workspace"], "run", "--select", "planning_data_quality", target="ci", quiet=True)
+        dbt.run_dbt(workspace, "run", "--select", "planning_data_quality", target="ci", quiet=True, extra_vars=same)
         with duckdb.connect(str(built["database"])) as con:
             checks = [row[0] for row in con.execute(quality.format(moved)).fetchall()]
         assert "date_outside_calendar" in checks
     finally:
         with duckdb.connect(str(built["database"])) as con:
             con.execute(update.format(f"timestamp '{received}'", moved))
-        dbt.run_dbt(built["workspace"], "run", "--select", "planning_data_quality", target="ci", quiet=True)
+        dbt.run_dbt(workspace, "run", "--select", "planning_data_quality", target="ci", quiet=True, extra_vars=same)
 
 
 def test_the_bank_holiday_seed_is_what_the_pinned_package_says():
