@@ -50,14 +50,14 @@
 
 
 {% macro history_import_log(staging, import_source=none, table_name=none) %}
-    {#- [import log relation, table name or names] for import_source's tables, or for a staging model named
-        stg_<source>__<table>; else none. -#}
+    {#- [import log relation, table name or names, source name] for import_source's tables, or for a staging model
+        named stg_<source>__<table>; else none. -#}
     {%- if import_source -%}
-        {{ return([source(import_source, 'import_log'), table_name]) }}
+        {{ return([source(import_source, 'import_log'), table_name, import_source]) }}
     {%- endif -%}
     {%- set parts = staging.split('__', 1) -%}
     {%- if staging.startswith('stg_') and parts | length == 2 -%}
-        {{ return([source(parts[0][4:], 'import_log'), parts[1]]) }}
+        {{ return([source(parts[0][4:], 'import_log'), parts[1], parts[0][4:]]) }}
     {%- endif -%}
     {{ return(none) }}
 {% endmacro %}
@@ -301,11 +301,11 @@ from bounded
 
 
 {% macro history_new_records(relation, unique_key, import_log=none, history_relation=none) %}
-    {#- The staging rows (not rejected) imported after the history's watermark. With import_log ([relation, table
-        name]) they are read only from the import partitions the import log names for imports after the watermark,
+    {#- The staging rows (not rejected) imported after the history's watermark. With import_log (history_import_log)
+        they are read only from the import partitions the import log names for imports after the watermark,
         so an incremental run reads the day's files, not the years of history (issue 17): DuckDB skips the other
         partitions' files, Athena their S3 prefixes. The partitions are asked of the import log once, before the
-        statement is written (history_new_partitions), and named in it as constants: the statement and the
+        statement is written (import_partitions_after), and named in it as constants: the statement and the
         rebuild check (history_rebuilds_any) then read no import log at all. Where that cannot be asked (parsing, an
         offline compile) the statement joins the import log instead, a filter that reaches the scan as well.
         history_relation: the history table holding the watermark (default: the model being built, this). -#}
@@ -347,32 +347,12 @@ from bounded
 
 
 {% macro history_new_partitions(import_log, history_relation) %}
-    {#- history_new_imports asked now, as a list of [year, month, day] texts; none when it cannot be asked (parsing,
-        an offline compile, or an incremental model whose table does not exist yet). -#}
-    {%- if not execute or var('compile_incremental', false) or flags.WHICH not in ('run', 'build', 'compile') -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set found = run_query(history_new_imports(import_log, history_relation)) -%}
-    {%- if found is none -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set partitions = [] -%}
-    {%- for row in found.rows -%}
-        {%- do partitions.append([row[0] | string, row[1] | string, row[2] | string]) -%}
-    {%- endfor -%}
-    {{ return(partitions | sort) }}
+    {#- The import partitions ([year, month, day] texts) of the imports logged for the table(s) after the watermark,
+        asked now (import_partitions_after); none when they cannot be asked (the statement then joins
+        history_new_imports). -#}
+    {%- set found = import_partitions_after(import_log[2], '(' ~ history_watermark(history_relation) ~ ')', import_log[1]) -%}
+    {{ return(none if found is none else found.partitions) }}
 {% endmacro %}
-
-
-{% macro history_partition_filter(alias, partitions) %}
-    {#- alias's rows in the given import partitions, as plain comparisons of the partition columns with constants
-        (what DuckDB's hive pruning and Athena's partition pruning both act on); false for none. -#}
-    {%- if partitions | length == 0 -%}
-        (1 = 0)
-    {%- else -%}
-        ({% for year, month, day in partitions %}{{ '\n            or ' if not loop.first }}({{ alias }}._import_year = '{{ year }}' and {{ alias }}._import_month = '{{ month }}' and {{ alias }}._import_day = '{{ day }}'){% endfor %})
-    {%- endif -%}
-{%- endmacro %}
 
 
 {% macro history_changed_ids(relation, unique_key, history_relation=none, import_log=none) %}

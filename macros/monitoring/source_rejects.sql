@@ -6,9 +6,9 @@
     (is_progress_mark, its _imported_at = the latest import the run found in the source's import log). On the next
     run, for each built source:
       * the imports its import log holds after that mark name the import partitions to read (asked once, before the
-        statement is written, and named in it as constants, as history_new_partitions does, so DuckDB skips the
-        other partitions' files and Athena their S3 prefixes; where they cannot be asked (parsing, an offline compile)
-        the statement joins the import log instead, a filter that reaches the scan as well);
+        statement is written, and named in it as constants: import_partitions_after, macros/history/, so DuckDB
+        skips the other partitions' files and Athena their S3 prefixes; where they cannot be asked (parsing, an
+        offline compile) the statement joins the import log instead, a filter that reaches the scan as well);
       * of those partitions, the records imported after the mark are read (a partition can hold an earlier import
         of the same business day);
       * a source with no import after its mark is not read at all; a source with no mark yet (first build, full
@@ -21,9 +21,9 @@
 
 {% macro source_rejects_read_plan(sources) %}
     {#- An incremental run's plan, per source name: {'mark': text or none, 'partitions': [[year, month, day], ...],
-        'upper': text} of the imports logged after its mark (none: nothing new, the source is not read), or the whole
-        dict none when it cannot be asked now (parsing, an offline compile): the statement then joins the import log
-        itself (join mode). A full build reads every import and needs no plan. -#}
+        'upper': text} of the imports logged after its mark (import_partitions_after; none: nothing new, the source
+        is not read), or the whole dict none when it cannot be asked now (parsing, an offline compile): the statement
+        then joins the import log itself (join mode). A full build reads every import and needs no plan. -#}
     {%- if not execute or var('compile_incremental', false) or flags.WHICH not in ('run', 'build', 'compile') -%}
         {{ return(none) }}
     {%- endif -%}
@@ -37,50 +37,50 @@
     {%- for row in found.rows -%}
         {%- do marks.update({row[0]: row[1]}) -%}
     {%- endfor -%}
-    {%- set selects = [] -%}
-    {#- A source whose import log has not landed has nothing to read (DuckDB: its glob would match no file). -#}
-    {%- for source_name in sources_with_landed(sources, 'import_log') -%}
-        {%- set imported_at = dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) -%}
-        {%- set query -%}
-            select
-                '{{ source_name }}' as source_name,
-                import_log.import_year,
-                import_log.import_month,
-                import_log.import_day,
-                cast(max({{ imported_at }}) as {{ dbt.type_string() }}) as upper_imported_at
-            from {{ source(source_name, 'import_log') }} as import_log
-            where
-                {{ imported_at }} is not null
-                {%- if marks.get(source_name) is not none %}
-                and {{ imported_at }} > cast('{{ marks[source_name] }}' as {{ dbt.type_timestamp() }})
-                {%- endif %}
-            group by import_log.import_year, import_log.import_month, import_log.import_day
-        {%- endset -%}
-        {%- do selects.append(query) -%}
-    {%- endfor -%}
     {%- set plan = {} -%}
     {%- for source_name in sources -%}
-        {%- do plan.update({source_name: none}) -%}
-    {%- endfor -%}
-    {%- if selects | length == 0 -%}
-        {{ return(plan) }}
-    {%- endif -%}
-    {%- set found = run_query(selects | join('\nunion all\n')) -%}
-    {%- for row in found.rows -%}
-        {%- set source_name = row[0] -%}
-        {%- if plan[source_name] is none -%}
-            {%- do plan.update({source_name: {'mark': marks.get(source_name), 'partitions': [], 'upper': row[4]}}) -%}
+        {%- set mark = marks.get(source_name) -%}
+        {#- No mark yet (a source built for the first time): every import logged. -#}
+        {%- set new = import_partitions_after(
+            source_name,
+            "cast('" ~ (mark if mark is not none else '1900-01-01 00:00:00') ~ "' as " ~ dbt.type_timestamp() ~ ")") -%}
+        {%- if new is none -%}
+            {{ return(none) }}
         {%- endif -%}
-        {%- do plan[source_name].partitions.append([row[1] | string, row[2] | string, row[3] | string]) -%}
-        {%- if row[4] > plan[source_name].upper -%}
-            {%- do plan[source_name].update({'upper': row[4]}) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- for source_name in plan if plan[source_name] is not none -%}
-        {%- do plan[source_name].update({'partitions': plan[source_name].partitions | sort}) -%}
+        {%- do plan.update({source_name: none if new.partitions | length == 0 else
+            {'mark': mark, 'partitions': new.partitions, 'upper': new.upper}}) -%}
     {%- endfor -%}
     {{ return(plan) }}
 {% endmacro %}
+
+
+{% macro source_rejects_columns() %}
+    {#- [name, type] of every column of int_monitoring__source_rejects but is_progress_mark, in order: what every part
+        of its union selects (a reject of a staging model, an unlandable record, a progress row) and the columns of
+        the trusted monitoring.source_rejects, whose enforced contract (_monitoring__models.yml) checks their types on
+        every build. -#}
+    {{ return([
+        ['source_name', dbt.type_string()],
+        ['source_table', dbt.type_string()],
+        ['reject_reason', dbt.type_string()],
+        ['is_excluded', 'boolean'],
+        ['_cast_failures', dbt.type_string()],
+        ['_imported_at', dbt.type_timestamp()],
+        ['_import_date', 'date'],
+        ['_import_step', dbt.type_string()],
+        ['_record_index', dbt.type_bigint()],
+        ['_dlt_load_id', dbt.type_string()],
+        ['_dlt_id', dbt.type_string()],
+    ]) }}
+{% endmacro %}
+
+
+{% macro source_rejects_null_row(values={}) %}
+    {#- The select list of a row of source_rejects_columns(): the given {name: SQL} values, null for the rest. -#}
+    {%- for name, type in source_rejects_columns() %}
+        {{ values[name] if name in values else 'cast(null as ' ~ type ~ ')' }} as {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
 
 
 {% macro source_rejects_mark(source_name) %}
@@ -123,22 +123,13 @@
 {% macro source_rejects_progress_mark(source_name, read) %}
     {#- The source's progress row: the latest import this run found logged (the plan's, or asked of the import log in
         the statement on a full build and in join mode; none in join mode when nothing is new). -#}
-    select
-        '{{ source_name }}' as source_name,
-        cast(null as {{ dbt.type_string() }}) as source_table,
-        cast(null as {{ dbt.type_string() }}) as reject_reason,
-        cast(null as boolean) as is_excluded,
-        cast(null as {{ dbt.type_string() }}) as _cast_failures,
-    {%- if read == 'join' or read == 'all' %}
-        max({{ dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) }}) as _imported_at,
-    {%- else %}
-        cast('{{ read.upper }}' as {{ dbt.type_timestamp() }}) as _imported_at,
+    {%- if read == 'join' or read == 'all' -%}
+        {%- set imported_at = 'max(' ~ dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) ~ ')' -%}
+    {%- else -%}
+        {%- set imported_at = "cast('" ~ read.upper ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
     {%- endif %}
-        cast(null as date) as _import_date,
-        cast(null as {{ dbt.type_string() }}) as _import_step,
-        cast(null as {{ dbt.type_bigint() }}) as _record_index,
-        cast(null as {{ dbt.type_string() }}) as _dlt_load_id,
-        cast(null as {{ dbt.type_string() }}) as _dlt_id,
+    select
+        {{- source_rejects_null_row({'source_name': "'" ~ source_name ~ "'", '_imported_at': imported_at}) }},
         true as is_progress_mark
     {%- if read == 'join' or read == 'all' %}
     from {{ source(source_name, 'import_log') }} as import_log

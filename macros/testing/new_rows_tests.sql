@@ -69,13 +69,9 @@
 
 {% macro new_rows_partitions(staging_name, since) %}
     {#- The import partitions ([year, month, day] texts) of the imports the import log holds after `since` for the raw
-        table a contract's staging model reads, asked now and named as constants in the test (as
-        history_new_partitions does). Not a bound worked out from `since` itself: an import's partition is its
-        business day, which a backfill or a set `today` puts on any date whatever the clock (the demo lands past
-        days today), so only the import log says where the records imported after `since` are. An import counts
-        once its log rows have landed (they land last, core/landing.py): the nightly tests run after the night's
-        imports have finished. None (the test keeps the `_imported_at` filter alone) for a staging model that is
-        not a contract table's (a hand-written union), or when the import log cannot be read. -#}
+        table a contract's staging model reads (import_partitions_after: asked once per source and build for all its
+        tables, named as constants in the test). None (the test keeps the `_imported_at` filter alone) for a staging
+        model that is not a contract table's (a hand-written union), or when the import log cannot be read. -#}
     {%- set found = namespace(source=none, table=none) -%}
     {%- for source_name, source in platform_sources().items() -%}
         {%- for table_name, table in source.tables.items() if table.staging == staging_name -%}
@@ -86,29 +82,6 @@
     {%- if found.source is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {#- Asked once per source and invocation for all its tables, not once per test (a nightly narrows ~150 staging
-        tests, and each query reads every import log file): kept in `graph`, the one dict dbt shares between the
-        nodes of an invocation (its manifest's flat graph). -#}
-    {%- set cache = graph.setdefault('council_data_platform_new_rows_partitions', {}) -%}
-    {%- set key = found.source ~ ' ' ~ since -%}
-    {%- if key not in cache and not raw_table_landed(found.source, 'import_log') -%}
-        {%- do cache.update({key: none}) -%}
-    {%- elif key not in cache -%}
-        {%- set query -%}
-            select import_log.table_name, import_log.import_year, import_log.import_month, import_log.import_day
-            from {{ source(found.source, 'import_log') }} as import_log
-            where {{ dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) }} > {{ since }}
-            group by import_log.table_name, import_log.import_year, import_log.import_month, import_log.import_day
-        {%- endset -%}
-        {%- set rows = run_query(query) -%}
-        {%- if rows is none -%}
-            {{ return(none) }}
-        {%- endif -%}
-        {%- set by_table = {} -%}
-        {%- for row in rows.rows -%}
-            {%- do by_table.setdefault(row[0], []).append([row[1] | string, row[2] | string, row[3] | string]) -%}
-        {%- endfor -%}
-        {%- do cache.update({key: by_table}) -%}
-    {%- endif -%}
-    {{ return(none if cache[key] is none else cache[key].get(found.table, []) | sort) }}
+    {%- set new = import_partitions_after(found.source, since, found.table) -%}
+    {{ return(none if new is none else new.partitions) }}
 {% endmacro %}

@@ -1,9 +1,9 @@
-"""The nightly's narrowed tests and monitoring's incremental rejects read only the import partitions the import log
-names for the imports after a point in time (macros/testing/new_rows_tests.sql, macros/monitoring/source_rejects.sql),
-not partitions worked out from that time. Property: whatever the clock and the business day of each import (a run
-just after London midnight, across a clock change, a backfill of a past day, a set `today`), that narrowing keeps
-exactly the rows `_imported_at > since` keeps. (Sound as long as every landed row's import is logged: the log rows
-land last, and the nightly reads after its imports have finished.)
+"""The incremental histories, monitoring's incremental rejects and the nightly's narrowed tests read only the import
+partitions the import log names for the imports after a point in time (import_partitions_after,
+macros/history/import_partitions.sql), not partitions worked out from that time. Property: whatever the clock and the
+business day of each import (a run just after London midnight, across a clock change, a backfill of a past day, a set
+`today`), that narrowing keeps exactly the rows `_imported_at > since` keeps. (Sound as long as every landed row's
+import is logged: the log rows land last, and the nightly reads after its imports have finished.)
 """
 
 from __future__ import annotations

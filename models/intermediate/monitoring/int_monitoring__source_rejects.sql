@@ -51,17 +51,7 @@ with received as (
         {%- endif %}
     {%- endfor %}
     select
-        cast(null as {{ dbt.type_string() }}) as source_name,
-        cast(null as {{ dbt.type_string() }}) as source_table,
-        cast(null as {{ dbt.type_string() }}) as reject_reason,
-        cast(null as boolean) as is_excluded,
-        cast(null as {{ dbt.type_string() }}) as _cast_failures,
-        cast(null as {{ dbt.type_timestamp() }}) as _imported_at,
-        cast(null as date) as _import_date,
-        cast(null as {{ dbt.type_string() }}) as _import_step,
-        cast(null as {{ dbt.type_bigint() }}) as _record_index,
-        cast(null as {{ dbt.type_string() }}) as _dlt_load_id,
-        cast(null as {{ dbt.type_string() }}) as _dlt_id
+        {{- source_rejects_null_row() }}
     where 1 = 0
 
 ),

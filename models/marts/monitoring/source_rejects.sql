@@ -7,17 +7,9 @@
 {%- set sources = built_platform_sources() %}
 
 select
-    source_name,
-    source_table,
-    reject_reason,
-    is_excluded,
-    _cast_failures,
-    _imported_at,
-    _import_date,
-    _import_step,
-    _record_index,
-    _dlt_load_id,
-    _dlt_id
+    {%- for name, type in source_rejects_columns() %}
+    {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
 from {{ ref('int_monitoring__source_rejects') }}
 where
     not is_progress_mark
