@@ -54,18 +54,3 @@
     {#- When this dbt invocation started (UTC): the same value in every model of one build. -#}
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
-
-
-{% macro vendor_last_changed(staging_relation, key) %}
-    {#-
-        Per record, the vendor's latest change time (max last_updated, London local time) over every usable record
-        received: a history version starts at its first change and absorbs later changes that altered nothing
-        (re-saves), so a version's own last_updated is when it started, not when the vendor last touched the record.
-    -#}
-    select
-        {{ key }},
-        max(last_updated) as last_updated
-    from {{ staging_relation }}
-    where _reject_reason is null
-    group by {{ key }}
-{%- endmacro %}

@@ -113,10 +113,17 @@ ranked as (
     select
         received.*,
         received._imported_at = latest_pull._imported_at and received._reject_reason is null as is_in_latest_pull,
+        {#- The import partition is in the window's partition too: it changes nothing (the records of the latest
+            pull share one import, so one partition; the rank of any other record is never used), but it lets a
+            filter on the partition columns (an incremental reader's new imports, a nightly test's) reach the scan,
+            which a window passes down only on the columns it is partitioned by (issue 17). #}
         row_number() over (
             partition by
                 received.{{ found.key_name }},
-                received._imported_at = latest_pull._imported_at and received._reject_reason is null
+                received._imported_at = latest_pull._imported_at and received._reject_reason is null,
+                received._import_year,
+                received._import_month,
+                received._import_day
             order by received._record_index desc, received._dlt_id desc
         ) as record_rank
     from received

@@ -32,9 +32,10 @@ FIRST_IMPORT = date(2025, 9, 1)
 DAYS = 21
 # Only what the comparison needs: staging and the generated histories, with their tests (the marts are built by the
 # catalogue tests and the demo).
+LAST_CHANGED = ("applications", "fees", "users")  # int_planning__<table>_last_changed: incremental, read by marts
 HISTORY = (
     "path:models/staging/tascomi path:models/intermediate/planning/generated int_monitoring__source_rejects "
-    "source_rejects"
+    "source_rejects " + " ".join(f"int_planning__{t}_last_changed" for t in LAST_CHANGED)
 )
 REJECTS = "int_monitoring__source_rejects source_rejects"
 # Days on which a logged import also carries rejects (inject_rejects): one read by the first (full) build, one by an
@@ -85,13 +86,18 @@ def built_history(database: Path, table: Table) -> list[tuple]:
 
 def all_history(database: Path) -> dict[str, list[tuple]]:
     with duckdb.connect(str(database)) as con:
-        return {
+        found = {
             t.name: con.execute(
                 f"select * exclude (_source_imported_at) from planning_refined.int_planning__{t.name}_history "
                 "order by all"
             ).fetchall()
             for t in DAILY
         }
+        for table in LAST_CHANGED:
+            name = f"int_planning__{table}_last_changed"
+            found[name] = con.execute(f"select * from planning_refined.{name} order by all").fetchall()
+            assert found[name], f"{name} is empty: the comparison would prove nothing"
+        return found
 
 
 def import_files(lake: Path, table: str, day: date) -> list[Path]:
@@ -159,10 +165,8 @@ def assert_incremental_reads_new_partitions(workspace: Workspace, lake: Path, da
     """The incremental applications history, compiled now (after the day's import), opens the day's new applications
     files, not the earlier days' (issue 17: the filter reaches the parquet scan), and no import log file: the new
     partitions were asked of the import log once, before the statement was written, and named in it."""
-    dbt.run_dbt(
-        workspace, "compile", "--select", "int_planning__applications_history", target="ci", quiet=True,
-        extra_vars=as_built(workspace),
-    )  # fmt: skip
+    models = "int_planning__applications_history int_planning__applications_last_changed"
+    dbt.run_dbt(workspace, "compile", "--select", models, target="ci", quiet=True, extra_vars=as_built(workspace))
     compiled = workspace.dbt_target_dir / "compiled" / "council_data_platform" / "models" / "intermediate"
     sql = (compiled / "planning" / "generated" / "int_planning__applications_history.sql").read_text()
     assert "existing._source_imported_at" in sql, "the last build did not compile the incremental branch"
@@ -178,6 +182,10 @@ def assert_incremental_reads_new_partitions(workspace: Workspace, lake: Path, da
     staging = re.search(r"from (\S+stg_tascomi__applications\S*) as received", sql)
     assert staging, "the incremental statement does not read stg_tascomi__applications"
     assert parquet_files_read(workspace, f"select count(*) from {staging[1]}", profile) == all_files
+    # The vendor's latest change per application, incremental too, opens the same new files (issue 17).
+    last_changed = (compiled / "planning" / "int_planning__applications_last_changed.sql").read_text()
+    assert "received._import_day = '" in last_changed and "import_log" not in last_changed
+    assert parquet_files_read(workspace, last_changed, profile) == new_files
     # A lookup's current state reads its own files and the latest-pulls table, not the import log (issue 17).
     lookup = staging[1].replace("stg_tascomi__applications", "stg_tascomi__appeal_status")
     lookup_files = len(list((tascomi / "appeal_status").glob("**/*.parquet")))
@@ -227,9 +235,9 @@ def progress_rows(database: Path) -> int:
 
 
 def assert_rejects_read_new_partitions(workspace: Workspace, lake: Path, day: date, profile: Path) -> None:
-    """The incremental source_rejects, compiled after the day's import, opens the day's files of every daily table
-    (the partition named as a constant, no import log read) and not the earlier days' (issue 17). A lookup's staging
-    view still opens all its files: its current-state window keeps the filter from the scan."""
+    """The incremental source_rejects, compiled after the day's import, opens the day's files of every table (the
+    partition named as a constant, no import log read) and not the earlier days' (issue 17): a lookup's staging view
+    too, whose current-state window is partitioned by the import partition so the filter reaches its scan."""
     dbt.run_dbt(
         workspace, "compile", "--select", "int_monitoring__source_rejects", target="ci", quiet=True,
         extra_vars=as_built(workspace),
@@ -240,9 +248,11 @@ def assert_rejects_read_new_partitions(workspace: Workspace, lake: Path, day: da
     tascomi = lake / "raw" / "planning" / "tascomi"
     tables = source_entry("tascomi").contract().tables.values()
     daily = sum(len(import_files(lake, t.name, day)) for t in tables if t.load == "daily")
-    lookups = sum(len(list((tascomi / t.name).glob("**/*.parquet"))) for t in tables if t.load != "daily")
+    lookups = sum(len(import_files(lake, t.name, day)) for t in tables if t.load != "daily")
+    every_lookup = sum(len(list((tascomi / t.name).glob("**/*.parquet"))) for t in tables if t.load != "daily")
     every = sum(len(list((tascomi / t.name).glob("**/*.parquet"))) for t in tables)
-    assert daily and every > lookups + 3 * daily, "the lake holds too few days for the check to mean anything"
+    assert daily and every > 3 * (daily + lookups), "the lake holds too few days for the check to mean anything"
+    assert every_lookup > lookups, "no earlier lookup pull: the lookups' pruning would go unchecked"
     assert parquet_files_read(workspace, sql, profile) == daily + lookups
 
 

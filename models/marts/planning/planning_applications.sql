@@ -62,7 +62,10 @@ first_decisions as (
 
 vendor_changes as (
 
-    {{ vendor_last_changed(ref('stg_tascomi__applications'), 'application_id') }}
+    select
+        application_id,
+        last_updated
+    from {{ ref('int_planning__applications_last_changed') }}
 
 ),
 

@@ -24,7 +24,10 @@ payments as (
 
 fee_changes as (
 
-    {{ vendor_last_changed(ref('stg_tascomi__fees'), 'fee_id') }}
+    select
+        fee_id,
+        last_updated
+    from {{ ref('int_planning__fees_last_changed') }}
 
 ),
 

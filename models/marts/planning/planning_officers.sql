@@ -10,7 +10,10 @@ with officers as (
 
 user_changes as (
 
-    {{ vendor_last_changed(ref('stg_tascomi__users'), 'user_id') }}
+    select
+        user_id,
+        last_updated
+    from {{ ref('int_planning__users_last_changed') }}
 
 ),
 

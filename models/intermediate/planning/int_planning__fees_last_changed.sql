@@ -1,0 +1,2 @@
+-- The vendor's latest change of each fee record, kept incrementally (macros/history/last_changed.sql).
+{{ vendor_last_changed_incremental('stg_tascomi__fees', 'fee_id') }}
