@@ -6,6 +6,9 @@
         history from snapshots, as rendered on an incremental run),
       * the post-hook of a model whose meta names delete_gone_of (address_matches_delete_gone: the address matches
         of inputs that are gone),
+      * what the nightly job runs besides the build: nightly_changes (the query choosing what to build, as for a
+        live build recorded with every column) and publish_trusted's own statements on published_builds (adding
+        the columns a newer version has, as for the last two; creating it; recording a build),
     and the Lake Formation tags config each model and seed would get (JSON, checked separately).
         dbt run-operation print_athena_check_statements --target ci_athena
 -#}
@@ -13,6 +16,17 @@
     {%- for statement in raw_table_statements() -%}
         {{ print('-- athena-check statement: register_raw_tables\n' ~ statement ~ '\n-- athena-check end') }}
     {%- endfor -%}
+    {{ print('-- athena-check statement: nightly_changes\n' ~ nightly_changes(assume_published=true) ~ '\n-- athena-check end') }}
+    {%- for statement in published_builds_add_columns(published_builds_columns()[-2:]) -%}
+        {{ print('-- athena-check statement: publish add columns\n' ~ statement ~ '\n-- athena-check end') }}
+    {%- endfor -%}
+    {{ print('-- athena-check statement: publish create\n' ~ published_builds_athena_ddl() ~ '\n-- athena-check end') }}
+    {%- set record = {
+        'build_id': 'athena-check', 'built_at': '2026-01-01 00:00:00', 'status': 'published', 'sources_built': ['tascomi'],
+        'sources_left_out': [], 'outcome': "PASS=1 (it's)", 'rebuilt': 'source:tascomi+', 'project_version': 'v1',
+        'published': true,
+    } -%}
+    {{ print('-- athena-check statement: publish record\n' ~ published_builds_row(record, 1) ~ '\n-- athena-check end') }}
     {%- for node in graph.nodes.values() | sort(attribute='unique_id') -%}
         {%- set history_of = (node.config.meta or {}).get('history_of') -%}
         {%- if node.resource_type == 'model' and history_of -%}

@@ -86,51 +86,78 @@
 
 
 {% macro published_builds_columns() %}
-    {#- [name, type] of every column of published_builds, in order. A column added here is added to an existing
-        table by the next publish_trusted, whatever its outcome (published_builds_missing_columns); rebuilt and
+    {#- [name, table DDL type] of every column of published_builds, in order. A column added here is added to an
+        existing table by the next publish_trusted, whatever its outcome (published_builds_missing_columns); rebuilt and
         project_version came with the nightly's selection. -#}
     {{ return([
-        ['build_id', dbt.type_string()],
-        ['built_at', dbt.type_timestamp()],
-        ['published_at', dbt.type_timestamp()],
-        ['status', dbt.type_string()],
-        ['sources_built', dbt.type_string()],
-        ['sources_left_out', dbt.type_string()],
-        ['trusted_tables', dbt.type_int()],
-        ['build_outcome', dbt.type_string()],
-        ['rebuilt', dbt.type_string()],
-        ['project_version', dbt.type_string()],
+        ['build_id', published_builds_type('string')],
+        ['built_at', published_builds_type('timestamp')],
+        ['published_at', published_builds_type('timestamp')],
+        ['status', published_builds_type('string')],
+        ['sources_built', published_builds_type('string')],
+        ['sources_left_out', published_builds_type('string')],
+        ['trusted_tables', published_builds_type('int')],
+        ['build_outcome', published_builds_type('string')],
+        ['rebuilt', published_builds_type('string')],
+        ['project_version', published_builds_type('string')],
     ]) }}
 {% endmacro %}
 
 
-{% macro published_builds_ddl() %}
-    create table if not exists {{ published_builds_relation() }} (
-        {%- for name, type in published_builds_columns() %}
-        {{ name }} {{ type }}{{ ',' if not loop.last }}
-        {%- endfor %}
-    )
-{%- endmacro %}
+{% macro published_builds_type(kind) %}
+    {#- A column type as the table's DDL spells it: kind is string, timestamp or int. Athena's DDL is Hive's (string,
+        plain timestamp, int: an Iceberg table has no varchar, and DDL takes no timestamp precision), unlike the
+        types its queries cast to (dbt.type_string(), timestamp(6)). -#}
+    {{ return(adapter.dispatch('published_builds_type', 'council_data_platform')(kind)) }}
+{% endmacro %}
+
+{% macro default__published_builds_type(kind) %}
+    {{ return({'string': dbt.type_string(), 'timestamp': dbt.type_timestamp(), 'int': dbt.type_int()}[kind]) }}
+{% endmacro %}
+
+{% macro athena__published_builds_type(kind) %}
+    {{ return({'string': 'string', 'timestamp': 'timestamp', 'int': 'int'}[kind]) }}
+{% endmacro %}
 
 
-{% macro published_builds_missing_columns() %}
-    {#- The columns of published_builds_columns() an existing table (made before they were added) lacks. -#}
-    {%- set relation = published_builds_relation() -%}
-    {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
-    {%- if existing is none -%}
+{% macro published_builds_add_columns(columns) %}
+    {#- The statements that add the given [name, type] columns to an existing published_builds. -#}
+    {{ return(adapter.dispatch('published_builds_add_columns', 'council_data_platform')(columns)) }}
+{% endmacro %}
+
+{% macro default__published_builds_add_columns(columns) %}
+    {%- set statements = [] -%}
+    {%- for name, type in columns -%}
+        {%- do statements.append('alter table ' ~ published_builds_relation() ~ ' add column ' ~ name ~ ' ' ~ type) -%}
+    {%- endfor -%}
+    {{ return(statements) }}
+{% endmacro %}
+
+{% macro athena__published_builds_add_columns(columns) %}
+    {#- One Hive DDL statement (Athena runs one statement per query; backticks, not the relation's double quotes). -#}
+    {%- if columns | length == 0 -%}
         {{ return([]) }}
     {%- endif -%}
-    {%- set found = adapter.get_columns_in_relation(existing) | map(attribute='name') | map('lower') | list -%}
-    {{ return(published_builds_columns() | rejectattr(0, 'in', found) | list) }}
+    {%- set relation = published_builds_relation() -%}
+    {%- set added = [] -%}
+    {%- for name, type in columns -%}
+        {%- do added.append(name ~ ' ' ~ type) -%}
+    {%- endfor -%}
+    {{ return(['alter table `' ~ relation.schema ~ '`.`' ~ relation.identifier ~ '` add columns (' ~ (added | join(', ')) ~ ')']) }}
+{% endmacro %}
+
+
+{% macro published_builds_athena_ddl() %}
+    {#- Athena's create of published_builds: Hive DDL (backticks), an Iceberg table under the dbt data dir. -#}
+    {%- set relation = published_builds_relation() -%}
+    {{ return(published_builds_ddl('`' ~ relation.schema ~ '`.`' ~ relation.identifier ~ '`') ~ " location '" ~ target.s3_data_dir.rstrip('/') ~ "/" ~ relation.schema ~ "/published_builds/' tblproperties ('table_type' = 'ICEBERG')") }}
 {% endmacro %}
 
 
 {% macro duckdb__publish_trusted(record, only) %}
     {#- dbt opens the connection's transaction with the first statement: everything below is in it, then committed. -#}
     {%- set statements = ['create schema if not exists ' ~ published_builds_relation().schema] -%}
-    {%- for name, type in published_builds_missing_columns() -%}
-        {%- do statements.append('alter table ' ~ published_builds_relation() ~ ' add column ' ~ name ~ ' ' ~ type) -%}
-    {%- endfor -%}
+    {%- do statements.extend(published_builds_add_columns(published_builds_missing_columns())) -%}
     {%- do statements.append(published_builds_ddl()) -%}
     {%- set state = namespace(tables=0) -%}
     {%- if record.published -%}
@@ -153,16 +180,10 @@
 
 {% macro athena__publish_trusted(record, only) %}
     {%- do run_query('create database if not exists `' ~ published_builds_relation().schema ~ '`') -%}
-    {%- set missing = published_builds_missing_columns() -%}
-    {%- if missing -%}
-        {%- set relation = published_builds_relation() -%}
-        {%- set added = [] -%}
-        {%- for name, type in missing -%}
-            {%- do added.append(name ~ ' ' ~ type) -%}
-        {%- endfor -%}
-        {%- do run_query('alter table `' ~ relation.schema ~ '`.`' ~ relation.identifier ~ '` add columns (' ~ (added | join(', ')) ~ ')') -%}
-    {%- endif -%}
-    {%- do run_query(published_builds_ddl() ~ " location '" ~ target.s3_data_dir.rstrip('/') ~ "/" ~ published_builds_relation().schema ~ "/published_builds/' tblproperties ('table_type' = 'ICEBERG')") -%}
+    {%- for statement in published_builds_add_columns(published_builds_missing_columns()) -%}
+        {%- do run_query(statement) -%}
+    {%- endfor -%}
+    {%- do run_query(published_builds_athena_ddl()) -%}
     {%- set state = namespace(tables=0) -%}
     {%- if record.published -%}
         {%- for node, staged, live in trusted_nodes(only) -%}

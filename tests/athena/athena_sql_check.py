@@ -3,7 +3,8 @@
 sqlglot parses with read="athena" (falling back to "trino"; DDL to "hive") but accepts DuckDB-only syntax, so on top
 of parsing this flags: `::` casts, QUALIFY, `* EXCLUDE` / `* REPLACE`, list and struct literals, and any function
 call whose name is not on an explicit allow-list of Trino / Athena functions (DuckDB's isodow, strftime, epoch,
-list_*, read_parquet, try_strptime ... are not on it, nor are sqlglot's renamings of them).
+list_*, read_parquet, try_strptime ... are not on it, nor are sqlglot's renamings of them); in DDL, column types
+Hive's DDL refuses (timestamp(6), a bare varchar).
 """
 
 from __future__ import annotations
@@ -96,4 +97,22 @@ def athena_problems(sql: str, ddl: bool = False) -> list[str]:
                 problems.append(f"function {node.name}() is not a known Trino/Athena function")
         if tree.find(exp.ReadParquet):
             problems.append("read_parquet() (DuckDB only)")
+        if ddl:
+            problems.extend(_ddl_type_problems(tree))
     return sorted(set(problems))
+
+
+def _ddl_type_problems(tree: exp.Expression) -> list[str]:
+    """Column types of a CREATE / ALTER ... ADD COLUMNS that Athena's Hive DDL refuses, though sqlglot's hive dialect
+    parses them: a precision on timestamp (Trino's timestamp(6) is for queries), a varchar without a length (an
+    Iceberg table takes string)."""
+    problems = []
+    for column in tree.find_all(exp.ColumnDef):
+        kind = column.args.get("kind")
+        if not isinstance(kind, exp.DataType):
+            continue
+        if kind.this == exp.DataType.Type.TIMESTAMP and kind.expressions:
+            problems.append(f"column {column.name}: timestamp(p) in DDL (Hive DDL takes a plain timestamp)")
+        if kind.this == exp.DataType.Type.VARCHAR and not kind.expressions:
+            problems.append(f"column {column.name}: varchar without a length in DDL (use string)")
+    return problems

@@ -7,7 +7,9 @@ What runs:
   * compile 2: the incremental models again with `--vars '{compile_incremental: true}'` (macros/is_incremental.sql),
     so the incremental branch of every history model (watermark subquery on the existing table) is checked too;
   * `dbt run-operation print_athena_check_statements`: register_raw_tables' DDL, every history model's Athena
-    pre-hook (delete of the recomputed ids), and the Lake Formation tags config of each model and seed.
+    pre-hook (delete of the recomputed ids), the nightly job's own statements (nightly_changes, and publish_trusted's
+    on published_builds: adding columns, creating it, recording a build), and the Lake Formation tags config of each
+    model and seed.
 Every statement is parsed with sqlglot (athena, falling back to trino; DDL to hive) and must be free of DuckDB-only
 syntax (tests/athena/athena_sql_check.py). Not covered: the CTAS / MERGE wrappers dbt-athena writes around the
 compiled SQL at run time (adapter code) and unit tests (they need a warehouse to build their fixtures).
@@ -140,7 +142,7 @@ def test_every_statement_is_athena_sql(outputs, manifest):
         statements[f"compiled incremental: {name}"] = (sql, False)
     operation = STATEMENT.findall(outputs["printed"])
     for index, (label, sql) in enumerate(operation):
-        statements[f"{label} #{index}"] = (sql, sql.lstrip().startswith("create"))
+        statements[f"{label} #{index}"] = (sql, sql.lstrip().startswith(("create", "alter")))
 
     problems = {name: found for name, (sql, ddl) in statements.items() if (found := athena_problems(sql, ddl))}
     assert not problems, json.dumps(problems, indent=2)
@@ -163,6 +165,9 @@ def test_every_statement_is_athena_sql(outputs, manifest):
     ddl = [sql for label, sql in operation if label == "register_raw_tables"]
     pre_hooks = [label for label, _ in operation if label.startswith("pre-hook")]
     post_hooks = [label for label, _ in operation if label.startswith("post-hook")]
+    nightly = [label for label, _ in operation if label in NIGHTLY_STATEMENTS]
+    # the vendor's latest change per id (macros/history/last_changed.sql): merged on its key, no pre-hook
+    last_changed = {n["name"] for n in manifest["nodes"].values() if n["config"]["meta"].get("last_changed_of")}
     hooks = [name for name in _compiled(outputs["full"]) if name.startswith("dbt_project.yml/hooks")]
 
     assert compiled_models == models
@@ -174,8 +179,11 @@ def test_every_statement_is_athena_sql(outputs, manifest):
         assert marker in sql, f"{name}: incremental branch not compiled"
     raw_databases = {n["schema"] for n in manifest["sources"].values()}  # raw_<department>_<source>
     assert len(ddl) == len(raw_tables) + len(raw_databases)  # one create database each, one table each
-    assert sorted(pre_hooks) == sorted(f"pre-hook {name}" for name in incremental - {REJECTS, MATCHES})
+    assert last_changed and last_changed <= incremental
+    no_pre_hook = {REJECTS, MATCHES} | last_changed
+    assert sorted(pre_hooks) == sorted(f"pre-hook {name}" for name in incremental - no_pre_hook)
     assert post_hooks == [f"post-hook {MATCHES}"]  # its delete of the matches of inputs that are gone
+    assert sorted(set(nightly)) == sorted(NIGHTLY_STATEMENTS)
     assert hooks
     analyses = [name for name in _compiled(outputs["full"]) if name.startswith("analyses/")]
     counts = {
@@ -187,6 +195,7 @@ def test_every_statement_is_athena_sql(outputs, manifest):
         "raw-zone DDL": len(ddl),
         "history pre-hooks": len(pre_hooks),
         "post-hooks": len(post_hooks),
+        "nightly and publish statements": len(nightly),
     }
     assert sum(counts.values()) == len(statements), (counts, len(statements))
     print(f"\nAthena SQL check: {len(statements)} statements parsed, none with DuckDB-only syntax: {counts}")
@@ -195,6 +204,7 @@ def test_every_statement_is_athena_sql(outputs, manifest):
 
 REJECTS = "int_monitoring__source_rejects"
 MATCHES = "int_housing__address_matches"  # incremental on its match key and matcher version, not on imports
+NIGHTLY_STATEMENTS = ("nightly_changes", "publish add columns", "publish create", "publish record")
 PARTITION_JOIN = re.compile(
     r"from \"AwsDataCatalog\"\.\"raw_(\w+?)_(\w+)\"\.\"import_log\" as import_log\s+where\s+"
     r"import_log\.table_name = '(\w+)'.*?"
@@ -232,6 +242,13 @@ def test_incremental_histories_read_only_new_partitions(outputs, manifest):
             assert (found[2], found[3]) == (source, table), f"{node['name']} ({where}): another table's import log"
         checked[kind] += 1
     assert checked["history_of"] >= 20 and checked["snapshots_of"] >= 5  # every generated history
+    # The vendor's latest change per id (macros/history/last_changed.sql) reads its new records the same way.
+    last_changed = [n for n in manifest["nodes"].values() if n["config"]["meta"].get("last_changed_of")]
+    for node in last_changed:
+        source, table = node["config"]["meta"]["last_changed_of"].removeprefix("stg_").split("__", 1)
+        found = PARTITION_JOIN.search(incremental_sql[node["name"]])
+        assert found and (found[2], found[3]) == (source, table), node["name"]
+    assert len(last_changed) == 3
 
 
 REJECTS_READ = re.compile(
@@ -254,6 +271,30 @@ def test_source_rejects_reads_only_new_partitions(outputs, manifest):
     assert len(staging) > 60 and set(read) == staging, sorted(staging ^ set(read))
     assert all(log.endswith(f"_{source}") for source, log in read.values()), "joined to another source's log"
     assert "existing.source_name = 'tascomi'" in sql and "_imported_at > (" in sql
+
+
+def test_nightly_and_publish_statements(outputs, manifest):
+    """The nightly job's own statements on Athena (issue 17): nightly_changes reads every built source's import log and
+    the live build's row of published_builds; publish_trusted adds missing columns in one Hive DDL statement and
+    creates the Iceberg table with Hive types (checked by athena_problems), and records the build."""
+    printed = {label: sql for label, sql in STATEMENT.findall(outputs["printed"]) if label in NIGHTLY_STATEMENTS}
+    sources = {n["source_name"] for n in manifest["sources"].values()}
+    changes = printed["nightly_changes"]
+    for source in sources:
+        assert f"'{source}' as source_name" in changes, source
+    assert len(re.findall(r'"raw_\w+"\."import_log" as import_log', changes)) == len(sources)
+    monitoring = "ci_feature_athena_check_platform_monitoring"
+    assert re.search(rf'from "\w+"\."{monitoring}"\."published_builds" as builds', changes)
+    assert "builds.project_version" in changes and "builds.status = 'published'" in changes
+    added = printed["publish add columns"].strip()
+    assert added == (
+        "alter table `ci_feature_athena_check_platform_monitoring`.`published_builds` "
+        "add columns (rebuilt string, project_version string)"
+    )
+    create = printed["publish create"]
+    assert "create table if not exists `ci_feature_athena_check_platform_monitoring`.`published_builds`" in create
+    assert "built_at timestamp," in create and "'table_type' = 'ICEBERG'" in create
+    assert "'PASS=1 (it''s)'" in printed["publish record"]
 
 
 def test_athena_models_use_microsecond_timestamps(outputs):
@@ -358,6 +399,17 @@ def test_public_contracts_compile_and_a_breaking_change_fails_against_main(athen
 )
 def test_checker_rejects_duckdb_only_sql(sql):
     assert athena_problems(sql), f"not flagged: {sql}"
+
+
+@pytest.mark.parametrize(
+    "ddl",
+    [
+        "create table if not exists `a`.`b` (built_at timestamp(6)) location 's3://x/y/'",
+        "alter table `a`.`b` add columns (rebuilt varchar)",
+    ],
+)
+def test_checker_rejects_query_types_in_ddl(ddl):
+    assert athena_problems(ddl, ddl=True), f"not flagged: {ddl}"
 
 
 @pytest.mark.parametrize(
