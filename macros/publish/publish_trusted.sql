@@ -154,6 +154,27 @@
 {% endmacro %}
 
 
+{% macro published_builds_ddl(relation=none) %}
+    create table if not exists {{ relation or published_builds_relation() }} (
+        {%- for name, type in published_builds_columns() %}
+        {{ name }} {{ type }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+
+{% macro published_builds_missing_columns() %}
+    {#- The columns of published_builds_columns() an existing table (made before they were added) lacks. -#}
+    {%- set relation = published_builds_relation() -%}
+    {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
+    {%- if existing is none -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set found = adapter.get_columns_in_relation(existing) | map(attribute='name') | map('lower') | list -%}
+    {{ return(published_builds_columns() | rejectattr(0, 'in', found) | list) }}
+{% endmacro %}
+
+
 {% macro duckdb__publish_trusted(record, only) %}
     {#- dbt opens the connection's transaction with the first statement: everything below is in it, then committed. -#}
     {%- set statements = ['create schema if not exists ' ~ published_builds_relation().schema] -%}
