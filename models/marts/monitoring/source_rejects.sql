@@ -7,9 +7,7 @@
 {%- set sources = built_platform_sources() %}
 
 select
-    {%- for name, type in source_rejects_columns() %}
-    {{ name }}{{ ',' if not loop.last }}
-    {%- endfor %}
+    {{ source_rejects_columns() | map(attribute=0) | join(',\n    ') }}
 from {{ ref('int_monitoring__source_rejects') }}
 where
     not is_progress_mark
