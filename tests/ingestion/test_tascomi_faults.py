@@ -266,8 +266,11 @@ ONE_SHOT: dict[str, Callable[[FaultProxy, dict[str, str]], None]] = {
 
 
 @pytest.mark.parametrize("fault", list(ONE_SHOT))
-def test_a_one_shot_fault_is_read_again_in_the_run_so_no_version_is_lost(fault, vendor, proxy, workspace, clean_root):
-    for n in DAYS:
+def test_a_one_shot_fault_is_read_again_in_the_run_so_no_version_is_lost(
+    fault, vendor, proxy, workspace, clean_root, first_day
+):
+    after_first_day(first_day, vendor, workspace)
+    for n in DAYS[1:]:
         today = FIRST_IMPORT + timedelta(days=n)
         if today == FAULTED:
             ONE_SHOT[fault](proxy, {"last_updated": (today - timedelta(days=1)).isoformat()})
@@ -276,11 +279,14 @@ def test_a_one_shot_fault_is_read_again_in_the_run_so_no_version_is_lost(fault, 
     assert landed(workspace) == clean_lake(DAYS, clean_root), "every version served on every day landed once"
 
 
-def test_a_day_refused_on_every_read_lands_what_arrived_so_no_version_is_lost(vendor, proxy, workspace, clean_root):
+def test_a_day_refused_on_every_read_lands_what_arrived_so_no_version_is_lost(
+    vendor, proxy, workspace, clean_root, first_day
+):
     """A count 5 too low on every read of the series: every record arrives (salvage reads on past the count), none
     reconciles. The history side (flags, --full-refresh) is proved in tests/e2e/test_planning_history.py."""
     series_day = (FAULTED - timedelta(days=1)).isoformat()  # the series the faulted run reads
-    for n in DAYS:
+    after_first_day(first_day, vendor, workspace)
+    for n in DAYS[1:]:
         today = FIRST_IMPORT + timedelta(days=n)
         if today != FAULTED:
             run(vendor, proxy, workspace, today)
@@ -315,8 +321,10 @@ def test_a_business_day_in_the_future_is_refused():
         load_settings(base_url="http://x", public_key="p", private_key="k", today=tomorrow)
 
 
-def test_a_day_after_the_vendors_own_clock_is_refused_and_lands_nothing(vendor, proxy, workspace, clean_root):
-    run(vendor, proxy, workspace, FIRST_IMPORT)
+def test_a_day_after_the_vendors_own_clock_is_refused_and_lands_nothing(
+    vendor, proxy, workspace, clean_root, first_day
+):
+    after_first_day(first_day, vendor, workspace)
     before = cursor(workspace)
     # It is day 1 at the vendor (its HTTP Date header says so), but the operator imports as of day 2: day 1 has not
     # finished, so its series would be partial and marked landed.
