@@ -85,8 +85,9 @@ def write_days(
             written.last_imported_at = imported_at
             delivery = Delivery(imported_at, day, step.label, base_url)
             feeds = [_feed(world, table, step, day, base_url, page_size) for table in step.tables]
-            landing = StepLanding(feeds, delivery, lambda: None)
-            written.files += _write_step(landing, tables, root / "{table}", day, written.rows)
+            load_id = str(time.time())  # dlt's load id: the package's creation time
+            landing = StepLanding(feeds, delivery, lambda: None, load_id)
+            written.files += _write_step(landing, tables, root / "{table}", day, load_id, written.rows)
             move_cursor(state, step, day, imported_at)
         day += timedelta(days=1)
     written.cursor = state
@@ -126,46 +127,56 @@ def _schema(name: str, tables: list[Table]) -> pa.Schema:
     return pa.schema(own + meta)
 
 
-def _write_step(landing: StepLanding, tables: list[Table], folder: Path, day: date, totals: dict[str, int]) -> int:
-    """Consume the step's items (records, rejects, import log, in StepLanding's order) and write one parquet file
-    per raw table, as dlt's load package would; returns the number of files written."""
-    load_id = str(time.time())  # dlt's load id: the package's creation time
+def _write_step(
+    landing: StepLanding, tables: list[Table], folder: Path, day: date, load_id: str, totals: dict[str, int]
+) -> int:
+    """Consume the step's items (records as Arrow tables, rejects, import log, in StepLanding's order) and write one
+    parquet file per raw table, as dlt's load package would; returns the number of files written."""
     partition = "/".join(f"{k}={v}" for k, v in partition_values(day).items())
     writers: dict[str, pq.ParquetWriter] = {}
-    pending: dict[str, list[dict[str, Any]]] = {}
+    pending: dict[str, list[pa.Table]] = {}
 
     def flush(name: str) -> None:
-        rows = pending.pop(name, [])
+        pieces = pending.pop(name, [])
         if name not in writers:
             target = Path(str(folder).format(table=name)) / partition / f"{load_id}.{uniq_id(5)}.parquet"
             target.parent.mkdir(parents=True, exist_ok=True)
             writers[name] = pq.ParquetWriter(target, _schema(name, tables))
-        schema = writers[name].schema
-        columns = {
-            column.name: pa.array([row.get(column.name) for row in rows], column.type)
-            for column in schema
-            if column.name not in ("_dlt_load_id", "_dlt_id")
-        }
-        columns["_dlt_load_id"] = pa.array([load_id] * len(rows), pa.string())
-        columns["_dlt_id"] = pa.array(many_uniq_ids_base64(len(rows), 10), pa.string())
-        writers[name].write_table(pa.table(columns, schema=schema), row_group_size=ROW_GROUP)
-        totals[name] = totals.get(name, 0) + len(rows)
+        table = pa.concat_tables(pieces)
+        writers[name].write_table(table, row_group_size=ROW_GROUP)
+        totals[name] = totals.get(name, 0) + table.num_rows
 
     for item in landing.items():
         name, data = item.meta.table_name, item.data
-        if isinstance(data, pa.Table):  # an empty table's zero-row file: the table exists in raw
-            pending.setdefault(name, [])
-            flush(name)
-            continue
-        rows = pending.setdefault(name, [])
-        rows.extend(data if isinstance(data, list) else [data])
-        if len(rows) >= ROW_GROUP:
+        schema = _schema(name, tables)
+        pieces = pending.setdefault(name, [])
+        pieces.append(_conform(data, schema, load_id))
+        if sum(piece.num_rows for piece in pieces) >= ROW_GROUP:
             flush(name)
     for name in list(pending):
         flush(name)
     for writer in writers.values():
         writer.close()
     return len(writers)
+
+
+def _conform(data: Any, schema: pa.Schema, load_id: str) -> pa.Table:
+    """One item as rows of the raw file's schema: an Arrow table (records, with dlt's two columns as core.landing
+    fills them) in the file's column order, a declared column it lacks as nulls; dict rows (rejects, import log)
+    column by column, with dlt's ids as dlt's normaliser gives them."""
+    if isinstance(data, pa.Table):
+        rows = data.num_rows
+        columns = {
+            c.name: data.column(c.name).cast(c.type) if c.name in data.column_names else pa.nulls(rows, c.type)
+            for c in schema
+        }
+        return pa.table(columns, schema=schema)
+    records = data if isinstance(data, list) else [data]
+    own = [column for column in schema if column.name not in ("_dlt_load_id", "_dlt_id")]
+    columns = {c.name: pa.array([record.get(c.name) for record in records], c.type) for c in own}
+    columns["_dlt_load_id"] = pa.array([load_id] * len(records), pa.string())
+    columns["_dlt_id"] = pa.array(many_uniq_ids_base64(len(records), 10), pa.string())
+    return pa.table(columns, schema=schema)
 
 
 def _land_state(workspace: Workspace, department: str, last: date, state: dict[str, Any]) -> None:

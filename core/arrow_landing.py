@@ -8,11 +8,17 @@ dlt passes Arrow tables straight to parquet without adding them.
 Text forms, so staging types them exactly (macros/staging/typing.sql): integers and decimals as digits
 ('1234.5000'), dates 'YYYY-MM-DD', timestamps 'YYYY-MM-DD HH:MM:SS.ffffff' (a zone-aware timestamp keeps its offset,
 which staging then refuses rather than shifts), booleans 'true' / 'false', binary as hex, nested values as JSON.
+
+Records that arrive as Python values (a vendor's JSON, a file's rows) land the same way, a batch at a time
+(`records_table`, used by core.landing): building one Arrow table per batch instead of a dict per record lets dlt
+handle one item per batch, and its extract passes the table to parquet as it is (no per-row normalisation).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 import pyarrow as pa
@@ -20,7 +26,7 @@ import pyarrow.compute as pc
 
 from core.contract import Table
 from core.import_log import TableLanded
-from core.lake import RAW_METADATA_COLUMNS, Delivery, raw_column_name
+from core.lake import RAW_METADATA_COLUMNS, Delivery, raw_column_name, raw_value
 
 DLT_LOAD_ID, DLT_ID = "_dlt_load_id", "_dlt_id"
 
@@ -58,15 +64,79 @@ def raw_batch(
             landed.columns_renamed[name] = raw_name
         landed.columns_received.add(raw_name)
         arrays[raw_name] = text_array(batch.column(name))
-    rows = batch.num_rows
-    stamp = delivery.stamp(0)
-    for column in RAW_METADATA_COLUMNS:
-        if column.name == "_record_index":
-            arrays[column.name] = pa.array(range(first_index, first_index + rows), pa.int64())
-        else:
-            arrays[column.name] = pa.array([stamp[column.name]] * rows, pa.string())
-    arrays[DLT_LOAD_ID] = pa.array([load_id] * rows, pa.string())
-    # unique within the raw table: the step's _imported_at is unique per source and the index per step
-    arrays[DLT_ID] = pa.array([f"{delivery.imported_at}#{i}" for i in range(first_index, first_index + rows)])
-    landed.rows_landed += rows
+    indexes = range(first_index, first_index + batch.num_rows)
+    arrays.update(stamp_arrays(delivery, indexes, load_id))
+    landed.rows_landed += batch.num_rows
     return pa.table(arrays)
+
+
+def records_table(
+    table: Table,
+    records: Sequence[dict[str, Any]],
+    delivery: Delivery,
+    indexes: Sequence[int],
+    load_id: str,
+    landed: TableLanded,
+    source_refs: Sequence[str] | None = None,
+    incomplete: Sequence[bool] | None = None,
+) -> pa.Table:
+    """The raw rows for a batch of records received as Python values (`indexes`: each one's position in its
+    delivery; `source_refs` / `incomplete`: each one's, when they differ by record), as core.landing lands them.
+
+    Raises core.lake.UnlandableValue when a value cannot be written as text (the caller rejects that record)."""
+    declared = set(table.column_names)
+    arrays: dict[str, Any] = {}
+    # every key any record carries, in the order they first appear (a vendor's new column lands where it arrived)
+    for key in dict.fromkeys(chain.from_iterable(records)):
+        if key in table.dropped:
+            continue
+        name = raw_column_name(key)
+        if name != key:
+            landed.columns_renamed[key] = name
+        landed.columns_received.add(name)
+        column = text_values([record.get(key) for record in records])
+        # a column outside the contract that holds no value is not written, as a record's nulls never were
+        if name in declared or column.null_count < len(column):
+            arrays[name] = column
+    arrays.update(stamp_arrays(delivery, indexes, load_id, source_refs, incomplete))
+    landed.rows_landed += len(records)
+    return pa.table(arrays)
+
+
+def text_values(values: list[Any]) -> pa.Array:
+    """Received values as raw text: strings as they are, anything else as its JSON text (core.lake.raw_value)."""
+    try:
+        return pa.array(values, pa.string())  # the usual case, all text: converted in one pass by Arrow
+    except (pa.ArrowTypeError, pa.ArrowInvalid, UnicodeEncodeError):
+        # a number, a boolean or a nested value (JSON text), or text that is not valid Unicode (UnlandableValue)
+        return pa.array([raw_value(value) for value in values], pa.string())
+
+
+def stamp_arrays(
+    delivery: Delivery,
+    indexes: Iterable[int],
+    load_id: str,
+    source_refs: Sequence[str] | None = None,
+    incomplete: Sequence[bool] | None = None,
+) -> dict[str, pa.Array]:
+    """The metadata columns (the values `Delivery.stamp` gives each row) and dlt's two, which dlt does not add to
+    an Arrow table: its load id, and an id unique within the raw table (the step's _imported_at is unique per
+    source, the index per table and step)."""
+    indexes = list(indexes)
+    rows = len(indexes)
+    stamp = delivery.stamp(0)
+    arrays: dict[str, pa.Array] = {}
+    for column in RAW_METADATA_COLUMNS:
+        name = column.name
+        if name == "_record_index":
+            arrays[name] = pa.array(indexes, pa.int64())
+        elif name == "_source_ref" and source_refs is not None:
+            arrays[name] = pa.array([ref or delivery.source_ref for ref in source_refs], pa.string())
+        elif name == "_incomplete_series" and incomplete is not None:
+            flags = [delivery.stamp(0, incomplete=flag)[name] for flag in (False, True)]
+            arrays[name] = pa.array([flags[flag] for flag in incomplete], pa.string())
+        else:
+            arrays[name] = pa.repeat(pa.scalar(stamp[name], pa.string()), rows)
+    arrays[DLT_LOAD_ID] = pa.repeat(pa.scalar(load_id, pa.string()), rows)
+    arrays[DLT_ID] = pa.array([f"{delivery.imported_at}#{i}" for i in indexes], pa.string())
+    return arrays

@@ -10,7 +10,7 @@ arrived outside the contract). A connector then says only how to plan its steps 
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -68,6 +68,14 @@ def drift(report: IngestReport, tables: Iterable[Table]) -> dict[str, list[str]]
     return {t: sorted(c) for t, c in found.items()}
 
 
+def _holds(table: Mapping[str, Any] | None, hints: Mapping[str, Mapping[str, str]]) -> bool:
+    """Whether a table of dlt's schema already has every one of these columns, each with the hinted type."""
+    if table is None:
+        return False
+    columns = table.get("columns", {})
+    return all(columns.get(name, {}).get("data_type") == hint.get("data_type") for name, hint in hints.items())
+
+
 @dataclass
 class IngestRun:
     """One connector run, holding its source's lock. Open it with `IngestRun.open`."""
@@ -102,6 +110,8 @@ class IngestRun:
                                 self.today, name)  # fmt: skip
         finish_interrupted_load(pipeline, self.progress)
         pipeline.sync_destination()
+        # Restored once, here: dlt's run() would otherwise read the lake's state again before the first package.
+        pipeline.config.restore_from_destination = False
         stamp = self.state(pipeline).get("last_imported_at")
         self.last_imported_at = max(filter(None, (self.last_imported_at, stamp)), default=None)
         self.pipelines.append(pipeline)
@@ -110,6 +120,18 @@ class IngestRun:
     def state(self, pipeline: dlt.Pipeline) -> dict[str, Any]:
         """The source's state as landed with its last package (cursors, contents handled, last_imported_at)."""
         return pipeline.state.get("sources", {}).get(self.source, {})
+
+    def undeclared(
+        self, pipeline: dlt.Pipeline, tables: Mapping[str, Mapping[str, Mapping[str, str]]]
+    ) -> dict[str, Mapping[str, Mapping[str, str]]]:
+        """Of a step's raw tables (table -> column hints, for core.lake.raw_schema), those the pipeline's schema
+        does not yet hold as declared: a package declares only what changed. dlt merges a declared table into its
+        schema column by column with every package, and rehashes the schema as it goes; for a source of wide tables
+        that was most of a small package's cost, repeated for tables that had not changed since the first run."""
+        if self.source not in pipeline.schema_names:
+            return dict(tables)
+        known = pipeline.schemas[self.source].tables
+        return {name: hints for name, hints in tables.items() if not _holds(known.get(name), hints)}
 
     def delivery(self, label: str, source_ref: str) -> Delivery:
         """The next delivery's stamp: `_imported_at` strictly after every earlier one of the source."""

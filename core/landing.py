@@ -1,10 +1,11 @@
 """Landing one step of a source in the raw zone: the records, the rejects, the import log and the cursor move,
 all in ONE dlt load package, so a cursor only ever advances together with the data it covers (invariant 4).
 
-A connector describes a step as tables and an iterator of received records per table; `step_items` turns them into
+A connector describes a step as tables and an iterator of received records per table; `StepLanding` turns them into
 raw rows (vendor names kept, unsafe names made distinct, every value text), routes a record that cannot be landed to
 `rejected_records` with the reason instead of blocking the step, and yields the import-log rows last, so the log
-says exactly what landed.
+says exactly what landed. Records land as Arrow tables of up to BATCH_ROWS rows (core.arrow_landing.records_table):
+dlt then handles one item per batch, not per record, and writes each as parquet without normalising its rows.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import dlt
 from dlt.common.storages.load_storage import LoadStorage
 from dlt.common.storages.normalize_storage import NormalizeStorage
 
+from core.arrow_landing import records_table
 from core.contract import Table
 from core.errors import LakeUnwritable, find_cause
 from core.import_log import (
@@ -40,10 +42,13 @@ from core.lake import (
     empty_columns,
     empty_raw_table,
     metadata_hints,
-    raw_column_name,
     raw_value,
     text_hints,
 )
+
+# Records per Arrow table handed to dlt. dlt's writer buffers items up to 5,000 rows per parquet row group, so this
+# bounds only the records held at once (a batch of the widest Tascomi table, 760 columns, is a few tens of MB).
+BATCH_ROWS = 1_000
 
 
 @dataclass(frozen=True)
@@ -79,33 +84,20 @@ def next_imported_at(previous: str | None) -> str:
     return now.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def raw_row(table: Table, received: Received, delivery: Delivery, landed: TableLanded) -> dict[str, Any]:
-    """The raw row for one received record. Raises UnlandableValue for a value that cannot be written as text."""
-    row: dict[str, Any] = {}
-    for key, value in received.values.items():
-        if key in table.dropped:
-            continue
-        name = raw_column_name(key)
-        if name != key:
-            landed.columns_renamed[key] = name
-        text = raw_value(value)
-        if text is not None:  # nulls are left out: declared columns are written as null anyway
-            row[name] = text
-        landed.columns_received.add(name)
-    row.update(delivery.stamp(received.index, received.source_ref, received.incomplete))
-    return row
-
-
 class StepLanding:
     """The items of one step, each marked with its raw table: records, rejects, then the import log.
 
     `on_done` runs after the last record was read (the connector moves its cursor there, inside the package);
     `landed` reports what each table landed once the items were consumed."""
 
-    def __init__(self, feeds: list[TableFeed], delivery: Delivery, on_done: Callable[[], None]) -> None:
+    def __init__(
+        self, feeds: list[TableFeed], delivery: Delivery, on_done: Callable[[], None], load_id: str | None = None
+    ) -> None:
+        """`load_id`: the package's (default: that of the dlt package being extracted)."""
         self.feeds = feeds
         self.delivery = delivery
         self.on_done = on_done
+        self.load_id = load_id
         self.landed: list[TableLanded] = []
 
     def tables(self) -> dict[str, dict[str, dict[str, str]]]:
@@ -118,9 +110,10 @@ class StepLanding:
         }
 
     def items(self) -> Iterator[Any]:
+        load_id = self.load_id or dlt.current.load_package_state()["load_id"]
         rejected: list[dict[str, Any]] = []
         for feed in self.feeds:
-            yield from self._table_items(feed, rejected)
+            yield from self._table_items(feed, rejected, load_id)
         for row in rejected:
             yield dlt.mark.with_table_name(row, REJECTED_RECORDS)
         if not rejected and any(feed.write_empty for feed in self.feeds):
@@ -130,21 +123,19 @@ class StepLanding:
             yield dlt.mark.with_table_name(report.row(self.delivery), IMPORT_LOG)
         self.on_done()
 
-    def _table_items(self, feed: TableFeed, rejected: list[dict[str, Any]]) -> Iterator[Any]:
+    def _table_items(self, feed: TableFeed, rejected: list[dict[str, Any]], load_id: str) -> Iterator[Any]:
         table = feed.table
         report = TableLanded(table.name)
         self.landed.append(report)
         started = time.monotonic()
+        batch: list[Received] = []
         for received in feed.records:
-            try:
-                row = raw_row(table, received, self.delivery, report)
-            except UnlandableValue as error:
-                report.rows_rejected += 1
-                stamp = self.delivery.stamp(received.index, received.source_ref, received.incomplete)
-                rejected.append(rejected_record(table.name, str(error), received.values, stamp))
-                continue
-            report.rows_landed += 1
-            yield dlt.mark.with_table_name(row, table.name)
+            batch.append(received)
+            if len(batch) >= BATCH_ROWS:
+                yield from self._batch_items(table, batch, report, rejected, load_id)
+                batch = []
+        if batch:
+            yield from self._batch_items(table, batch, report, rejected, load_id)
         report.rows_expected = feed.expected()
         refused = feed.refused()
         if refused is not None:
@@ -152,6 +143,44 @@ class StepLanding:
         report.seconds = time.monotonic() - started  # reading the source, interleaved with dlt's extract
         if feed.write_empty and report.rows_landed == 0:
             yield dlt.mark.with_table_name(empty_raw_table(table.column_names), table.name)
+
+    def _batch_items(
+        self, table: Table, batch: list[Received], report: TableLanded, rejected: list[dict[str, Any]], load_id: str
+    ) -> Iterator[Any]:
+        try:
+            landed = self._raw(table, batch, report, load_id)
+        except UnlandableValue:
+            landed = None
+        if landed is not None:
+            yield dlt.mark.with_table_name(landed, table.name)
+            return
+        # Rare: some record holds a value that cannot be text. Find which, reject them, land the others.
+        kept: list[Received] = []
+        for received in batch:
+            try:
+                for key, value in received.values.items():
+                    if key not in table.dropped:
+                        raw_value(value)
+            except UnlandableValue as error:
+                report.rows_rejected += 1
+                stamp = self.delivery.stamp(received.index, received.source_ref, received.incomplete)
+                rejected.append(rejected_record(table.name, str(error), received.values, stamp))
+                continue
+            kept.append(received)
+        if kept:
+            yield dlt.mark.with_table_name(self._raw(table, kept, report, load_id), table.name)
+
+    def _raw(self, table: Table, batch: list[Received], report: TableLanded, load_id: str) -> Any:
+        return records_table(
+            table,
+            [received.values for received in batch],
+            self.delivery,
+            [received.index for received in batch],
+            load_id,
+            report,
+            source_refs=[received.source_ref for received in batch],
+            incomplete=[received.incomplete for received in batch],
+        )
 
 
 def finish_interrupted_load(pipeline: dlt.Pipeline, progress: Callable[[str], None]) -> None:

@@ -101,7 +101,7 @@ class TascomiClient(RetryingHttp):
         check = self.count(table, last_updated, columns)
         params = _filter(last_updated)
         mismatches: list[SeriesMismatch] = []
-        index, number, seen, fresh = 0, 0, set[str](), True
+        index, number, seen, fresh = 0, 0, set[bytes](), True
         previous: list[dict[str, Any]] = []
         while True:
             number += 1

@@ -140,7 +140,7 @@ def _land_step(
         moved = partial(_move_cursor, step, run.today, delivery.imported_at, refused)
         landing = StepLanding([reader.feed() for reader in readers], delivery, moved)
         try:
-            run.land(pipeline, _step_source(landing))
+            run.land(pipeline, _step_source(landing, run.undeclared(pipeline, landing.tables())))
         except PipelineStepFailed as failed:
             mismatch = find_cause(failed, SeriesMismatch)
             if mismatch is None:
@@ -249,8 +249,10 @@ def move_cursor(
     state["last_imported_at"] = imported_at
 
 
-def _step_source(landing: StepLanding) -> Any:
-    @dlt.source(schema=raw_schema(SOURCE, landing.tables()))
+def _step_source(landing: StepLanding, declared: dict[str, Any]) -> Any:
+    """The step as a dlt source; `declared`: the raw tables its schema declares (those not yet in the pipeline's)."""
+
+    @dlt.source(schema=raw_schema(SOURCE, declared))
     def tascomi() -> Any:
         return dlt.resource(landing.items(), name="raw", write_disposition="append")
 

@@ -10,11 +10,11 @@ import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 
-from core.arrow_landing import raw_batch, text_array
+from core.arrow_landing import raw_batch, records_table, text_array
 from core.contract import load_table
 from core.errors import ContractError
 from core.import_log import COMPLETE, FAILED, IngestReport, StepReport, TableLanded
-from core.lake import Delivery
+from core.lake import Delivery, UnlandableValue
 from ingestion.academy import database as db
 from ingestion.academy.settings import AcademySettings, check_routes
 
@@ -90,6 +90,37 @@ def test_dropped_columns_never_land(tmp_path):
     delivery = Delivery("2025-01-06 01:00:00.000001", date(2025, 1, 6), "full", "db")
     raw = raw_batch(pa.table({"household": [1], "secret_blob": ["x"]}), table, delivery, 0, "l", landed)
     assert "secret_blob" not in raw.column_names and "secret_blob" not in landed.columns_received
+
+
+def test_received_records_land_as_text_in_one_arrow_table(tmp_path):
+    """The per-record sources' path (core.landing lands a vendor's JSON records a batch at a time)."""
+    table = _table(tmp_path, CONTRACT + "dropped:\n  - {name: secret_blob, reason: large}\n")
+    records = [
+        {"household": "1", "member": 2, "Full Name": "Ann", "flag": True, "nested": {"b": 1, "a": [1.5]},
+         "secret_blob": "x", "empty": None},
+        {"household": "2", "member": None, "late": "new", "empty": None},
+    ]  # fmt: skip
+    landed = TableLanded("people")
+    delivery = Delivery("2025-01-06 01:00:00.000001", date(2025, 1, 6), "2025-01-05", "https://vendor")
+    raw = records_table(table, records, delivery, [4, 9], "load-1", landed, ["https://vendor/p?page=2", ""],
+                        [False, True])  # fmt: skip
+    rows = raw.to_pylist()
+    assert [r["household"] for r in rows] == ["1", "2"]
+    assert [r["member"] for r in rows] == ["2", None]  # a number as its JSON text; a null stays null
+    assert rows[0]["flag"] == "true" and rows[0]["nested"] == '{"a": [1.5], "b": 1}'
+    assert [r["late"] for r in rows] == [None, "new"]  # a column only a later record brings
+    assert rows[0][landed.columns_renamed["Full Name"]] == "Ann"
+    # dropped never lands; a column outside the contract with no value is not written (as a record's nulls never
+    # were), though the import log says it arrived
+    assert "secret_blob" not in raw.column_names and "secret_blob" not in landed.columns_received
+    assert "empty" not in raw.column_names and "empty" in landed.columns_received
+    assert [r["_record_index"] for r in rows] == [4, 9]
+    assert [r["_source_ref"] for r in rows] == ["https://vendor/p?page=2", "https://vendor"]
+    assert [r["_incomplete_series"] for r in rows] == ["false", "true"]
+    assert {r["_import_step"] for r in rows} == {"2025-01-05"} and {r["_dlt_load_id"] for r in rows} == {"load-1"}
+    assert len({r["_dlt_id"] for r in rows}) == 2 and landed.rows_landed == 2
+    with pytest.raises(UnlandableValue, match="surrogate"):
+        records_table(table, [{"household": "before \ud800 after"}], delivery, [0], "load-1", TableLanded("people"))
 
 
 def test_binary_and_nested_values_become_text():
