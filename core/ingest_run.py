@@ -110,8 +110,10 @@ class IngestRun:
                                 self.today, name)  # fmt: skip
         finish_interrupted_load(pipeline, self.progress)
         pipeline.sync_destination()
-        # Restored once, here: dlt's run() would otherwise read the lake's state again before the first package.
-        pipeline.config.restore_from_destination = False
+        # Restored once, here: dlt's run() would read the lake's state again before the first package. Its own flag
+        # for "already synced" (dlt 1.31; were it renamed, run() would only sync once more, as before). Not
+        # `restore_from_destination = False`: that also stops dlt writing the state's copy into the lake.
+        pipeline._state_restored = True
         stamp = self.state(pipeline).get("last_imported_at")
         self.last_imported_at = max(filter(None, (self.last_imported_at, stamp)), default=None)
         self.pipelines.append(pipeline)
