@@ -86,15 +86,22 @@ def records_table(
     Raises core.lake.UnlandableValue when a value cannot be written as text (the caller rejects that record)."""
     declared = set(table.column_names)
     arrays: dict[str, Any] = {}
-    # every key any record carries, in the order they first appear (a vendor's new column lands where it arrived)
-    for key in dict.fromkeys(chain.from_iterable(records)):
+    first = tuple(records[0]) if records else ()
+    if all(tuple(record) == first for record in records):
+        # the usual case, every record with the same keys in the same order (one vendor's JSON): transposed in C
+        keys, values = first, list(zip(*(record.values() for record in records), strict=True))
+    else:
+        # every key any record carries, in the order they first appear (a vendor's new column lands where it arrived)
+        keys = tuple(dict.fromkeys(chain.from_iterable(records)))
+        values = [[record.get(key) for record in records] for key in keys]
+    for key, received in zip(keys, values, strict=True):
         if key in table.dropped:
             continue
         name = raw_column_name(key)
         if name != key:
             landed.columns_renamed[key] = name
         landed.columns_received.add(name)
-        column = text_values([record.get(key) for record in records])
+        column = text_values(list(received))
         # a column outside the contract that holds no value is not written, as a record's nulls never were
         if name in declared or column.null_count < len(column):
             arrays[name] = column
