@@ -238,7 +238,9 @@ def _run_results(workspace: Any) -> list[tuple[str, str, float]]:
 
 
 def _nightly_worker(spec: dict[str, Any]) -> dict[str, Any]:
-    """One night: ingest the day from the sandbox, then build and publish (nightly, or a full refresh)."""
+    """One night: ingest the day from the sandbox and compact old raw months (core/compaction.py, timed with the
+    ingest), then build and publish (nightly, or a full refresh)."""
+    from core.compaction import compact_source
     from core.registry import source_entry
     from core.workspace import Workspace
     from data_platform import dbt
@@ -251,7 +253,12 @@ def _nightly_worker(spec: dict[str, Any]) -> dict[str, Any]:
         settings = source.load_settings(**spec["sandbox"], today=date.fromisoformat(spec["day"]))
         started, cpu_started = time.perf_counter(), cpu_s()
         report = source.ingest(settings, workspace, progress=lambda _: None)
+        # as the nightly job does after each source's import: old raw months merged (nothing, most nights)
+        compacted = compact_source(
+            workspace, source_entry(SOURCE, workspace.project_dir), date.fromisoformat(spec["day"])
+        )
         out.update(
+            compacted_months=len(compacted),
             ingest_s=time.perf_counter() - started,
             ingest_cpu_s=cpu_s() - cpu_started,
             ingest_peak_mb=peak_rss_mb(),
@@ -666,6 +673,17 @@ def lake_size(home: Path) -> dict[str, float]:
     return {"files": len(files), "mb": sum(p.stat().st_size for p in files) / 2**20}
 
 
+def compact_lake(home: Path, night_before: date) -> int:
+    """The raw months the nightly job would have compacted by the night before the measured one (core/compaction.py):
+    a lake written straight to raw has never run a nightly job."""
+    from core.compaction import compact_source
+    from core.registry import source_entry
+    from core.workspace import Workspace
+
+    workspace = Workspace.at(home, lake=str(home / "lake"))
+    return len(compact_source(workspace, source_entry(SOURCE, workspace.project_dir), night_before))
+
+
 def set_up(
     args: argparse.Namespace,
     results: Results,
@@ -684,6 +702,7 @@ def set_up(
         f"{results.lake['write_s']:.0f} s), peak {results.lake['peak_rss_mb']:.0f} MB"
     )
     for name in homes:
+        compact_lake(homes[name], results.days[name] - timedelta(days=1))
         results.sizes[name] = lake_size(homes[name])
         say(f"{name}: the previous night's build (first build, published) ...")
         results.first_builds[name] = run_worker(

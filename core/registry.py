@@ -13,7 +13,17 @@ from core.errors import ContractError
 from core.workspace import PROJECT_DIR
 
 REGISTRY_FILE = Path("ingestion") / "registry.yml"
-_KEYS = {"title", "department", "owner", "connector", "sandbox", "contract", "freshness", "enabled"}
+_KEYS = {
+    "title",
+    "department",
+    "owner",
+    "connector",
+    "sandbox",
+    "contract",
+    "freshness",
+    "enabled",
+    "compact_after_days",
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,7 @@ class SourceEntry:
     warn_after_hours: int
     error_after_hours: int
     enabled: bool = True  # false: a council not running this source (never ingested, built or catalogued)
+    compact_after_days: int = 62  # a raw month is compacted this long after it ended (core/compaction.py); 0: never
 
     def contract(self) -> SourceContract:
         return load_contract(self.name, self.contract_dir, self.department)
@@ -55,6 +66,7 @@ def load_registry(project_dir: Path = PROJECT_DIR) -> dict[str, SourceEntry]:
             warn_after_hours=int(freshness.get("warn_after_hours", 30)),
             error_after_hours=int(freshness.get("error_after_hours", 54)),
             enabled=_flag(entry.get("enabled", True), path, name),
+            compact_after_days=int(entry.get("compact_after_days", 62)),
         )
     return entries
 

@@ -78,6 +78,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     ingest.set_defaults(handler=_ingest)
 
+    compact = commands.add_parser(
+        "compact", help="merge each raw table's daily files of old months into one file per month (same records)"
+    )
+    compact.add_argument("source", nargs="*", choices=sources, help="only these sources (default: every enabled one)")
+    compact.add_argument("--today", type=_day, help="the day to count months' age from, YYYY-MM-DD (default: today)")
+    compact.set_defaults(handler=_compact)
+
     build = commands.add_parser(
         "build", help="dbt build: models, tests, seeds; the trusted zone is published only when every test passes"
     )
@@ -158,6 +165,17 @@ def _ingest(args: argparse.Namespace, workspace: Workspace) -> int:
     source = connector(source_entry(args.source))
     report = source.ingest(source.load_settings(today=args.today), workspace)
     print(f"landed: {report.rows_by_table()} with {report.requests_made} requests")
+    return 0
+
+
+def _compact(args: argparse.Namespace, workspace: Workspace) -> int:
+    from core.compaction import compact_source
+
+    for entry in load_registry().values():
+        if entry.enabled and (not args.source or entry.name in args.source):
+            done = compact_source(workspace, entry, args.today or date.today())
+            files = sum(month.files_replaced for month in done)
+            print(f"{entry.name}: {len(done)} table-months compacted ({files} files into {len(done)})")
     return 0
 
 

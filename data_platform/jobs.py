@@ -14,7 +14,9 @@ from pathlib import Path
 
 import duckdb
 
+from core.compaction import compact_source
 from core.errors import PlatformError
+from core.registry import SourceEntry
 from core.workspace import Workspace
 from data_platform import dbt
 from data_platform.sources import connectors, sandboxes
@@ -76,6 +78,7 @@ def nightly(
             progress(f"{entry.name}: import failed: {error}")
             continue
         result.rows_landed[entry.name] = report.rows_by_table()
+        _compact(result, entry, progress)
     if dbt.target_type(workspace, result.target) == "athena":
         progress("registering the raw tables in Glue (register_raw_tables)")
         with result.timed("register raw tables"):
@@ -83,6 +86,23 @@ def nightly(
     _build_and_document(result, progress, nightly=True)
     _check_freshness(result, progress)
     return result
+
+
+def _compact(result: JobResult, entry: SourceEntry, progress: Progress) -> None:
+    """Merge the source's old raw months into one file each (core/compaction.py). A failure keeps every file and is
+    reported like a failed import; the build goes on (compaction changes no record)."""
+    try:
+        with result.timed(f"compact {entry.name}"):
+            compacted = compact_source(result.workspace, entry, date.today())
+    except PlatformError as error:
+        result.failures[f"{entry.name} compaction"] = str(error)
+        progress(f"{entry.name}: compaction failed, every file kept: {error}")
+        return
+    if compacted:
+        files = sum(month.files_replaced for month in compacted)
+        progress(
+            f"{entry.name}: compacted {len(compacted)} old months of raw tables ({files} files into {len(compacted)})"
+        )
 
 
 def _check_freshness(result: JobResult, progress: Progress) -> None:

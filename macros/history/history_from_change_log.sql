@@ -330,7 +330,9 @@ from bounded
 
 
 {% macro history_new_imports(import_log, history_relation) %}
-    {#- The import partitions ([year, month, day] columns) of the imports logged for the table after the watermark. -#}
+    {#- The import partitions ([year, month, day] columns) of the imports logged for the table after the watermark,
+        with their months' compacted partitions. -#}
+    {%- set partitions_sql %}
     select distinct
         import_log.import_year,
         import_log.import_month,
@@ -343,6 +345,8 @@ from bounded
         import_log.table_name in ('{{ import_log[1] | join("', '") }}')
         {%- endif %}
         and {{ dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) }} > ({{ history_watermark(history_relation) }})
+    {%- endset %}
+    {{ with_compacted_months(partitions_sql) }}
 {%- endmacro %}
 
 

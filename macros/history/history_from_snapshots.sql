@@ -72,7 +72,9 @@ snapshot as (
 
 new_import as (
 
-    {#- Their import partitions: the only raw files the run opens (a full refresh reads every one anyway). -#}
+    {#- Their import partitions, with their months' compacted partitions: the only raw files the run opens (a full
+        refresh reads every one anyway). -#}
+    {%- set partitions_sql %}
     select distinct
         import_log.import_year,
         import_log.import_month,
@@ -80,6 +82,8 @@ new_import as (
     from import_log
     inner join snapshot
         on import_log._import_step = snapshot.snapshot_step
+    {%- endset %}
+    {{ with_compacted_months(partitions_sql) }}
 
 ),
 {%- endif %}

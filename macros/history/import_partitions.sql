@@ -73,10 +73,37 @@
 
 {% macro history_partition_filter(alias, partitions) %}
     {#- alias's rows in the given import partitions, as plain comparisons of the partition columns with constants
-        (what DuckDB's hive pruning and Athena's partition pruning both act on); false for none. -#}
-    {%- if partitions | length == 0 -%}
+        (what DuckDB's hive pruning and Athena's partition pruning both act on); false for none. Each month named
+        brings its compacted partition (day 00, core/compaction.py: an old month's files merged into one): the
+        readers keep the records imported after their bound by _imported_at, which compaction keeps. -#}
+    {%- set named = [] -%}
+    {%- for year, month, day in partitions -%}
+        {%- for named_day in [day, compacted_import_day()] if [year, month, named_day] not in named -%}
+            {%- do named.append([year, month, named_day]) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if named | length == 0 -%}
         (1 = 0)
     {%- else -%}
-        ({% for year, month, day in partitions %}{{ '\n            or ' if not loop.first }}({{ alias }}._import_year = '{{ year }}' and {{ alias }}._import_month = '{{ month }}' and {{ alias }}._import_day = '{{ day }}'){% endfor %})
+        ({% for year, month, day in named | sort %}{{ '\n            or ' if not loop.first }}({{ alias }}._import_year = '{{ year }}' and {{ alias }}._import_month = '{{ month }}' and {{ alias }}._import_day = '{{ day }}'){% endfor %})
     {%- endif -%}
+{%- endmacro %}
+
+
+{% macro compacted_import_day() %}
+    {#- The import_day partition holding a month's compacted files (core/compaction.py COMPACTED_DAY): no import
+        lands on day 00. -#}
+    {{ return('00') }}
+{% endmacro %}
+
+
+{% macro with_compacted_months(partitions_sql) %}
+    {#- The import partitions (import_year, import_month, import_day) a query names, plus each month's compacted
+        partition: for the join-mode readers, which join raw rows to the partitions of new imports. A union, so a
+        month's compacted partition appears once however many of its days are named (no row joins twice). -#}
+    select named.import_year, named.import_month, named.import_day
+    from ({{ partitions_sql }}) as named
+    union
+    select named.import_year, named.import_month, '{{ compacted_import_day() }}' as import_day
+    from ({{ partitions_sql }}) as named
 {%- endmacro %}

@@ -8,7 +8,8 @@
     computes the partitions from the table properties, so no crawler, MSCK REPAIR or ALTER TABLE ADD PARTITION is
     ever needed after a load. The import_date folder is rebuilt from the other three in the location template
     rather than projected as a fourth key: projected keys multiply (years x 12 x 31 prefixes, not x dates too);
-    the import date is also in every row as _import_date.
+    the import date is also in every row as _import_date. Day 00 of a month holds its compacted files (an old month's
+    daily files merged into one, core/compaction.py), so the day is projected from 0.
 
         data-platform nightly --target prod does it first (data_platform/jobs.py), with the workspace's lake root
         dbt run-operation register_raw_tables --target prod --vars '{lake_root: "s3://council-lake"}'
@@ -128,7 +129,7 @@ tblproperties (
     'projection.import_month.range' = '1,12',
     'projection.import_month.digits' = '2',
     'projection.import_day.type' = 'integer',
-    'projection.import_day.range' = '1,31',
+    'projection.import_day.range' = '0,31',
     'projection.import_day.digits' = '2',
     'storage.location.template' = '{{ folders }}import_year=${import_year}/import_month=${import_month}/import_day=${import_day}/import_date=${import_year}${import_month}${import_day}/',
     'classification' = 'parquet'

@@ -93,14 +93,15 @@
 
 {% macro source_rejects_new_import_join(source_name, alias) %}
     {#- Join mode: alias's rows in the import partitions of the source's imports logged after its mark. -#}
-    inner join (
+    {%- set partitions_sql %}
         select distinct
             import_log.import_year,
             import_log.import_month,
             import_log.import_day
         from {{ source(source_name, 'import_log') }} as import_log
         where {{ dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) }} > ({{ source_rejects_mark(source_name) }})
-    ) as new_import
+    {%- endset %}
+    inner join ({{ with_compacted_months(partitions_sql) }}) as new_import
         on
             {{ alias }}._import_year = new_import.import_year
             and {{ alias }}._import_month = new_import.import_month

@@ -2,8 +2,10 @@
 
 For EVERY daily Tascomi table, the rebuilt history must equal the sandbox's ground truth row for row, survive a day
 delivered twice and a day delivered late, and equal a `--full-refresh` rebuild (invariant 2: history is a pure
-function of raw). monitoring.source_rejects, kept incrementally from the same imports, is checked on the same builds:
-it lists the rejects injected on two days, reads only the new import partitions, adds nothing on a rerun and equals a
+function of raw), with every raw month compacted two weeks in (core/compaction.py): the later imports land beside the
+compacted file, which also holds an import no build has read yet, and the incremental readers find both.
+monitoring.source_rejects, kept incrementally from the same imports, is checked on the same builds: it lists the
+rejects injected on two days, reads only the new import partitions, adds nothing on a rerun and equals a
 `--full-refresh`.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from core.compaction import compact_source
 from core.contract import Table
 from core.registry import source_entry
 from core.workspace import Workspace
@@ -98,6 +102,13 @@ def all_history(database: Path) -> dict[str, list[tuple]]:
             found[name] = con.execute(f"select * from planning_refined.{name} order by all").fetchall()
             assert found[name], f"{name} is empty: the comparison would prove nothing"
         return found
+
+
+def compact_every_month(workspace: Workspace, today: date) -> list:
+    """Compact each Tascomi table's months, the running one too (core/compaction.py; the nightly waits until a month
+    is long over): the harshest case for the readers, whose new imports then land in a compacted month."""
+    entry = replace(source_entry("tascomi"), compact_after_days=1)
+    return compact_source(workspace, entry, today + timedelta(days=62))
 
 
 def import_files(lake: Path, table: str, day: date) -> list[Path]:
@@ -295,6 +306,8 @@ def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp
                     redelivered = import_files(lake, table.name, FIRST_IMPORT + timedelta(days=4))
                     reland(redelivered, lake, table.name, today, "again")
                 dbt.build(workspace, target="ci", select=HISTORY, quiet=True)
+            if n == 15:  # every month compacted, this one too: the later imports land beside its compacted file
+                assert compact_every_month(workspace, today), "nothing compacted: the rest would not test compaction"
     dbt.build(workspace, target="ci", select=HISTORY, quiet=True)
     as_of = FIRST_IMPORT + timedelta(days=DAYS)
     # The refused series' versions rest on it until the next run reads the day complete; those whose record changed
@@ -371,7 +384,10 @@ def assert_staging_tests_read_new_partitions(workspace: Workspace, lake: Path, d
     sql = next(compiled.rglob("unique_stg_tascomi__applications__dlt_id.sql")).read_text()
     assert f"new_row._import_day = '{day:%d}'" in sql, "the day's partition is not named in the test"
     new_files = len(import_files(lake, "applications", day))
-    assert new_files and parquet_files_read(workspace, sql, profile) == new_files
+    # and the compacted file of the day's month (compacted mid-run): it holds earlier imports of the month, which the
+    # test's _imported_at bound leaves out
+    compacted = len(list((tascomi / "applications").glob(f"**/import_date={day:%Y%m}00/*.parquet")))
+    assert new_files and compacted == 1 and parquet_files_read(workspace, sql, profile) == new_files + compacted
     dbt.run_dbt(workspace, "test", *test, target="ci", quiet=True, extra_vars=nightly)
     # The day's first applications record landed twice (same _dlt_id): that night's narrowed test catches it.
     reland_source = import_files(lake, "applications", day)[0]
