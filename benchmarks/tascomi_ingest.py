@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/tascomi_ingest.py                     # 5,000 applications, 3 daily imports, 3 reps
     .venv/bin/python benchmarks/tascomi_ingest.py --applications 100000 --repeat 1
 
-The sandbox vendor API runs in its own process (benchmarks/tascomi_scale.py's SandboxProcess), so serving is not
+The sandbox vendor API runs in its own process (`SandboxProcess`, its documented command line), so serving is not
 charged to ingestion. In this process, interleaved per repetition:
   * the connector's first full load (the registry's Tascomi connector into a fresh workspace), its time waiting on
     the API measured around TascomiClient._get (HTTP round trip and JSON decode);
@@ -11,7 +11,9 @@ charged to ingestion. In this process, interleaved per repetition:
     decoded with `response.json()`, turned into one Arrow table per table with `pyarrow.Table.from_pylist` and
     written as parquet, nothing else (no paging checks, no metadata, no import log, no state).
 Then `--days` daily imports into the first repetition's workspace: a day's own cost is its wall time minus its API
-wait. One of them is profiled with cProfile; the report lists the functions that hold the time.
+wait. The CPU seconds of dlt's phases (extract, which includes reading the API, normalize, load, and the state sync
+with the lake) are measured around dlt's own methods in every run; the last daily import is also profiled with
+cProfile, and the report lists the functions that hold its time.
 Goals (issue 17): a daily import's own cost under 0.3 s; the full load at least 70 % of the baseline's rows/s.
 """
 
@@ -19,10 +21,13 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import os
 import pstats
 import re
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +43,56 @@ END_MARK = "<!-- tascomi_ingest:end -->"
 GOAL_DAILY_OWN_S = 0.3
 GOAL_SHARE_OF_BASELINE = 0.7
 PROFILE_SHOWN = 12
+
+
+class SandboxProcess:
+    """The sandbox vendor API in its own process, serving one day, through its documented command line."""
+
+    def __init__(self, args: argparse.Namespace, log: Path, today: date) -> None:
+        from tascomi_scale import child_env
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{self.port}/rest/v1"
+        command = [
+            sys.executable, "-c", "import sys; from sandbox.tascomi.__main__ import serve; serve(sys.argv[1:])",
+            "--port", str(self.port), "--seed", str(args.seed), "--start-date", args.start.isoformat(),
+            "--today", today.isoformat(), "--initial-applications", str(args.applications),
+            "--daily-new-applications", str(args.daily_new_applications), "--page-size", str(args.page_size),
+            "--fill-rate", str(args.fill_rate),
+        ]  # fmt: skip
+        self._log = log.open("w")
+        self.process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=child_env(), stdout=self._log, stderr=subprocess.STDOUT
+        )
+
+    def settings(self) -> dict[str, Any]:
+        """What the connector is given to reach it (dlt setting names), as the demo's stand-in gives them."""
+        return {
+            "base_url": self.base_url,
+            "public_key": "sandbox-public",
+            "private_key": "sandbox-private",
+            "backoff_s": 0.2,
+        }
+
+    def wait_ready(self, timeout_s: float = 7200) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the sandbox exited with {self.process.returncode}: see {self._log.name}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_sandbox/state", timeout=600) as response:
+                    json.load(response)
+                return
+            except OSError:
+                time.sleep(0.5)
+        raise TimeoutError("the sandbox did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=60)
+        self._log.close()
 
 
 def vendor_clock() -> dict[str, float]:
@@ -60,7 +115,36 @@ def vendor_clock() -> dict[str, float]:
     return clock
 
 
-def connector_run(sandbox: Any, home: Path, day: date, clock: dict[str, float]) -> dict[str, float]:
+def phase_clock() -> dict[str, float]:
+    """Accumulate the CPU seconds spent in each of dlt's phases (the outermost call only). Instrumentation only,
+    patched in this process; `_sync_destination` is what both sync_destination() and run()'s own sync call."""
+    from dlt.pipeline.pipeline import Pipeline
+
+    spent = dict.fromkeys(PHASES, 0.0)
+    depth = [0]
+
+    def timed(name: str, original: Any) -> Any:
+        def phase(self: Pipeline, *args: Any, **kwargs: Any) -> Any:
+            if depth[0]:
+                return original(self, *args, **kwargs)
+            depth[0] += 1
+            started = time.process_time()
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                spent[name] += time.process_time() - started
+                depth[0] -= 1
+
+        return phase
+
+    for name in PHASES:
+        setattr(Pipeline, name, timed(name, getattr(Pipeline, name)))
+    return spent
+
+
+def connector_run(
+    sandbox: Any, home: Path, day: date, clock: dict[str, float], phases: dict[str, float]
+) -> dict[str, Any]:
     from core.registry import source_entry
     from core.workspace import Workspace
     from data_platform.sources import connector
@@ -68,7 +152,7 @@ def connector_run(sandbox: Any, home: Path, day: date, clock: dict[str, float]) 
     workspace = Workspace.at(home)
     source = connector(source_entry("tascomi", workspace.project_dir))
     settings = source.load_settings(**sandbox.settings(), today=day)
-    waited, asked = clock["seconds"], clock["requests"]
+    waited, asked, before = clock["seconds"], clock["requests"], dict(phases)
     started, cpu = time.perf_counter(), time.process_time()
     report = source.ingest(settings, workspace, progress=lambda _: None)
     seconds = time.perf_counter() - started
@@ -78,6 +162,7 @@ def connector_run(sandbox: Any, home: Path, day: date, clock: dict[str, float]) 
         "rows": sum(report.rows_by_table().values()),
         "api_s": clock["seconds"] - waited,
         "requests": clock["requests"] - asked,
+        "phases": {name: phases[name] - before[name] for name in PHASES},
     }
 
 
@@ -141,14 +226,24 @@ def profile_top(profile: cProfile.Profile) -> list[str]:
         where = path.split("site-packages/")[-1].replace(str(REPO_ROOT) + "/", "")
         where = re.sub(r"^/.*/lib/python3\.\d+/", "", where)
         rows.append((where, line, name, calls, own, cumulative))
-    phases = [r for r in rows if r[0] == "dlt/pipeline/pipeline.py" and r[2] in PHASES]
+    phases = [r for r in rows if r[0] == "dlt/pipeline/pipeline.py" and r[2] in PROFILED_PHASES]
     lines = [f"| dlt `{r[2]}` (cumulative) | {r[5]:.2f} | {r[3]} |" for r in sorted(phases, key=lambda r: -r[5])]
     for where, line, name, calls, own, _ in sorted(rows, key=lambda r: -r[4])[:PROFILE_SHOWN]:
         lines.append(f"| `{where}:{line}({name})` (own time) | {own:.2f} | {calls} |")
     return lines
 
 
-PHASES = ("extract", "normalize", "load", "sync_destination")
+PROFILED_PHASES = ("extract", "normalize", "load", "sync_destination")
+PHASES = ("extract", "normalize", "load", "_sync_destination")
+
+
+def phase_row(label: str, runs: list[dict[str, Any]]) -> str:
+    """Median CPU seconds per dlt phase over `runs`, and the rest of the run (ours: planning, opening the pipeline)."""
+    med = statistics.median
+    cells = [med([r["phases"][name] for r in runs]) for name in PHASES]
+    rest = med([r["cpu_s"] - sum(r["phases"].values()) for r in runs])
+    total = med([r["cpu_s"] for r in runs])
+    return f"| {label} | " + " | ".join(f"{c:.2f}" for c in [*cells, rest, total]) + " |"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -166,13 +261,16 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO_ROOT))
     os.environ["RUNTIME__DLTHUB_TELEMETRY"] = "false"
-    from tascomi_scale import SandboxProcess, machine_facts, write_report
+    from tascomi_scale import check_code_measured, code_measured, machine_facts, write_report
+
+    check_code_measured()
 
     home = args.home or Path(tempfile.mkdtemp(prefix="ingest-", dir=REPO_ROOT / "local"))
     home.mkdir(parents=True, exist_ok=True)
     say = lambda m: print(f"[{datetime.now():%H:%M:%S}] {m}", flush=True)  # noqa: E731
     sandbox = SandboxProcess(args, home / "sandbox.log", args.start)
     clock = vendor_clock()
+    phases = phase_clock()
     loads: list[float] = []
     full, base, daily = [], [], []
     profile_lines: list[str] = []
@@ -180,7 +278,7 @@ def main(argv: list[str] | None = None) -> None:
         sandbox.wait_ready()
         for rep in range(args.repeat):
             loads.append(os.getloadavg()[0])
-            full.append(connector_run(sandbox, home / f"full-{rep}", args.start, clock))
+            full.append(connector_run(sandbox, home / f"full-{rep}", args.start, clock, phases))
             base.append(baseline_run(sandbox, home / f"baseline-{rep}"))
             say(f"rep {rep + 1}: connector {full[-1]['rows'] / full[-1]['seconds']:,.0f} rows/s, "
                 f"baseline {base[-1]['rows'] / base[-1]['seconds']:,.0f} rows/s")  # fmt: skip
@@ -190,7 +288,7 @@ def main(argv: list[str] | None = None) -> None:
             profile = cProfile.Profile() if n == args.days else None  # the last day only: it slows what it watches
             if profile:
                 profile.enable()
-            daily.append(connector_run(sandbox, home / "full-0", day, clock))
+            daily.append(connector_run(sandbox, home / "full-0", day, clock, phases))
             if profile:
                 profile.disable()
                 profile_lines = profile_top(profile)
@@ -211,9 +309,9 @@ def main(argv: list[str] | None = None) -> None:
         "## Tascomi ingestion: the connector against plain requests + pyarrow (`benchmarks/tascomi_ingest.py`)",
         "",
         f"Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: `benchmarks/tascomi_ingest.py --applications "
-        f"{args.applications} --days {args.days} --repeat {args.repeat}`; {facts['cpu']}, shared: 1-minute load "
-        f"{min(loads):.1f}-{max(loads):.1f}. Sandbox in its own process; medians of {args.repeat} interleaved "
-        "repetitions (daily imports: of the days before the profiled one).",
+        f"{args.applications} --days {args.days} --repeat {args.repeat}` ({code_measured()}); {facts['cpu']}, shared: "
+        f"1-minute load {min(loads):.1f}-{max(loads):.1f}. Sandbox in its own process; medians of {args.repeat} "
+        "interleaved repetitions (daily imports: of the days before the profiled one).",
         "",
         "| measurement | rows | wall s | CPU s | rows/s | waiting on the API s | requests |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -239,6 +337,14 @@ def main(argv: list[str] | None = None) -> None:
         f"| full load >= {GOAL_SHARE_OF_BASELINE:.0%} of the baseline's rows/s | {full_rate / base_rate:.0%} (wall), "
         f"{cpu_share:.0%} (rows per CPU second) | "
         f"{'**met**' if full_rate / base_rate >= GOAL_SHARE_OF_BASELINE else '**not met**'} |",
+        "",
+        "CPU seconds by dlt phase (measured around dlt's methods, unprofiled; extract includes reading the API, "
+        "sync_destination the state restored from the lake; rest: our code around them):",
+        "",
+        "| run | extract | normalize | load | sync_destination | rest | all |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        phase_row("connector, first full load", full),
+        phase_row("daily import (median)", unprofiled),
         "",
         "Where the profiled daily import's CPU goes (cProfile seconds; the profiler roughly doubles them):",
         "",
