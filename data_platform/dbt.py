@@ -1,15 +1,17 @@
 """Running dbt from the platform: one place that knows the project, the profiles and where a workspace's files go.
 
 The workspace reaches dbt as variables (`platform_home`, `lake_root`: profiles.yml and the sources read them), never
-through the process environment, so one process can build two workspaces.
+through the process environment, so one process can build two workspaces. A process parses the project once per
+workspace, set of vars and target, and hands that parse to each later dbt command with the same (parsed()).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import uuid
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +20,8 @@ from pathlib import Path
 import duckdb
 import yaml
 from dbt.cli.main import dbtRunner, dbtRunnerResult
+from dbt.constants import DEFAULT_ENV_PLACEHOLDER
+from dbt.contracts.graph.manifest import Manifest
 
 from core.errors import PlatformError
 from core.masking_key import MaskingKeyMissing, files_holding, masking_key, set_duckdb_key
@@ -58,19 +62,72 @@ def run_dbt(
     install_duckdb_extensions()
     project = str(workspace.project_dir)
     variables = {**workspace_vars(workspace), **(extra_vars or {})}
-    argv = [*(["--quiet"] if quiet else []), *args, "--project-dir", project, "--profiles-dir", project]
-    argv += ["--vars", json.dumps(variables)]
-    if target:
-        argv += ["--target", target]
-    argv += ["--target-path", str(workspace.dbt_target_dir)]
+    common = ["--project-dir", project, "--profiles-dir", project, "--vars", json.dumps(variables)]
+    common += [*(["--target", target] if target else []), "--target-path", str(workspace.dbt_target_dir)]
+    argv = [*(["--quiet"] if quiet else []), *args, *common]
     try:
-        result = dbtRunner().invoke(argv)
+        result = dbtRunner(manifest=parsed(workspace, args, common, variables, target)).invoke(argv)
     finally:
         release_duckdb()
     if not result.success:
         raise DbtFailed(f"dbt {' '.join(args)} failed" + (f": {result.exception}" if result.exception else ""))
     refuse_a_leaked_key(workspace)
     return result
+
+
+# The projects this process parsed, the latest last: a dbt command given one skips its parse, which costs ~2.5 s of CPU
+# even when dbt's partial parsing finds nothing changed (it reads its saved state, hashes every file and writes
+# manifest.json) and ~18 s when the vars differ from the last command's in that target folder (a build with
+# trusted_staging, then the catalogue without it). A build and its publish, the nightly's three commands, a test's
+# repeated builds: one parse each set of vars.
+_PARSED: OrderedDict[str, Manifest] = OrderedDict()
+KEPT_PARSES = 2  # a parsed manifest holds ~100 MB
+# Commands that always parse: `parse` itself (data-platform check reads the manifest.json it writes), and `show`,
+# whose --inline query joins the manifest as a node that a later command would carry.
+ALWAYS_PARSE = {"parse", "show"}
+SETTINGS = ("DATA_PLATFORM_", "DBT_")  # environment read by profiles.yml and by dbt itself (the default target ...)
+
+
+def parse_key(workspace: Workspace, variables: dict[str, object], target: str | None) -> str:
+    """What a parse depends on besides the environment variables the project reads (dbt records those in the
+    manifest: env_unchanged): the project's dbt code, profiles.yml, the vars, the target and the settings."""
+    project = workspace.project_dir
+    settings = sorted((name, value) for name, value in os.environ.items() if name.startswith(SETTINGS))
+    digest = hashlib.sha256(json.dumps([str(project), variables, target, settings], default=str).encode())
+    digest.update(project_version(project).encode())
+    for path in sorted((project / "analyses").rglob("*")) + [project / "profiles.yml"]:
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def env_unchanged(manifest: Manifest) -> bool:
+    """Whether every environment variable the project read while parsing (env_var()) still has the value it read."""
+    for name, value in manifest.env_vars.items():
+        if (name in os.environ) if value == DEFAULT_ENV_PLACEHOLDER else os.environ.get(name) != value:
+            return False
+    return True
+
+
+def parsed(
+    workspace: Workspace, args: tuple[str, ...], common: list[str], variables: dict[str, object], target: str | None
+) -> Manifest | None:
+    """The project parsed with these vars and target, parsed now (dbt's partial parsing, without writing
+    manifest.json: the command writes it) when this process has not parsed it yet; None for the commands that
+    always parse, and when the parse fails (the command then fails on it and says why)."""
+    if ALWAYS_PARSE & set(args):
+        return None
+    key = parse_key(workspace, variables, target)
+    manifest = _PARSED.pop(key, None)
+    if manifest is None or not env_unchanged(manifest):
+        done = dbtRunner().invoke(["--quiet", "--no-write-json", "parse", *common])
+        if not done.success:
+            return None
+        manifest = done.result
+    _PARSED[key] = manifest
+    while len(_PARSED) > KEPT_PARSES:
+        _PARSED.popitem(last=False)
+    return manifest
 
 
 def release_duckdb() -> None:
