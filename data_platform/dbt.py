@@ -124,6 +124,10 @@ def parsed(
         if not done.success:
             return None
         manifest = done.result
+    else:
+        # `graph` (the flat graph) is what dbt shares between the nodes of one invocation, and macros keep what they
+        # asked the warehouse there (macros/history/import_partitions.sql): each command starts from a fresh one.
+        manifest.build_flat_graph()
     _PARSED[key] = manifest
     while len(_PARSED) > KEPT_PARSES:
         _PARSED.popitem(last=False)

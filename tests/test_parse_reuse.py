@@ -64,3 +64,17 @@ def test_a_parse_is_not_reused_once_an_environment_variable_it_read_changed(monk
     monkeypatch.delenv("GITHUB_HEAD_REF")
     monkeypatch.setenv("DATA_PLATFORM_CI_REF", "pr-2")
     assert not dbt.env_unchanged(manifest)
+
+
+def test_a_reused_parse_gives_each_command_a_fresh_flat_graph(workspace: Workspace, monkeypatch: pytest.MonkeyPatch):
+    """Macros keep what one invocation asked the warehouse in `graph` (macros/history/import_partitions.sql): a
+    later command handed the same parse must ask again, not name an earlier day's import partitions. `show` always
+    parses (its --inline query would join the manifest)."""
+    manifest = Manifest()
+    manifest.build_flat_graph()
+    manifest.flat_graph["council_data_platform_import_partitions"] = {"tascomi 2025-09-10": {}}
+    variables = {**dbt.workspace_vars(workspace), "built_sources": ["tascomi"]}
+    monkeypatch.setitem(dbt._PARSED, dbt.parse_key(workspace, variables, "ci"), manifest)
+    assert dbt.parsed(workspace, ("build",), [], variables, "ci") is manifest
+    assert "council_data_platform_import_partitions" not in manifest.flat_graph and "nodes" in manifest.flat_graph
+    assert dbt.parsed(workspace, ("show", "--inline", "select 1"), [], variables, "ci") is None
