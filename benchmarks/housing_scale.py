@@ -10,7 +10,8 @@ Phases, each with wall and CPU seconds and peak memory of the process that did t
   * ingest, first day: every contractor's sheet (Sheets API over HTTP) and export, the full housing extract, the
     gazetteer; then each later day's deliveries (the sheets land whole whenever they changed);
   * dbt build of the housing models (first, then incremental after one more day), in a child process, with the
-    1-minute load average before and after;
+    1-minute load average before and after and the most DuckDB held spilled to disk at once (its temp folder beside
+    the database, sampled every second);
   * address matching: the int_housing__address_matches model's own time in each build, and how many inputs each
     build matched (the incremental one only the night's new or changed addresses);
   * precision and recall of our matcher and of uk_address_matcher (the anchor, run here on the same inputs), against
@@ -29,6 +30,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -91,21 +93,54 @@ def measured(results: Results, name: str, rows: int | None = None, note: str = "
     print(f"  {name}: {phase.seconds:.1f} s (cpu {phase.cpu_s:.1f} s, peak {phase.peak_rss_mb:.0f} MB)", flush=True)
 
 
+def folder_bytes(folder: Path) -> int:
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            with suppress(OSError):  # DuckDB deletes spill files as it goes
+                total += os.path.getsize(os.path.join(root, name))
+    return total
+
+
+@contextmanager
+def peak_spill(folder: Path) -> Iterator[list[int]]:
+    """The most bytes `folder` held at once while the block ran (sampled every second), in a one-item list."""
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(1.0):
+            peak[0] = max(peak[0], folder_bytes(folder))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        sampler.join()
+
+
 def dbt_child(home: Path, run_date: date, results: Results, name: str) -> dict:
-    """One `dbt build` of the housing models in a child process; its peak RSS from wait4, its node timings."""
+    """One `dbt build` of the housing models in a child process; its peak RSS from wait4, its node timings, and how
+    much DuckDB spilled (its default temp folder, the database path + .tmp)."""
     code = (
         "import sys; from pathlib import Path; from core.workspace import Workspace; from data_platform import dbt; "
         f"dbt.run_dbt(Workspace.at(Path({str(home)!r})), 'build', '--select', {SELECT!r}, target='ci', quiet=True, "
         f"extra_vars={{'housing_run_date': {run_date.isoformat()!r}}})"
     )
     started, load_before = time.perf_counter(), os.getloadavg()[0]
-    child = subprocess.Popen([sys.executable, "-c", code], cwd=REPO_ROOT)
-    _, status, usage = os.wait4(child.pid, 0)
+    from core.workspace import Workspace
+
+    spill_folder = Path(f"{Workspace.at(home).duckdb_path('ci')}.tmp")
+    with peak_spill(spill_folder) as spilled:
+        child = subprocess.Popen([sys.executable, "-c", code], cwd=REPO_ROOT)
+        _, status, usage = os.wait4(child.pid, 0)
     if status != 0:
         raise SystemExit(f"{name} failed (exit status {status})")
     seconds = time.perf_counter() - started
     phase = Phase(name, None, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-                  note=f"load {load_before:.1f} -> {os.getloadavg()[0]:.1f}")  # fmt: skip
+                  note=f"load {load_before:.1f} -> {os.getloadavg()[0]:.1f}; "
+                       f"spilled at most {spilled[0] / 2**30:.2f} GiB")  # fmt: skip
     results.phases.append(phase)
     print(f"  {name}: {seconds:.1f} s (cpu {phase.cpu_s:.1f} s, peak {phase.peak_rss_mb:.0f} MB)", flush=True)
     return json.loads((home / "target" / "run_results.json").read_text())

@@ -161,55 +161,231 @@ where role <> 'stop'
 {%- endmacro %}
 
 
-{% macro address_candidates(keys) %}
+{% macro address_candidates(keys, inputs='inputs', input_keys='input_keys', every=false) %}
     {#- Every candidate pair found by any of `keys`: one address_candidates_on(key) per key. -#}
     {%- for key in keys %}
         {%- if not loop.first %}
     union
         {%- endif %}
-    {{ address_candidates_on(key) }}
+    {{ address_candidates_on(key, inputs, input_keys, every) }}
     {%- endfor %}
 {%- endmacro %}
 
 
-{% macro address_candidates_on(key) %}
-    {#- The (address_id, uprn) pairs one candidate key finds, inside int_housing__address_matches (its CTEs inputs,
-        gazetteer, input_keys, gazetteer_keys, alike_words): 'postcode' (the typed postcode is the address's),
-        'number_and_word' (a typed number and a typed word the gazetteer knows), 'number_and_word_alike' (a typed number
-        and a typed word unknown to the gazetteer one or two edits from one of the address's: alike_words, worked out
-        once per distinct word). -#}
+{% macro address_candidates_on(key, inputs='inputs', input_keys='input_keys', every=false) %}
+    {#- The (address_id, uprn) pairs one candidate key finds, inside int_housing__address_matches (its CTEs gazetteer,
+        gazetteer_keys, alike_words, and the relations named by `inputs` and `input_keys`): 'postcode' (the typed
+        postcode is the address's), 'number_and_word' (a typed number and a typed word the gazetteer knows),
+        'number_and_word_alike' (a typed number and a typed word unknown to the gazetteer one or two edits from one of
+        the address's: alike_words, worked out once per distinct word).
+
+        On a large gazetteer 'number_and_word' finds many addresses that cannot be chosen (every flat 18 of every
+        block on a street of a common word). Unless `every` (what the reason of a refused input counts), it keeps
+        only the pairs that could be: an address of the typed postcode; one whose word found is among its heavy ones
+        (gazetteer_keys.is_heavy: its words at most as rare as this one weigh at least var
+        address_match_min_coverage of all its words); or, for step 4's exception with no postcode or the outward
+        code only (every typed word the gazetteer knows must be the address's), one whose heavy ones at var
+        address_match_min_coverage_identified include the input's rarest word. Why no other pair can be accepted:
+        docs/platform-team/address-matching.md, "Blocking before comparing". -#}
     {%- if key == 'postcode' %}
     select
         inputs.address_id,
         gazetteer.uprn
-    from inputs
+    from {{ inputs }} as inputs
     inner join gazetteer
         on inputs.postcode = gazetteer.postcode
-    {%- elif key == 'number_and_word' %}
+    {%- elif key in ('number_and_word', 'number_and_word_alike') %}
+        {%- set alike = key == 'number_and_word_alike' %}
+        {%- set word = 'alike_words.token' if alike else 'input_keys.token' %}
+        {%- set branches = [none] if every or alike else ['heavy', 'postcode', 'identified'] %}
+        {%- for branch in branches %}
+            {%- set conditions = ['input_keys.weight is null'] if alike else [] %}
+            {%- if branch == 'heavy' %}
+                {%- do conditions.append('gazetteer_keys.is_heavy') %}
+            {%- elif branch == 'identified' %}
+                {%- do conditions.extend(['input_keys.is_rarest_known', 'gazetteer_keys.is_heavy_identified',
+                    '(input_keys.postcode is null or input_keys.outward_code = gazetteer_keys.outward_code)']) %}
+            {%- endif %}
+            {%- if not loop.first %}
+    union
+            {%- endif %}
     select
         input_keys.address_id,
         gazetteer_keys.uprn
-    from input_keys
-    inner join gazetteer_keys
-        on
-            input_keys.token = gazetteer_keys.token
-            and input_keys.number = gazetteer_keys.number
-    {%- elif key == 'number_and_word_alike' %}
-    select
-        input_keys.address_id,
-        gazetteer_keys.uprn
-    from input_keys
+    from {{ input_keys }} as input_keys
+            {%- if alike %}
     inner join alike_words
         on input_keys.token = alike_words.typed
+            {%- endif %}
     inner join gazetteer_keys
         on
-            alike_words.token = gazetteer_keys.token
+            {{ word }} = gazetteer_keys.token
             and input_keys.number = gazetteer_keys.number
-    where input_keys.weight is null
+            {%- if branch == 'postcode' %}
+            and input_keys.postcode = gazetteer_keys.postcode
+            {%- endif %}
+            {%- if conditions %}
+    where {{ conditions | join('\n        and ') }}
+            {%- endif %}
+        {%- endfor %}
     {%- else %}
     {{ exceptions.raise_compiler_error("address_candidates_on: unknown candidate key '" ~ key ~ "' (var address_match_candidate_keys): use postcode, number_and_word or number_and_word_alike") }}
     {%- endif %}
 {%- endmacro %}
+
+
+{% macro pair_word_key(uprn, token) -%}
+    {#- One join key of a UPRN and a word: what keeps a pair's words from being joined on the word alone. -#}
+    {{ dbt.concat([token, "' '", dbt.safe_cast(uprn, dbt.type_string())]) }}
+{%- endmacro %}
+
+
+{% macro address_pair_identifiers(pairs) %}
+    {#- Per pair of `pairs` (address_id, uprn), inside int_housing__address_matches (its CTEs input_identifiers,
+        gazetteer_identifiers, input_identifier_counts, gazetteer_identifier_counts, input_tokens, gazetteer_tokens):
+        the candidate's identifiers not typed (numbers, and letters or floors), how many it has, the typed identifiers
+        it lacks (numbers, and letters or floors) and the typed kinds of place (GARAGE, SHOP) it is not. A gazetteer
+        range 65-67 is typed when 65-67, 65 or 67 is. Counted from the identifiers both sides have (a pair has one or
+        two), not by comparing every identifier of one side with every one of the other. -#}
+    select
+        pairs.address_id,
+        pairs.uprn,
+        coalesce(own_counts.numbers, 0) - coalesce(hits.own_numbers, 0) as missing_numbers,
+        coalesce(own_counts.others, 0) - coalesce(hits.own_others, 0) as missing_unit_identifiers,
+        coalesce(own_counts.numbers, 0) + coalesce(own_counts.others, 0) as own_identifiers,
+        coalesce(typed_counts.numbers, 0) - coalesce(hits.typed_numbers, 0) as extra_numbers,
+        coalesce(typed_counts.others, 0) - coalesce(hits.typed_others, 0) as extra_others,
+        coalesce(places.places, 0) as places_not_found
+    from {{ pairs }} as pairs
+    left join input_identifier_counts as typed_counts
+        on pairs.address_id = typed_counts.address_id
+    left join gazetteer_identifier_counts as own_counts
+        on pairs.uprn = own_counts.uprn
+    left join (
+        select
+            hit_pairs.address_id,
+            hit_pairs.uprn,
+            count(distinct case
+                when {{ full_match('input_identifiers.token', '[0-9].*') }} then input_identifiers.token
+            end) as typed_numbers,
+            count(distinct case
+                when not {{ full_match('input_identifiers.token', '[0-9].*') }} then input_identifiers.token
+            end) as typed_others,
+            count(distinct case
+                when {{ full_match('gazetteer_identifiers.token', '[0-9].*') }} then gazetteer_identifiers.token
+            end) as own_numbers,
+            count(distinct case
+                when not {{ full_match('gazetteer_identifiers.token', '[0-9].*') }} then gazetteer_identifiers.token
+            end) as own_others
+        from {{ pairs }} as hit_pairs
+        inner join input_identifiers
+            on hit_pairs.address_id = input_identifiers.address_id
+        inner join gazetteer_identifiers
+            on {{ pair_word_key('gazetteer_identifiers.uprn', 'gazetteer_identifiers.typed_as') }}
+            = {{ pair_word_key('hit_pairs.uprn', 'input_identifiers.token') }}
+        group by hit_pairs.address_id, hit_pairs.uprn
+    ) as hits
+        on pairs.address_id = hits.address_id and pairs.uprn = hits.uprn
+    left join (
+        select
+            place_pairs.address_id,
+            place_pairs.uprn,
+            count(*) as places
+        from {{ pairs }} as place_pairs
+        inner join input_tokens
+            on place_pairs.address_id = input_tokens.address_id and input_tokens.token_kind = 'place'
+        left join gazetteer_tokens
+            on place_pairs.uprn = gazetteer_tokens.uprn and input_tokens.token = gazetteer_tokens.token
+        where gazetteer_tokens.uprn is null
+        group by place_pairs.address_id, place_pairs.uprn
+    ) as places
+        on pairs.address_id = places.address_id and pairs.uprn = places.uprn
+{%- endmacro %}
+
+
+{% macro address_pair_words(pairs) %}
+    {#- Per pair of `pairs` with a word in common, inside int_housing__address_matches (its CTEs input_words,
+        gazetteer_words, alike_words): covered_weight, the candidate's words typed (each at its best: the same word,
+        else a slip of it at a tenth of a word per edit), explained_weight, the typed words the gazetteer knows that
+        are the candidate's, and fuzzy_words, its words typed only with a slip. A typed word the gazetteer knows is
+        only ever its own word, so only the slips need their best per candidate word. The candidate's word is joined
+        on one key of its UPRN and word (pair_word_key): joined on the word alone first, a common word (ROAD) would
+        meet every typed ROAD before the pairs narrow it, a plan DuckDB chose (tens of GB spilled). -#}
+    select
+        address_id,
+        uprn,
+        sum(gazetteer_weight * (1.0 - 0.1 * distance)) as covered_weight,
+        sum(input_weight) as explained_weight,
+        sum(case when distance > 0 then 1 else 0 end) as fuzzy_words
+    from (
+        select
+            word_pairs.address_id,
+            word_pairs.uprn,
+            gazetteer_words.weight as gazetteer_weight,
+            input_words.weight as input_weight,
+            0 as distance
+        from {{ pairs }} as word_pairs
+        inner join input_words
+            on word_pairs.address_id = input_words.address_id
+        inner join gazetteer_words
+            on {{ pair_word_key('gazetteer_words.uprn', 'gazetteer_words.token') }}
+            = {{ pair_word_key('word_pairs.uprn', 'input_words.token') }}
+        union all
+        select
+            slips.address_id,
+            slips.uprn,
+            max(slips.gazetteer_weight) as gazetteer_weight,
+            cast(null as {{ type_double() }}) as input_weight,
+            min(slips.distance) as distance
+        from (
+            select
+                slip_pairs.address_id,
+                slip_pairs.uprn,
+                gazetteer_words.token,
+                gazetteer_words.weight as gazetteer_weight,
+                alike_words.distance
+            from {{ pairs }} as slip_pairs
+            inner join input_words
+                on slip_pairs.address_id = input_words.address_id and input_words.weight is null
+            inner join alike_words
+                on input_words.token = alike_words.typed
+            inner join gazetteer_words
+                on {{ pair_word_key('gazetteer_words.uprn', 'gazetteer_words.token') }}
+                = {{ pair_word_key('slip_pairs.uprn', 'alike_words.token') }}
+        ) as slips
+        left join input_words as typed_exactly
+            on slips.address_id = typed_exactly.address_id and slips.token = typed_exactly.token
+        where typed_exactly.token is null
+        group by slips.address_id, slips.uprn, slips.token
+    ) as matched_words
+    group by address_id, uprn
+{%- endmacro %}
+
+
+{% macro rows_fingerprint(row_text) %}
+    {#- An aggregate: a fingerprint of the rows' content (one text per row) that does not depend on their order and
+        stays small however many rows: the row count and two sums of 36-bit slices of each row's MD5, as text. A sum
+        of 36-bit numbers fits a bigint up to 2^27 rows (Athena's sum overflows past it); one string of every row,
+        sorted, did not fit Athena's limits on a gazetteer. A change to a row changes the fingerprint unless both
+        slices of its hash sum to what they were, a chance of about 2^-72. -#}
+    {%- set row_hash = dbt.hash(row_text) -%}
+    {{ dbt.concat([
+        dbt.safe_cast('count(*)', dbt.type_string()), "':'",
+        dbt.safe_cast('coalesce(sum(' ~ hex_to_bigint('substr(' ~ row_hash ~ ', 1, 9)') ~ '), 0)', dbt.type_string()),
+        "':'",
+        dbt.safe_cast('coalesce(sum(' ~ hex_to_bigint('substr(' ~ row_hash ~ ', 10, 9)') ~ '), 0)', dbt.type_string()),
+    ]) }}
+{%- endmacro %}
+
+
+{% macro hex_to_bigint(hex) %}
+    {#- A text of hexadecimal digits (at most 15) as a bigint. -#}
+    {{ return(adapter.dispatch('hex_to_bigint', 'council_data_platform')(hex)) }}
+{% endmacro %}
+
+{% macro default__hex_to_bigint(hex) %}cast('0x' || {{ hex }} as bigint){% endmacro %}
+
+{% macro athena__hex_to_bigint(hex) %}from_base({{ hex }}, 16){% endmacro %}
 
 
 {% macro address_matches_delete_gone(matches, inputs) %}

@@ -5,7 +5,12 @@ contractor's new-jobs file dropped in the landing zone, landed by the connectors
 A small borough (the three housing sandboxes, two days) is built once; four listed residents are picked; then one
 more day lands with: resident A's date of birth blanked, a second member record for resident B (same name and date of
 birth, same tenancy), and two Herts Heritage jobs typed with the homes of residents C (dated 15/01/2027) and D (a
-US-format 11/25/2025)."""
+US-format 11/25/2025).
+
+The same day a new gazetteer file lists a second UPRN with the address of a home a repair was matched to (away from the
+listed residents): the incremental address matcher must match every input again (the gazetteer changed), so that
+repair is now refused as a near-tie of the twins, and its table must equal what a --full-refresh writes (the first
+build's own statement run again), row for row."""
 
 from __future__ import annotations
 
@@ -27,6 +32,8 @@ pytestmark = pytest.mark.slow
 
 SOURCES = ("repairs", "housing_management", "gazetteer")
 SELECT = "+link_work_data_quality"
+MATCHES = "housing_refined.int_housing__address_matches"
+MATCH_COLUMNS = "address_input_id, uprn, match_reason, matcher_version, matched_at"
 _WEDNESDAY = date.today() - timedelta(days=(date.today().weekday() - 2) % 7 or 7)
 DAYS = (_WEDNESDAY - timedelta(days=2), _WEDNESDAY - timedelta(days=1), _WEDNESDAY)  # weekdays: every export comes
 
@@ -51,6 +58,16 @@ def write_csv(path: Path, header: list[str], records: list[dict[str, str]]) -> N
     writer.writeheader()
     writer.writerows(records)
     path.write_text(out.getvalue())
+
+
+def add_gazetteer_twin(landing: Path, uprn: int, day: date) -> int:
+    """A new full gazetteer file: the latest one plus a second UPRN with every field of `uprn`; returns the new UPRN."""
+    latest = sorted((landing / "data-and-insight" / "gazetteer").glob("llpg_full_*.csv"))[-1]
+    records = list(csv.DictReader(io.StringIO(latest.read_text())))
+    twin = max(int(r["uprn"]) for r in records) + 1
+    records.append({**next(r for r in records if r["uprn"] == str(uprn)), "uprn": str(twin)})
+    write_csv(latest.with_name(f"llpg_full_{day:%Y%m%d}.csv"), list(records[0]), records)
+    return twin
 
 
 def test_each_injected_record_shows_on_its_row(tmp_path: Path):
@@ -79,6 +96,24 @@ def test_each_injected_record_shows_on_its_row(tmp_path: Path):
             order by outreach.member_id""")  # fmt: skip
         assert len(listed) >= 4, "the small borough must list a few residents"
         a, b, c, d = listed[:4]
+        compiled = workspace.dbt_target_dir / "compiled" / "council_data_platform" / "models" / "intermediate"
+        first_build = (compiled / "housing" / "int_housing__address_matches.sql").read_text()
+        before = {row[0]: row[1:] for row in rows(database, f"select {MATCH_COLUMNS} from {MATCHES}")}
+        # A home matched exactly by a repair, a plain house, on no street and in no postcode of a listed resident.
+        (doubled,) = rows(database, f"""
+            select min(matches.uprn) from {MATCHES} as matches
+            inner join housing_refined.int_housing__gazetteer_addresses as home on matches.uprn = home.address_id
+            where matches.input_kind = 'repair' and matches.match_method = 'address_exact'
+                and home.parent_uprn is null and not home.has_units
+                and not exists (
+                    select 1 from housing_trusted.link_work_outreach as outreach
+                    inner join housing_refined.int_housing__properties_current as listed
+                        on outreach.property_reference = listed.property_reference
+                    inner join housing_refined.int_housing__gazetteer_addresses as near
+                        on listed.uprn = near.address_id
+                    where near.usrn = home.usrn or near.postcode = home.postcode)""")[0]  # fmt: skip
+        assert doubled is not None, "a repair matched exactly to a house away from the listed residents"
+        twin = add_gazetteer_twin(landing, doubled, DAYS[2])
 
         # The housing extract of the third day: A's date of birth blanked, B recorded a second time.
         members = landed_members(landing)
@@ -97,7 +132,7 @@ def test_each_injected_record_shows_on_its_row(tmp_path: Path):
              "Post Code": home[4], "Description of works": "Kitchen tap dripping", "Priority": "Routine"}
             for stamp, home in typed
         ])  # fmt: skip
-        for source, stand_in in stand_ins[:2]:  # repairs and the housing extract land the third day
+        for source, stand_in in stand_ins:  # repairs, the housing extract and the new gazetteer land the third day
             source.ingest(source.load_settings(**stand_in.settings(), today=DAYS[2]), workspace, lambda _: None)
 
     dbt.build(workspace, target="ci", select=SELECT, quiet=True, progress=lambda _: None)
@@ -126,3 +161,18 @@ def test_each_injected_record_shows_on_its_row(tmp_path: Path):
         (c[0], "repair_dated_after_received"),
         (d[0], "repair_date_unreadable"),
     } <= counted
+
+    # The gazetteer changed: every input matched again (a new matcher version), so a stored match never outlives it.
+    after = {row[0]: row[1:] for row in rows(database, f"select {MATCH_COLUMNS} from {MATCHES}")}
+    assert set(before) <= set(after)
+    earlier = max(matched_at for *_, matched_at in before.values())
+    assert {version for *_, version, _ in after.values()}.isdisjoint({version for *_, version, _ in before.values()})
+    assert all(matched_at > earlier for *_, matched_at in after.values())
+    moved = [key for key, (uprn, *_) in before.items() if uprn == doubled]
+    assert moved and all(after[key][0] is None for key in moved), "the twins' repairs must be refused now"
+    assert all(str(twin) in after[key][1] and str(doubled) in after[key][1] for key in moved), after[moved[0]]
+    # A --full-refresh writes the first build's statement: run again now, it gives the incremental table row for row.
+    with duckdb.connect(str(database)) as con:
+        rebuilt = con.execute(f"select * exclude (matched_at) from ({first_build}) order by all").fetchall()
+        kept = con.execute(f"select * exclude (matched_at) from {MATCHES} order by all").fetchall()
+    assert kept == rebuilt

@@ -46,7 +46,7 @@ with matcher_version as (
         {{ dbt.hash(dbt.concat(["'" ~ rules ~ "'", "'|'", 'gazetteer_rows.fingerprint', "'|'",
                                 'vocabulary_rows.fingerprint'])) }} as matcher_version
     from (
-        select coalesce({{ dbt.hash(sorted_string_agg('gazetteer_row', '|')) }}, '') as fingerprint
+        select {{ rows_fingerprint('gazetteer_row') }} as fingerprint
         from (
             select
                 {{ dbt.concat([
@@ -60,7 +60,7 @@ with matcher_version as (
         ) as gazetteer_text
     ) as gazetteer_rows
     cross join (
-        select coalesce({{ dbt.hash(sorted_string_agg('vocabulary_row', '|')) }}, '') as fingerprint
+        select {{ rows_fingerprint('vocabulary_row') }} as fingerprint
         from (
             select
                 {{ dbt.concat(["coalesce(typed, '')", "','", "coalesce(canonical, '')", "','",
@@ -136,11 +136,13 @@ stored_results as (
 ),
 {%- endif %}
 
--- One row per key to match (its first input stands for all): what the rules below read, keyed by match_key.
+-- One row per key to match (its first input stands for all): what the rules below read. Pairs carry a number per key
+-- (address_id), not the 32-character match_key: every join and aggregate of pairs below is keyed by it.
 inputs as (
 
     select
-        match_key as address_id,
+        row_number() over (order by match_key) as address_id,
+        match_key,
         input_kind,
         shells_allowed,
         postcode,
@@ -394,11 +396,38 @@ gazetteer_identifiers as (
 
 ),
 
+-- How many identifiers each side has, numbers (and ranges) and the rest (letters, floors): what a pair's matched
+-- identifiers are counted against (address_pair_identifiers).
+input_identifier_counts as (
+
+    select
+        address_id,
+        sum(case when {{ full_match('token', '[0-9].*') }} then 1 else 0 end) as numbers,
+        sum(case when {{ full_match('token', '[0-9].*') }} then 0 else 1 end) as others
+    from input_identifiers
+    group by address_id
+
+),
+
+gazetteer_identifier_counts as (
+
+    select
+        uprn,
+        sum(case when {{ full_match('token', '[0-9].*') }} then 1 else 0 end) as numbers,
+        sum(case when {{ full_match('token', '[0-9].*') }} then 0 else 1 end) as others
+    from gazetteer_tokens
+    where token_kind = 'identifier'
+    group by uprn
+
+),
+
 -- Candidate keys: each number with each word; an address with no number keys on '' instead.
 input_numbers as (
 
     select
         inputs.address_id,
+        inputs.postcode,
+        inputs.outward_code,
         coalesce(numbers.token, '') as number
     from inputs
     left join input_identifiers as numbers
@@ -423,14 +452,18 @@ gazetteer_numbers as (
 
 -- An input keys on its words the gazetteer knows that are either uncommon (in at most var
 -- address_match_key_word_max_share of addresses) or its two rarest (in a small gazetteer every word is common), and on
--- its words the gazetteer does not know (typos: found by first letter and edit distance).
+-- its words the gazetteer does not know (typos: found by first letter and edit distance). Every key word the gazetteer
+-- knows is at least as rare as every other typed word it knows.
 input_keys as (
 
     select
         ranked_words.address_id,
         ranked_words.token,
         ranked_words.weight,
-        input_numbers.number
+        ranked_words.weight is not null and ranked_words.rarity = 1 as is_rarest_known,
+        input_numbers.number,
+        input_numbers.postcode,
+        input_numbers.outward_code
     from (
         select
             input_words.*,
@@ -541,15 +574,57 @@ unnumbered_building_units as (
 
 ),
 
+-- What an address's words weigh together (the denominator of its coverage), and, per word, what its words at most as
+-- rare weigh: a word is heavy when those weigh at least var address_match_min_coverage of the whole (at var
+-- address_match_min_coverage_identified: heavy for the identified exception). An address outside the typed postcode
+-- with less than that share of its words typed cannot be accepted, and a typed share that large includes a heavy word.
+gazetteer_weights as (
+
+    select
+        uprn,
+        sum(weight) as candidate_weight
+    from gazetteer_words
+    group by uprn
+
+),
+
+gazetteer_heavy_words as (
+
+    select
+        uprn,
+        token,
+        lighter_weight >= ({{ min_coverage }} - 0.000001) * candidate_weight as is_heavy,
+        lighter_weight >= ({{ min_coverage_identified }} - 0.000001) * candidate_weight as is_heavy_identified
+    from (
+        select
+            uprn,
+            token,
+            sum(weight) over (
+                partition by uprn order by weight asc range between unbounded preceding and current row
+            ) as lighter_weight,
+            sum(weight) over (partition by uprn) as candidate_weight
+        from gazetteer_words
+    ) as cumulated
+
+),
+
 gazetteer_keys as (
 
     select
         gazetteer_words.uprn,
         gazetteer_words.token,
-        gazetteer_numbers.number
+        gazetteer_numbers.number,
+        gazetteer.postcode,
+        gazetteer.outward_code,
+        gazetteer_heavy_words.is_heavy,
+        gazetteer_heavy_words.is_heavy_identified
     from gazetteer_words
     inner join gazetteer_numbers
         on gazetteer_words.uprn = gazetteer_numbers.uprn
+    inner join gazetteer_heavy_words
+        on gazetteer_words.uprn = gazetteer_heavy_words.uprn and gazetteer_words.token = gazetteer_heavy_words.token
+    inner join gazetteer
+        on gazetteer_words.uprn = gazetteer.uprn
 
 ),
 
@@ -574,19 +649,57 @@ pairs as (
 
 ),
 
+-- How each pair's identifiers and the typed ones disagree (macros/housing/address_matching.sql,
+-- address_pair_identifiers), on every pair the keys found.
+pair_identifiers as (
+
+    {{ address_pair_identifiers('pairs') }}
+
+),
+
+-- The pairs that could be accepted, or compete as a flat whose letter or floor was not typed (below: acceptable), by
+-- their identifiers alone: words are compared for these only.
+viable_pairs as (
+
+    select
+        address_id,
+        uprn
+    from pair_identifiers
+    where
+        places_not_found = 0
+        and (
+            (
+                missing_unit_identifiers = 0
+                and ((extra_numbers = 0 and missing_numbers <= 1) or (extra_numbers = 1 and missing_numbers = 0))
+            )
+            or (missing_unit_identifiers > 0 and extra_numbers = 0 and missing_numbers = 0 and extra_others = 0)
+        )
+
+),
+
 -- A flat whose number is not the one typed after FLAT: the flat and building numbers were typed the other way round.
 unit_numbers_swapped as (
 
     select
-        pairs.address_id,
-        pairs.uprn
-    from pairs
-    inner join input_unit_numbers
-        on pairs.address_id = input_unit_numbers.address_id
-    inner join gazetteer_unit_numbers
-        on pairs.uprn = gazetteer_unit_numbers.uprn
-    group by pairs.address_id, pairs.uprn
-    having max(case when input_unit_numbers.token = gazetteer_unit_numbers.token then 1 else 0 end) = 0
+        viable_pairs.address_id,
+        viable_pairs.uprn
+    from viable_pairs
+    left join (
+        select distinct
+            hit_pairs.address_id,
+            hit_pairs.uprn
+        from viable_pairs as hit_pairs
+        inner join input_unit_numbers
+            on hit_pairs.address_id = input_unit_numbers.address_id
+        inner join gazetteer_unit_numbers
+            on {{ pair_word_key('gazetteer_unit_numbers.uprn', 'gazetteer_unit_numbers.token') }}
+            = {{ pair_word_key('hit_pairs.uprn', 'input_unit_numbers.token') }}
+    ) as same_unit_number
+        on viable_pairs.address_id = same_unit_number.address_id and viable_pairs.uprn = same_unit_number.uprn
+    where
+        same_unit_number.uprn is null
+        and viable_pairs.address_id in (select input_unit_numbers.address_id from input_unit_numbers)
+        and viable_pairs.uprn in (select gazetteer_unit_numbers.uprn from gazetteer_unit_numbers)
 
 ),
 
@@ -595,94 +708,22 @@ unit_numbers_swapped as (
 own_number_typed_as_unit as (
 
     select distinct
-        pairs.address_id,
-        pairs.uprn
-    from pairs
+        viable_pairs.address_id,
+        viable_pairs.uprn
+    from viable_pairs
     inner join input_unit_numbers
-        on pairs.address_id = input_unit_numbers.address_id
+        on viable_pairs.address_id = input_unit_numbers.address_id
     inner join gazetteer_identifiers
-        on pairs.uprn = gazetteer_identifiers.uprn and input_unit_numbers.token = gazetteer_identifiers.typed_as
+        on {{ pair_word_key('gazetteer_identifiers.uprn', 'gazetteer_identifiers.typed_as') }}
+        = {{ pair_word_key('viable_pairs.uprn', 'input_unit_numbers.token') }}
 
 ),
 
+-- How much of each candidate's words were typed and how much of what was typed it explains
+-- (macros/housing/address_matching.sql, address_pair_words).
 pair_words as (
 
-    select
-        pairs.address_id,
-        pairs.uprn,
-        input_words.token as input_word,
-        input_words.weight as input_weight,
-        gazetteer_words.token as gazetteer_word,
-        gazetteer_words.weight as gazetteer_weight,
-        case
-            when input_words.token = gazetteer_words.token then 0
-            else {{ edit_distance('input_words.token', 'gazetteer_words.token') }}
-        end as distance
-    from pairs
-    inner join input_words
-        on pairs.address_id = input_words.address_id
-    inner join gazetteer_words
-        on pairs.uprn = gazetteer_words.uprn
-    where
-        input_words.token = gazetteer_words.token
-        or (
-            input_words.weight is null
-            and substr(input_words.token, 1, 1) = substr(gazetteer_words.token, 1, 1)
-            and {{ address_words_alike('input_words.token', 'gazetteer_words.token') }}
-        )
-
-),
-
--- How much of the candidate's own words were typed (each at its best typed match; an edit costs a tenth of a word).
-covered as (
-
-    select
-        address_id,
-        uprn,
-        sum(gazetteer_weight * (1.0 - 0.1 * distance)) as covered_weight,
-        sum(case when distance > 0 then 1 else 0 end) as fuzzy_words
-    from (
-        select
-            address_id,
-            uprn,
-            gazetteer_word,
-            max(gazetteer_weight) as gazetteer_weight,
-            min(distance) as distance
-        from pair_words
-        group by address_id, uprn, gazetteer_word
-    ) as best_per_word
-    group by address_id, uprn
-
-),
-
--- How much of what was typed (words the gazetteer knows) the candidate explains.
-explained as (
-
-    select
-        address_id,
-        uprn,
-        sum(input_weight) as explained_weight
-    from (
-        select distinct
-            address_id,
-            uprn,
-            input_word,
-            input_weight
-        from pair_words
-        where input_weight is not null
-    ) as typed_words
-    group by address_id, uprn
-
-),
-
-candidate_weights as (
-
-    select
-        gazetteer_words.uprn,
-        sum(gazetteer_words.weight) as candidate_weight
-    from gazetteer_words
-    where gazetteer_words.uprn in (select pairs.uprn from pairs)
-    group by gazetteer_words.uprn
+    {{ address_pair_words('viable_pairs') }}
 
 ),
 
@@ -699,118 +740,29 @@ input_weights as (
 
 ),
 
-identifier_hits as (
-
-    select
-        pairs.address_id,
-        pairs.uprn,
-        gazetteer_identifiers.token as gazetteer_identifier,
-        input_identifiers.token as typed_identifier
-    from pairs
-    inner join gazetteer_identifiers
-        on pairs.uprn = gazetteer_identifiers.uprn
-    left join input_identifiers
-        on
-            pairs.address_id = input_identifiers.address_id
-            and gazetteer_identifiers.typed_as = input_identifiers.token
-
-),
-
-missing_identifiers as (
-
-    select
-        address_id,
-        uprn,
-        count(distinct case
-            when typed_identifier is null and {{ full_match('gazetteer_identifier', '[0-9].*') }}
-                then gazetteer_identifier
-        end) as missing_numbers,
-        count(distinct case
-            when typed_identifier is null and not {{ full_match('gazetteer_identifier', '[0-9].*') }}
-                then gazetteer_identifier
-        end) as missing_others,
-        count(distinct gazetteer_identifier) as own_identifiers
-    from (
-        select
-            address_id,
-            uprn,
-            gazetteer_identifier,
-            max(typed_identifier) as typed_identifier
-        from identifier_hits
-        group by address_id, uprn, gazetteer_identifier
-    ) as per_identifier
-    group by address_id, uprn
-
-),
-
--- Typed identifiers the candidate does not have: numbers, and letters or floors.
-extra_identifiers as (
-
-    select
-        address_id,
-        uprn,
-        sum(case when {{ full_match('token', '[0-9].*') }} then 1 else 0 end) as extra_numbers,
-        sum(case when {{ full_match('token', '[0-9].*') }} then 0 else 1 end) as extra_others
-    from (
-        select
-            pairs.address_id,
-            pairs.uprn,
-            input_identifiers.token,
-            max(case when gazetteer_identifiers.uprn is not null then 1 else 0 end) as found
-        from pairs
-        inner join input_identifiers
-            on pairs.address_id = input_identifiers.address_id
-        left join gazetteer_identifiers
-            on
-                pairs.uprn = gazetteer_identifiers.uprn
-                and input_identifiers.token = gazetteer_identifiers.typed_as
-        group by pairs.address_id, pairs.uprn, input_identifiers.token
-    ) as typed
-    where found = 0
-    group by address_id, uprn
-
-),
-
--- A typed kind of place (GARAGE, SHOP ...) the candidate is not: it is somewhere else.
-places_not_found as (
-
-    select
-        pairs.address_id,
-        pairs.uprn,
-        count(*) as places
-    from pairs
-    inner join input_tokens
-        on pairs.address_id = input_tokens.address_id and input_tokens.token_kind = 'place'
-    left join gazetteer_tokens
-        on pairs.uprn = gazetteer_tokens.uprn and input_tokens.token = gazetteer_tokens.token
-    where gazetteer_tokens.uprn is null
-    group by pairs.address_id, pairs.uprn
-
-),
-
 scored_pairs as (
 
     select
-        pairs.address_id,
-        pairs.uprn,
-        coalesce(missing_identifiers.missing_numbers, 0) as missing_numbers,
-        coalesce(missing_identifiers.missing_others, 0) + coalesce(places_not_found.places, 0) as missing_others,
-        coalesce(missing_identifiers.missing_others, 0) as missing_unit_identifiers,
-        coalesce(missing_identifiers.own_identifiers, 0) as own_identifiers,
+        viable_pairs.address_id,
+        viable_pairs.uprn,
+        pair_identifiers.missing_numbers,
+        pair_identifiers.missing_unit_identifiers + pair_identifiers.places_not_found as missing_others,
+        pair_identifiers.missing_unit_identifiers,
+        pair_identifiers.own_identifiers,
         gazetteer.blpu_class,
         gazetteer.has_units,
         unit_numbers_swapped.uprn is not null as is_unit_number_swapped,
         own_number_typed_as_unit.uprn is not null as is_own_number_typed_as_unit,
-        pairs.uprn in (select named_building_units.uprn from named_building_units) as is_in_named_building,
+        viable_pairs.uprn in (select named_building_units.uprn from named_building_units) as is_in_named_building,
         inputs.address_id in (
             select input_tokens.address_id from input_tokens
             where input_tokens.token_kind = 'unit' or input_tokens.token in ({{ floors }})
         )
-        and pairs.uprn not in (
+        and viable_pairs.uprn not in (
             select gazetteer_tokens.uprn from gazetteer_tokens
             where gazetteer_tokens.token_kind = 'unit' or gazetteer_tokens.token in ({{ floors }})
         ) as is_unit_typed_not_a_unit,
-        pairs.uprn in (
+        viable_pairs.uprn in (
             select gazetteer_tokens.uprn from gazetteer_tokens
             where gazetteer_tokens.token_kind = 'unit' or gazetteer_tokens.token in ({{ floors }})
         ) as is_a_unit,
@@ -818,17 +770,17 @@ scored_pairs as (
             select input_tokens.address_id from input_tokens
             where input_tokens.token_kind = 'unit' or input_tokens.token in ({{ floors }})
         ) as is_unit_typed,
-        coalesce(extra_identifiers.extra_numbers, 0) as extra_numbers,
-        pairs.uprn in (
+        pair_identifiers.extra_numbers,
+        viable_pairs.uprn in (
             select unnumbered_building_units.uprn from unnumbered_building_units
         ) as is_in_unnumbered_building,
-        coalesce(extra_identifiers.extra_others, 0) as extra_others,
-        coalesce(covered.covered_weight, 0) / greatest(candidate_weights.candidate_weight, 0.001) as coverage,
+        pair_identifiers.extra_others,
+        coalesce(pair_words.covered_weight, 0) / greatest(gazetteer_weights.candidate_weight, 0.001) as coverage,
         case
             when input_weights.known_words = 0 then 1.0
-            else coalesce(explained.explained_weight, 0) / input_weights.input_weight
+            else coalesce(pair_words.explained_weight, 0) / input_weights.input_weight
         end as explained,
-        coalesce(covered.fuzzy_words, 0) as fuzzy_words,
+        coalesce(pair_words.fuzzy_words, 0) as fuzzy_words,
         case
             when inputs.postcode = gazetteer.postcode then 'same postcode'
             when inputs.postcode is null then 'no postcode typed'
@@ -843,29 +795,23 @@ scored_pairs as (
             select input_tokens.address_id from input_tokens
             where input_tokens.token_kind = 'communal'
         ) as is_building_not_its_unit
-    from pairs
+    from viable_pairs
     inner join inputs
-        on pairs.address_id = inputs.address_id
+        on viable_pairs.address_id = inputs.address_id
     inner join gazetteer
-        on pairs.uprn = gazetteer.uprn
-    inner join candidate_weights
-        on pairs.uprn = candidate_weights.uprn
+        on viable_pairs.uprn = gazetteer.uprn
+    inner join gazetteer_weights
+        on viable_pairs.uprn = gazetteer_weights.uprn
     inner join input_weights
-        on pairs.address_id = input_weights.address_id
-    left join covered
-        on pairs.address_id = covered.address_id and pairs.uprn = covered.uprn
-    left join explained
-        on pairs.address_id = explained.address_id and pairs.uprn = explained.uprn
-    left join missing_identifiers
-        on pairs.address_id = missing_identifiers.address_id and pairs.uprn = missing_identifiers.uprn
-    left join extra_identifiers
-        on pairs.address_id = extra_identifiers.address_id and pairs.uprn = extra_identifiers.uprn
-    left join places_not_found
-        on pairs.address_id = places_not_found.address_id and pairs.uprn = places_not_found.uprn
+        on viable_pairs.address_id = input_weights.address_id
+    left join pair_words
+        on viable_pairs.address_id = pair_words.address_id and viable_pairs.uprn = pair_words.uprn
+    inner join pair_identifiers
+        on viable_pairs.address_id = pair_identifiers.address_id and viable_pairs.uprn = pair_identifiers.uprn
     left join unit_numbers_swapped
-        on pairs.address_id = unit_numbers_swapped.address_id and pairs.uprn = unit_numbers_swapped.uprn
+        on viable_pairs.address_id = unit_numbers_swapped.address_id and viable_pairs.uprn = unit_numbers_swapped.uprn
     left join own_number_typed_as_unit
-        on pairs.address_id = own_number_typed_as_unit.address_id and pairs.uprn = own_number_typed_as_unit.uprn
+        on viable_pairs.address_id = own_number_typed_as_unit.address_id and viable_pairs.uprn = own_number_typed_as_unit.uprn
 
 ),
 
@@ -1039,17 +985,85 @@ close_calls as (
 
 ),
 
+-- An input with no acceptable candidate says why, counting every candidate its keys find (the pairs dropped before
+-- scoring included): found again for these inputs alone, their identifiers and words compared as above.
+refused_inputs as (
+
+    select inputs.*
+    from inputs
+    where inputs.address_clean <> '' and inputs.address_id not in (select best.address_id from best)
+
+),
+
+refused_input_keys as (
+
+    select input_keys.*
+    from input_keys
+    where input_keys.address_id in (select refused_inputs.address_id from refused_inputs)
+
+),
+
+every_candidate as (
+
+    {{ address_candidates(candidate_keys, 'refused_inputs', 'refused_input_keys', every=true) }}
+
+),
+
+every_pair as (
+
+    select
+        every_candidate.address_id,
+        every_candidate.uprn
+    from every_candidate
+    inner join refused_inputs
+        on every_candidate.address_id = refused_inputs.address_id
+    inner join gazetteer
+        on every_candidate.uprn = gazetteer.uprn
+    inner join gazetteer_weights
+        on every_candidate.uprn = gazetteer_weights.uprn
+    where refused_inputs.shells_allowed or gazetteer.blpu_class not like 'P%'
+
+),
+
+every_pair_identifiers as (
+
+    {{ address_pair_identifiers('every_pair') }}
+
+),
+
+every_pair_words as (
+
+    {{ address_pair_words('every_pair') }}
+
+),
+
 refused as (
 
     select
-        scored.address_id,
+        every_pair_identifiers.address_id,
         count(*) as candidates,
-        sum(case when scored.missing_numbers > 1 or scored.missing_others > 0 or scored.extra_numbers > 0 then 1 else 0 end)
-            as lacking_identifiers,
-        sum(case when scored.coverage < {{ min_coverage }} then 1 else 0 end) as too_few_words,
-        sum(case when scored.is_building_not_its_unit then 1 else 0 end) as buildings
-    from scored
-    group by scored.address_id
+        sum(case
+            when
+                every_pair_identifiers.missing_numbers > 1 or every_pair_identifiers.extra_numbers > 0
+                or every_pair_identifiers.missing_unit_identifiers + every_pair_identifiers.places_not_found > 0
+                then 1
+            else 0
+        end) as lacking_identifiers,
+        sum(case
+            when
+                coalesce(every_pair_words.covered_weight, 0) / greatest(gazetteer_weights.candidate_weight, 0.001)
+                < {{ min_coverage }}
+                then 1
+            else 0
+        end) as too_few_words
+    from every_pair_identifiers
+    inner join gazetteer_weights
+        on every_pair_identifiers.uprn = gazetteer_weights.uprn
+    left join every_pair_words
+        on
+            every_pair_identifiers.address_id = every_pair_words.address_id
+            and every_pair_identifiers.uprn = every_pair_words.uprn
+    group by every_pair_identifiers.address_id
 
 ),
 
@@ -1093,7 +1107,7 @@ decided as (
 matched as (
 
     select
-        address_id as match_key,
+        match_key,
         identifiers,
         case when is_accepted then candidate_uprn end as uprn,
         case
