@@ -692,8 +692,9 @@ unit_numbers_swapped as (
         inner join input_unit_numbers
             on hit_pairs.address_id = input_unit_numbers.address_id
         inner join gazetteer_unit_numbers
-            on {{ pair_word_key('gazetteer_unit_numbers.uprn', 'gazetteer_unit_numbers.token') }}
-            = {{ pair_word_key('hit_pairs.uprn', 'input_unit_numbers.token') }}
+            on
+                {{ pair_word_key('gazetteer_unit_numbers.uprn', 'gazetteer_unit_numbers.token') }}
+                = {{ pair_word_key('hit_pairs.uprn', 'input_unit_numbers.token') }}
     ) as same_unit_number
         on viable_pairs.address_id = same_unit_number.address_id and viable_pairs.uprn = same_unit_number.uprn
     where
@@ -714,8 +715,9 @@ own_number_typed_as_unit as (
     inner join input_unit_numbers
         on viable_pairs.address_id = input_unit_numbers.address_id
     inner join gazetteer_identifiers
-        on {{ pair_word_key('gazetteer_identifiers.uprn', 'gazetteer_identifiers.typed_as') }}
-        = {{ pair_word_key('viable_pairs.uprn', 'input_unit_numbers.token') }}
+        on
+            {{ pair_word_key('gazetteer_identifiers.uprn', 'gazetteer_identifiers.typed_as') }}
+            = {{ pair_word_key('viable_pairs.uprn', 'input_unit_numbers.token') }}
 
 ),
 
