@@ -99,20 +99,19 @@ def test_each_injected_record_shows_on_its_row(tmp_path: Path):
         compiled = workspace.dbt_target_dir / "compiled" / "council_data_platform" / "models" / "intermediate"
         first_build = (compiled / "housing" / "int_housing__address_matches.sql").read_text()
         before = {row[0]: row[1:] for row in rows(database, f"select {MATCH_COLUMNS} from {MATCHES}")}
-        # A home matched exactly by a repair, a plain house, on no street and in no postcode of a listed resident.
+        # A home matched exactly by a repair, on no street and in no postcode of A, B, C or D (a repair there left
+        # unplaced would be flagged on their rows).
         (doubled,) = rows(database, f"""
             select min(matches.uprn) from {MATCHES} as matches
             inner join housing_refined.int_housing__gazetteer_addresses as home on matches.uprn = home.address_id
             where matches.input_kind = 'repair' and matches.match_method = 'address_exact'
-                and home.parent_uprn is null and not home.has_units
                 and not exists (
-                    select 1 from housing_trusted.link_work_outreach as outreach
-                    inner join housing_refined.int_housing__properties_current as listed
-                        on outreach.property_reference = listed.property_reference
+                    select 1 from housing_refined.int_housing__properties_current as listed
                     inner join housing_refined.int_housing__gazetteer_addresses as near
                         on listed.uprn = near.address_id
-                    where near.usrn = home.usrn or near.postcode = home.postcode)""")[0]  # fmt: skip
-        assert doubled is not None, "a repair matched exactly to a house away from the listed residents"
+                    where listed.property_reference in ('{a[1]}', '{b[1]}', '{c[1]}', '{d[1]}')
+                        and (near.usrn = home.usrn or near.postcode = home.postcode))""")[0]  # fmt: skip
+        assert doubled is not None, "a repair matched exactly to a home away from the listed residents"
         twin = add_gazetteer_twin(landing, doubled, DAYS[2])
 
         # The housing extract of the third day: A's date of birth blanked, B recorded a second time.
