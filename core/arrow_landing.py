@@ -16,8 +16,10 @@ handle one item per batch, and its extract passes the table to parquet as it is 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
@@ -128,7 +130,7 @@ def stamp_arrays(
 ) -> dict[str, pa.Array]:
     """The metadata columns (the values `Delivery.stamp` gives each row) and dlt's two, which dlt does not add to
     an Arrow table: its load id, and an id unique within the raw table (the step's _imported_at is unique per
-    source, the index per table and step)."""
+    source; the index is unique per table and delivery, and a delivery is told by its source_ref)."""
     indexes = list(indexes)
     rows = len(indexes)
     stamp = delivery.stamp(0)
@@ -145,5 +147,17 @@ def stamp_arrays(
         else:
             arrays[name] = pa.repeat(pa.scalar(stamp[name], pa.string()), rows)
     arrays[DLT_LOAD_ID] = pa.repeat(pa.scalar(load_id, pa.string()), rows)
-    arrays[DLT_ID] = pa.array([f"{delivery.imported_at}#{i}" for i in indexes], pa.string())
+    if source_refs is None:
+        ids = [f"{delivery.imported_at}#{i}" for i in indexes]
+    else:  # a step landing several deliveries of a table (a contractor's files) numbers each one's records from 0
+        ids = [
+            f"{delivery.imported_at}#{_ref_digest(ref or delivery.source_ref)}#{i}"
+            for ref, i in zip(source_refs, indexes, strict=True)
+        ]
+    arrays[DLT_ID] = pa.array(ids, pa.string())
     return arrays
+
+
+@lru_cache(maxsize=1024)
+def _ref_digest(source_ref: str) -> str:
+    return hashlib.blake2b(source_ref.encode(), digest_size=6).hexdigest()
