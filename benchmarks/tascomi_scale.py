@@ -863,8 +863,10 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
     incremental = _ratio(late["build_s"], full["build_s"])
     incremental_cpu = _ratio(late["build_cpu_s"], full["build_cpu_s"])
     to_floor = _ratio(model_s, floor_s)
+    # the platform's own processes (nights, full refreshes, the history alone); the floor is the benchmark's
+    # reference statement, run with DuckDB's default memory limit, and is reported in its own row
     peaks = [n["peak_rss_mb"] for nights in results.nights.values() for n in nights]
-    peaks += [m["peak_rss_mb"] for m in results.models] + [f["peak_rss_mb"] for f in results.floors]
+    peaks += [m["peak_rss_mb"] for m in results.models]
     peak_gib = max(peaks) / 1024
     loads = [x for nights in results.nights.values() for n in nights for x in n["load"]]
     lake = results.lake
@@ -950,7 +952,7 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
         f"{_num(incremental_cpu)} (CPU) | {_verdict(incremental, GOAL_INCREMENTAL, False)} |",
         f"| applications history full rebuild <= {GOAL_FLOOR}x the floor | {_num(to_floor)} (node / statement) | "
         f"{_verdict(to_floor, GOAL_FLOOR, False)} |",
-        f"| peak memory <= {GOAL_PEAK_GIB:.0f} GiB anywhere | {peak_gib:.2f} GiB (largest child) | "
+        f"| peak memory <= {GOAL_PEAK_GIB:.0f} GiB anywhere | {peak_gib:.2f} GiB (the platform's largest child) | "
         f"{_verdict(peak_gib, GOAL_PEAK_GIB, False)} |",
         f"| the late night in <= 60 s on 2 cores (goal set at 1M x 365) | {_num(late['total_s'])} s wall, "
         f"{_num(late['total_cpu_s'])} s CPU | at {args.applications:,} x {args.days} |",
