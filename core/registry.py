@@ -26,6 +26,10 @@ _KEYS = {
 }
 
 
+# A raw month is compacted this long after it ended (core/compaction.py); 0: never. Per source in the registry.
+COMPACT_AFTER_DAYS = 62
+
+
 @dataclass(frozen=True)
 class SourceEntry:
     name: str
@@ -38,7 +42,7 @@ class SourceEntry:
     warn_after_hours: int
     error_after_hours: int
     enabled: bool = True  # false: a council not running this source (never ingested, built or catalogued)
-    compact_after_days: int = 62  # a raw month is compacted this long after it ended (core/compaction.py); 0: never
+    compact_after_days: int = COMPACT_AFTER_DAYS
 
     def contract(self) -> SourceContract:
         return load_contract(self.name, self.contract_dir, self.department)
@@ -66,7 +70,7 @@ def load_registry(project_dir: Path = PROJECT_DIR) -> dict[str, SourceEntry]:
             warn_after_hours=int(freshness.get("warn_after_hours", 30)),
             error_after_hours=int(freshness.get("error_after_hours", 54)),
             enabled=_flag(entry.get("enabled", True), path, name),
-            compact_after_days=int(entry.get("compact_after_days", 62)),
+            compact_after_days=int(entry.get("compact_after_days", COMPACT_AFTER_DAYS)),
         )
     return entries
 
