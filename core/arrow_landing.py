@@ -53,19 +53,26 @@ def text_array(values: pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray
     return values.cast(pa.string())
 
 
+def received_column(name: str, table: Table, landed: TableLanded) -> str | None:
+    """The raw column a received column lands as (recorded in `landed`), or None for a column the contract drops."""
+    if name in table.dropped:
+        return None
+    raw_name = raw_column_name(name)
+    if raw_name != name:
+        landed.columns_renamed[name] = raw_name
+    landed.columns_received.add(raw_name)
+    return raw_name
+
+
 def raw_batch(
     batch: pa.Table, table: Table, delivery: Delivery, first_index: int, load_id: str, landed: TableLanded
 ) -> pa.Table:
     """The raw rows for one batch of a table's records, numbered from `first_index`; `landed` counts them."""
     arrays: dict[str, Any] = {}
     for name in batch.column_names:
-        if name in table.dropped:
-            continue
-        raw_name = raw_column_name(name)
-        if raw_name != name:
-            landed.columns_renamed[name] = raw_name
-        landed.columns_received.add(raw_name)
-        arrays[raw_name] = text_array(batch.column(name))
+        raw_name = received_column(name, table, landed)
+        if raw_name is not None:
+            arrays[raw_name] = text_array(batch.column(name))
     indexes = range(first_index, first_index + batch.num_rows)
     arrays.update(stamp_arrays(delivery, indexes, load_id))
     landed.rows_landed += batch.num_rows
@@ -97,12 +104,9 @@ def records_table(
         keys = tuple(dict.fromkeys(chain.from_iterable(records)))
         values = [[record.get(key) for record in records] for key in keys]
     for key, received in zip(keys, values, strict=True):
-        if key in table.dropped:
+        name = received_column(key, table, landed)
+        if name is None:
             continue
-        name = raw_column_name(key)
-        if name != key:
-            landed.columns_renamed[key] = name
-        landed.columns_received.add(name)
         column = text_values(list(received))
         # a column outside the contract that holds no value is not written, as a record's nulls never were
         if name in declared or column.null_count < len(column):

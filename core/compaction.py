@@ -178,6 +178,12 @@ def _read(fs: Any, path: str) -> pa.Table:
         return pq.read_table(handle)
 
 
+def compaction_line(source: str, done: list[CompactedMonth]) -> str:
+    """What a compaction run did for a source, in one line (the command and the nightly job say the same)."""
+    files = sum(month.files_replaced for month in done)
+    return f"{source}: {len(done)} table-months compacted ({files} files into {len(done)})"
+
+
 def compact_source(workspace: Workspace, entry: SourceEntry, today: date) -> list[CompactedMonth]:
     """Compact every raw table of a registered source (not its import log or rejected records), holding the source's
     lock as an import does; nothing when its compact_after_days is 0."""

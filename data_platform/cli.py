@@ -169,13 +169,11 @@ def _ingest(args: argparse.Namespace, workspace: Workspace) -> int:
 
 
 def _compact(args: argparse.Namespace, workspace: Workspace) -> int:
-    from core.compaction import compact_source
+    from core.compaction import compact_source, compaction_line
 
     for entry in load_registry().values():
         if entry.enabled and (not args.source or entry.name in args.source):
-            done = compact_source(workspace, entry, args.today or date.today())
-            files = sum(month.files_replaced for month in done)
-            print(f"{entry.name}: {len(done)} table-months compacted ({files} files into {len(done)})")
+            print(compaction_line(entry.name, compact_source(workspace, entry, args.today or date.today())))
     return 0
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from core.compaction import compact_source
+from core.compaction import compact_source, compaction_line
 from core.errors import PlatformError
 from core.registry import SourceEntry
 from core.workspace import Workspace
@@ -99,10 +99,7 @@ def _compact(result: JobResult, entry: SourceEntry, progress: Progress) -> None:
         progress(f"{entry.name}: compaction failed, every file kept: {error}")
         return
     if compacted:
-        files = sum(month.files_replaced for month in compacted)
-        progress(
-            f"{entry.name}: compacted {len(compacted)} old months of raw tables ({files} files into {len(compacted)})"
-        )
+        progress(compaction_line(entry.name, compacted))
 
 
 def _check_freshness(result: JobResult, progress: Progress) -> None:
