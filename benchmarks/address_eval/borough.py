@@ -5,7 +5,13 @@ Written apart from the sandbox (sandbox/housing_world/gazetteer.py) on purpose: 
 borough (localities, saints' streets written ST as BS7666 and Royal Mail do, number ranges, named buildings with and
 without a street number, commercial premises used as landmarks, converted houses with floor flats), so a matcher
 tuned on the sandbox meets conventions it has not seen. Each split draws its own borough from its own seed and its
-own half of the word lists (`Borough.draw`), so a street of the held-out borough never appears in the tuning one.
+own half of the word lists (`Borough.draw`), so a street of a held-out borough never appears in a tuning one.
+
+There are two evaluation sets, each a tuning and a held-out split (records.py says how their errors differ): the
+stress set (`tuning`, `held_out`) and the field-rate set (`field_tuning`, `field_held_out`). The field-rate boroughs are
+other places with their own seeds, so neither set's gazetteer is the other's; each tuning borough takes its street
+names from the first half of the stems and each held-out borough from the second, so no held-out street was ever
+looked at while tuning.
 """
 
 from __future__ import annotations
@@ -53,17 +59,27 @@ class Boroughs:
     districts: tuple[str, ...]
     localities: tuple[str, ...]
     neighbour_districts: tuple[str, ...]  # a neighbouring borough's outward codes (for foreign postcodes)
+    stems: int  # which half of STEMS its street names come from: 0 for a tuning split, 1 for a held-out one
 
 
 SPLITS: dict[str, Boroughs] = {
     "tuning": Boroughs(
         "HOLLOWAY VALE", ("N7", "N19", "N5"),
-        ("LOWER HOLLOWAY", "UPPER HOLLOWAY", "TUFNELL PARK", "HIGHBURY VALE", "ARCHWAY"), ("N4", "N6", "NW5"),
+        ("LOWER HOLLOWAY", "UPPER HOLLOWAY", "TUFNELL PARK", "HIGHBURY VALE", "ARCHWAY"), ("N4", "N6", "NW5"), 0,
     ),
     "held_out": Boroughs(
         "CLAPTON WICK", ("E5", "E8", "E9", "N16"),
         ("LOWER CLAPTON", "UPPER CLAPTON", "HOMERTON", "DALSTON", "STOKE NEWINGTON", "HACKNEY WICK"),
-        ("E2", "E10", "N1", "N15"),
+        ("E2", "E10", "N1", "N15"), 1,
+    ),
+    "field_tuning": Boroughs(
+        "BARNSBURY GREEN", ("N1", "EC1", "WC1"),
+        ("BARNSBURY", "PENTONVILLE", "CLERKENWELL", "KINGS CROSS", "SOMERS TOWN"), ("NW1", "EC2", "N7"), 0,
+    ),
+    "field_held_out": Boroughs(
+        "SURREY DOCKS", ("SE16", "SE8", "SE15"),
+        ("ROTHERHITHE", "SURREY QUAYS", "DEPTFORD", "BERMONDSEY", "NUNHEAD", "SOUTH BERMONDSEY"),
+        ("SE1", "SE14", "SE4", "SE17"), 1,
     ),
 }  # fmt: skip
 
@@ -107,9 +123,9 @@ class Borough:
     def draw(cls, split: str, target: int = 25_000) -> Borough:
         settings = SPLITS[split]
         rng = random.Random(zlib.crc32(f"address-eval-borough|{split}".encode()))
-        # Each split owns half the stems (by a hash of the stem), so no street name is shared between splits.
-        parity = 0 if split == "tuning" else 1
-        stems = [s.upper() for s in STEMS if zlib.crc32(s.encode()) % 2 == parity]
+        # Each split owns half the stems (by a hash of the stem), so no street name is shared by a tuning and a
+        # held-out split.
+        stems = [s.upper() for s in STEMS if zlib.crc32(s.encode()) % 2 == settings.stems]
         borough = cls(split, settings)
         _Builder(rng, borough, stems).build(target)
         return borough

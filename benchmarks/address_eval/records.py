@@ -13,6 +13,26 @@ a street of the same name in the next borough): their label is None.
 
 Every record carries its difficulty (easy / moderate / hard, from the weight of what was done to it) and the list of
 what was done, so results can be read by kind of error.
+
+Two sets, differing only in the first layer's controls (the contractors are the same in both: they are the issue's
+list of what repair logs add):
+- **Stress** (`tuning`, `held_out`): `Controls(prevalence=2.0, noise=Noise(rate=0.08))`, twice the touch probability
+  the profile learned and 8 % of records given extra typos, dropped, swapped or joined words.
+- **Field rate** (`field_tuning`, `field_held_out`): the library's own fitted rates. Decided from address-errors'
+  documentation (README "Controls", "House style and rates"; controls.py, noise.py) before any matcher was run on it,
+  never from a matcher's result:
+  - `prevalence` stays at 1.0: it "multiplies every touch probability"; 1.0 is "the learned rate", and every default
+    of `Controls()` "reproduces the profile". 2.0 puts the pooled intensity at 2.0, outside the band the profile
+    reports for real councils (`Profile.intensity_band()`, 0.35 to 1.44 for the bundled all-six profile).
+  - `Noise(rate=0)`, the default: extra noise is "outside what real councils showed; for stress tests", its "rates
+    here are user settings, not fitted". Typos and abbreviations real logs have come from the contractors.
+  - `rates="pooled"` with no style and no `intensity`, as in the stress set: pooled stratum rates at intensity 1.0,
+    "the setting decided for unseen councils", which an invented borough is.
+  - Format settings are the stress set's, so the two sets differ in error rates only: `commas=True` (the README's
+    advice for a source whose fields are joined, as our logs' address cell is) and `postcode="with_errors"` (what an
+    unseen source gets by default anyway). `label_drift=0.0`: label drift gives a clean string of a neighbour to a
+    record (a register's wrong label, not a typing error); our truth is the address the string was written from, so
+    it would only change which addresses are sampled, not how hard their text is.
 """
 
 from __future__ import annotations
@@ -86,6 +106,11 @@ WEIGHTS = {  # how much an edit costs a matcher: difficulty = easy (<= 1), moder
     "typo": 1, "profile": 1, "profile_postcode": 2, "absent": 0,
 }  # fmt: skip
 ABSENT_SHARE = 0.08
+# The first layer's controls per set (the module docstring says why the field rate's are these).
+STRESS = Controls(label_drift=0.0, prevalence=2.0, noise=Noise(rate=0.08), commas=True, postcode="with_errors")
+FIELD_RATE = Controls(label_drift=0.0, commas=True, postcode="with_errors")
+SETS = {"stress": ("tuning", "held_out"), "field-rate": ("field_tuning", "field_held_out")}
+CONTROLS = {"tuning": STRESS, "held_out": STRESS, "field_tuning": FIELD_RATE, "field_held_out": FIELD_RATE}
 
 
 @dataclass
@@ -124,8 +149,11 @@ def components(borough: Borough, absent_ids: dict[str, Address]) -> list[dict[st
     return add_context(rows)
 
 
-def draw(split: str, n: int = 4000, borough: Borough | None = None) -> tuple[Borough, list[Record]]:
-    """The split's borough and n labelled records typed by the seven contractors. Deterministic per split."""
+def draw(
+    split: str, n: int = 4000, borough: Borough | None = None, controls: Controls | None = None
+) -> tuple[Borough, list[Record]]:
+    """The split's borough and n labelled records typed by the seven contractors, written with the split's set's
+    controls unless others are given. Deterministic per split (and controls)."""
     borough = borough or Borough.draw(split)
     rng = random.Random(zlib.crc32(f"address-eval-records|{split}".encode()))
     absent = {f"absent-{i}": a for i, a in enumerate(borough.absent)}
@@ -135,8 +163,9 @@ def draw(split: str, n: int = 4000, borough: Borough | None = None) -> tuple[Bor
     chosen += rng.sample(sorted(absent), min(n_absent, len(absent)))
     rng.shuffle(chosen)
 
-    controls = Controls(label_drift=0.0, prevalence=2.0, noise=Noise(rate=0.08), commas=True, postcode="with_errors")
-    corruptor = Corruptor(Profile.load(), seed=zlib.crc32(split.encode()), controls=controls, rates="pooled")
+    corruptor = Corruptor(
+        Profile.load(), seed=zlib.crc32(split.encode()), controls=controls or CONTROLS[split], rates="pooled"
+    )
     corruptor.index(components(borough, absent))
     written = {row["source_uprn"]: row for row in corruptor.generate(chosen)}
 

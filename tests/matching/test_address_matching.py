@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from benchmarks.address_eval.borough import STEMS, Address, Borough
 from benchmarks.address_eval.matchers import Compiled, compile_ours, run_ours, score
-from benchmarks.address_eval.records import ABBREVIATIONS, Record, draw
+from benchmarks.address_eval.records import ABBREVIATIONS, FIELD_RATE, SETS, STRESS, Record, draw
 
 # Measured on the full held-out split: precision 97.98 %, recall 89.67 % (docs/benchmarks.md). The floor leaves room for
 # a small draw's noise, not for a regression.
@@ -34,15 +34,43 @@ def small_borough() -> Borough:
 
 
 def test_the_splits_share_no_street_name_stem():
-    """The held-out borough is structurally apart: its streets come from the other half of the stems."""
-    tuning, held_out = Borough.draw("tuning", target=3000), Borough.draw("held_out", target=3000)
+    """A held-out borough is structurally apart from every tuning one: its streets come from the other half of the
+    stems. The field-rate set's boroughs are their own places (own seeds), not the stress set's again."""
+    boroughs = {split: Borough.draw(split, target=3000) for splits in SETS.values() for split in splits}
     stems = {s.upper() for s in STEMS}
 
     def stems_of(borough: Borough) -> set[str]:
         return {a.street.split(" ")[0] for a in borough.addresses} & stems
 
-    assert stems_of(tuning) and stems_of(held_out)
-    assert not stems_of(tuning) & stems_of(held_out)
+    for tuning, held_out in SETS.values():
+        assert stems_of(boroughs[tuning]) and stems_of(boroughs[held_out])
+        for other_tuning, _ in SETS.values():
+            assert not stems_of(boroughs[other_tuning]) & stems_of(boroughs[held_out])
+
+    def streets(split: str) -> list[str]:
+        return list(dict.fromkeys(a.street for a in boroughs[split].addresses))
+
+    assert streets("field_tuning") != streets("tuning") and streets("field_held_out") != streets("held_out")
+    assert not {a.postcode for a in boroughs["field_held_out"].addresses} & {
+        a.postcode for a in boroughs["held_out"].addresses
+    }
+
+
+def test_the_field_rate_controls_write_fewer_errors_than_the_stress_controls(small_borough: Borough):
+    """The same places drawn at the same seed: address-errors at its fitted rates (FIELD_RATE) touches fewer records
+    than at twice them with extra noise (STRESS), adds none of its extra noise, and leaves fewer hard records."""
+    _, stress = draw("held_out", 600, borough=small_borough, controls=STRESS)
+    _, field = draw("held_out", 600, borough=small_borough, controls=FIELD_RATE)
+    assert [r.label for r in stress] == [r.label for r in field]
+
+    def touched(records: list[Record]) -> int:
+        return sum(any(e.startswith("profile") for e in r.edits) for r in records)
+
+    assert 0 < touched(field) < 0.75 * touched(stress), (touched(field), touched(stress))
+    assert any("NOISE:" in e for r in stress for e in r.edits)
+    assert not any("NOISE:" in e for r in field for e in r.edits)
+    hard = sum(r.difficulty == "hard" for r in field), sum(r.difficulty == "hard" for r in stress)
+    assert hard[0] < hard[1], hard
 
 
 def test_held_out_draw_stays_above_the_floor(compiled: Compiled, small_borough: Borough):
