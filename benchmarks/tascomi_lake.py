@@ -17,6 +17,8 @@ day written this way equals the day the connector lands through the sandbox's AP
 
 from __future__ import annotations
 
+import pickle
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -63,20 +65,25 @@ def write_days(
     base_url: str,
     page_size: int = 100,
     written: Written | None = None,
+    checkpoint: Path | None = None,
 ) -> Written:
     """Write the imports of business days `first`..`last` (inclusive) into the workspace's raw zone, as daily runs
     of the connector against a sandbox serving `world` at `base_url` would land them, then move the pipeline state.
-    `written`: what an earlier call wrote into this workspace (its cursor), to go on from there."""
+    `written`: what an earlier call wrote into this workspace (its cursor), to go on from there.
+    `checkpoint`: a file kept after every day written, so a call stopped part way (a 1,000,000-application lake takes
+    hours) goes on, when called again, from the last whole day, the files of any later day removed first."""
     entry = source_entry(SOURCE, workspace.project_dir)
     tables = entry.contract().selected(None)
     settings = TascomiSettings()
     settings.catch_up_days, settings.lookup_refresh_days = 60, 7  # the defaults: configspec leaves them unresolved
-    written = written or Written()
+    written, day, finished = _resumed(checkpoint, written or Written(), first)
+    if finished:
+        return written
     state = written.cursor or {}
     root = Path(workspace.ensure().lake.removeprefix("file://")) / "raw" / entry.department / SOURCE
     if not root.exists():  # dlt initialises its dataset folder itself, with its first package
         _land_state(workspace, entry.department, first, state)
-    day = first
+    _remove_days(root, day, last)  # a day a stopped call began and did not finish
     while day <= last:
         world.advance_to(day)
         steps, _ = plan_steps(Cursor.from_state(state), tables, settings, day)
@@ -89,10 +96,37 @@ def write_days(
             landing = StepLanding(feeds, delivery, lambda: None, load_id)
             written.files += _write_step(landing, tables, root / "{table}", day, load_id, written.rows)
             move_cursor(state, step, day, imported_at)
+        written.cursor = state
+        _keep(checkpoint, written, day, finished=False)
         day += timedelta(days=1)
     written.cursor = state
     _land_state(workspace, entry.department, last, state)
+    _keep(checkpoint, written, last, finished=True)
     return written
+
+
+def _resumed(checkpoint: Path | None, written: Written, first: date) -> tuple[Written, date, bool]:
+    """What a stopped call kept: (what it had written, the next day to write, whether it had finished)."""
+    if checkpoint is None or not checkpoint.exists():
+        return written, first, False
+    kept, through, finished = pickle.loads(checkpoint.read_bytes())
+    return kept, through + timedelta(days=1), finished
+
+
+def _keep(checkpoint: Path | None, written: Written, through: date, finished: bool) -> None:
+    if checkpoint is not None:
+        partial = checkpoint.with_suffix(".partial")
+        partial.write_bytes(pickle.dumps((written, through, finished)))
+        partial.replace(checkpoint)  # whole or not at all: a stop while writing keeps the previous day's
+
+
+def _remove_days(root: Path, first: date, last: date) -> None:
+    day = first
+    while day <= last and root.exists():
+        partition = "/".join(f"{k}={v}" for k, v in partition_values(day).items())
+        for folder in root.glob(f"*/{partition}"):
+            shutil.rmtree(folder)
+        day += timedelta(days=1)
 
 
 def _feed(world: Any, table: Table, step: Step, today: date, base_url: str, page_size: int) -> TableFeed:
