@@ -44,13 +44,28 @@ def home(workspace: Workspace) -> Path:
     return workspace.home
 
 
+def shared_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's temporary folder that every pytest-xdist worker of this run sees (each worker's own one without
+    xdist): what a session fixture makes there under a file lock is made once per run, whichever worker needs it."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+TASCOMI_PAGE_SIZE = 25
+
+
+def tascomi_world() -> Any:
+    """The Tascomi world of the tascomi_sandbox fixture (a fresh one serves the same records on the same days)."""
+    from sandbox.tascomi.world import TascomiWorld
+
+    return TascomiWorld(seed=7, start_date=FIRST_IMPORT, initial_applications=60, daily_new_applications=6)
+
+
 @pytest.fixture
 def tascomi_sandbox() -> Iterator[Any]:
     from sandbox.tascomi.server import TascomiSandbox
-    from sandbox.tascomi.world import TascomiWorld
 
-    world = TascomiWorld(seed=7, start_date=FIRST_IMPORT, initial_applications=60, daily_new_applications=6)
-    with TascomiSandbox(world, page_size=25) as server:
+    with TascomiSandbox(tascomi_world(), page_size=TASCOMI_PAGE_SIZE) as server:
         server.set_today(FIRST_IMPORT)
         yield server
 

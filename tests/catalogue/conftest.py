@@ -16,6 +16,7 @@ from filelock import FileLock
 
 from core.masking_key import ENV_VAR
 from core.workspace import Workspace
+from tests.conftest import shared_tmp
 
 DONE = "catalogue-build.json"
 ARTIFACTS = ("manifest.json", "catalog.json")
@@ -49,8 +50,7 @@ def _build(home: Path) -> None:
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     from data_platform.jobs import JobResult
 
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # one folder for every worker of this run
+    shared = shared_tmp(tmp_path_factory)
     home = shared / "catalogue"
     with FileLock(str(shared / "catalogue.lock")):
         if not (home / DONE).exists():

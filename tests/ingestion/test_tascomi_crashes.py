@@ -18,14 +18,13 @@ from typing import Any
 import pytest
 
 from core.errors import LakeUnwritable, RunInProgress
-from core.registry import source_entry
 from core.workspace import Workspace
 from ingestion.tascomi import ingest
 from tests.conftest import FIRST_IMPORT, tascomi_settings
 from tests.ingestion.lake_reader import raw_rows
+from tests.ingestion.tascomi_days import DAILY
 
 REPO = Path(__file__).resolve().parents[2]
-DAILY = [t.name for t in source_entry("tascomi").contract().tables.values() if t.load == "daily"]
 DAY1 = FIRST_IMPORT + timedelta(days=1)
 
 
@@ -44,23 +43,11 @@ def start_paused(point: str, server: Any, workspace: Workspace, today: Any) -> s
     raise AssertionError(f"never reached {point}: {line!r} {process.stderr.read()[-2000:]}")
 
 
-def clean_lake(tmp_path: Path, days: list[int]) -> dict[str, list[tuple]]:
-    from sandbox.tascomi.server import TascomiSandbox
-    from sandbox.tascomi.world import TascomiWorld
-
-    clean = Workspace.at(tmp_path / "clean")
-    world = TascomiWorld(seed=7, start_date=FIRST_IMPORT, initial_applications=60, daily_new_applications=6)
-    with TascomiSandbox(world, page_size=25) as server:
-        for n in days:
-            server.set_today(FIRST_IMPORT + timedelta(days=n))
-            ingest(tascomi_settings(server, FIRST_IMPORT + timedelta(days=n)), clean, progress=lambda _: None)
-    return {t: raw_rows(clean.home, t) for t in DAILY}
-
-
 @pytest.mark.parametrize("point", ["extracted", "handover", "loading"])
-def test_a_kill_at_any_point_of_the_commit_is_recovered_by_the_next_run(point, tascomi_sandbox, workspace, tmp_path):
-    tascomi_sandbox.set_today(FIRST_IMPORT)
-    ingest(tascomi_settings(tascomi_sandbox, FIRST_IMPORT), workspace, progress=lambda _: None)
+def test_a_kill_at_any_point_of_the_commit_is_recovered_by_the_next_run(
+    point, tascomi_sandbox, workspace, tascomi_days
+):
+    tascomi_days.start_from((0,), workspace, tascomi_sandbox)
     tascomi_sandbox.set_today(DAY1)
     process = start_paused(point, tascomi_sandbox, workspace, DAY1)
     process.send_signal(signal.SIGKILL)
@@ -69,7 +56,7 @@ def test_a_kill_at_any_point_of_the_commit_is_recovered_by_the_next_run(point, t
     ingest(tascomi_settings(tascomi_sandbox, DAY1), workspace, progress=said.append)
     if point == "handover":
         assert any("hand-over" in line for line in said), "the wedge (both copies on disk) must have been repaired"
-    assert {t: raw_rows(workspace.home, t) for t in DAILY} == clean_lake(tmp_path, [0, 1])
+    assert {t: raw_rows(workspace.home, t) for t in DAILY} == tascomi_days.rows((0, 1))
     again = ingest(tascomi_settings(tascomi_sandbox, DAY1), workspace, progress=lambda _: None)
     assert again.rows_by_table() == {}, "a further run has nothing left to do"
 
@@ -103,7 +90,7 @@ def small_disk(tmp_path: Path) -> Any:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def test_a_full_disk_is_one_clear_error_and_the_next_run_lands_everything(tascomi_sandbox, small_disk, tmp_path):
+def test_a_full_disk_is_one_clear_error_and_the_next_run_lands_everything(tascomi_sandbox, small_disk, tascomi_days):
     workspace = Workspace.at(small_disk / "home")
     filler = small_disk / "filler"
     disk = os.statvfs(small_disk)
@@ -113,4 +100,4 @@ def test_a_full_disk_is_one_clear_error_and_the_next_run_lands_everything(tascom
         ingest(tascomi_settings(tascomi_sandbox, FIRST_IMPORT), workspace, progress=lambda _: None)
     filler.unlink()
     ingest(tascomi_settings(tascomi_sandbox, FIRST_IMPORT), workspace, progress=lambda _: None)
-    assert {t: raw_rows(workspace.home, t) for t in DAILY} == clean_lake(tmp_path, [0])
+    assert {t: raw_rows(workspace.home, t) for t in DAILY} == tascomi_days.rows((0,))

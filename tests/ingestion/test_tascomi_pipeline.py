@@ -6,7 +6,7 @@ clean run over the same days: that is "nothing lost, nothing duplicated".
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,22 +15,18 @@ from core.registry import source_entry
 from core.workspace import Workspace
 from ingestion.tascomi import ingest
 from ingestion.tascomi.client import TascomiAccessDenied, TascomiClient, TascomiUnavailable
-from tests.conftest import FIRST_IMPORT, tascomi_settings
+from tests.conftest import tascomi_settings
 from tests.ingestion.lake_reader import raw_files, raw_rows
+from tests.ingestion.tascomi_days import DAILY, day
 
 pytestmark = pytest.mark.slow  # a long module: started first (tests/conftest.py)
 
 CONTRACT = source_entry("tascomi").contract().tables
-DAILY = [t.name for t in CONTRACT.values() if t.load == "daily"]
 
 
 def run_day(server, workspace: Workspace, today: date, **overrides):
     server.set_today(today)
     return ingest(tascomi_settings(server, today, **overrides), workspace, progress=lambda _: None)
-
-
-def day(n: int) -> date:
-    return FIRST_IMPORT + timedelta(days=n)
 
 
 def requested_days(server) -> list[str]:
@@ -72,38 +68,21 @@ def test_first_run_is_a_full_load_without_todays_records(tascomi_sandbox, worksp
     assert "id" in landed and "gis_map_image_base64" not in landed, "the dropped map image must never land"
 
 
-def test_daily_runs_request_each_finished_day_once_and_never_today(tascomi_sandbox, workspace, home):
-    for n in range(4):
+def test_daily_runs_request_each_finished_day_once_and_never_today(tascomi_sandbox, workspace, home, tascomi_days):
+    tascomi_days.start_from((0,), workspace, tascomi_sandbox)
+    for n in range(1, 4):
         run_day(tascomi_sandbox, workspace, day(n))
     asked = [d for d in requested_days(tascomi_sandbox) if d]
     assert sorted(set(asked)) == [day(n).isoformat() for n in range(3)]
     assert day(3).isoformat() not in asked
 
 
-def test_same_day_twice_lands_nothing_new(tascomi_sandbox, workspace, home):
-    run_day(tascomi_sandbox, workspace, day(0))
-    run_day(tascomi_sandbox, workspace, day(1))
+def test_same_day_twice_lands_nothing_new(tascomi_sandbox, workspace, home, tascomi_days):
+    tascomi_days.start_from((0, 1), workspace, tascomi_sandbox)
     before = raw_files(home)
     again = run_day(tascomi_sandbox, workspace, day(1))
     assert again.rows_by_table() == {}
     assert raw_files(home) == before
-
-
-def clean_lake(tmp_path: Path, schedule: list[int]) -> dict[str, list[tuple]]:
-    """What fault-free runs on the `schedule` days land, from a fresh sandbox with the same seed.
-
-    A change-only API cannot serve a version that was superseded while we were not asking, so a run after an
-    outage is compared with clean runs on the same days, as if the failed attempts had never happened.
-    """
-    from sandbox.tascomi.server import TascomiSandbox
-    from sandbox.tascomi.world import TascomiWorld
-
-    clean = Workspace.at(tmp_path / "clean")
-    world = TascomiWorld(seed=7, start_date=FIRST_IMPORT, initial_applications=60, daily_new_applications=6)
-    with TascomiSandbox(world, page_size=25) as server:
-        for n in schedule:
-            run_day(server, clean, day(n))
-    return {t: raw_rows(clean.home, t) for t in DAILY}
 
 
 def assert_current_state_landed_once(server, home: Path) -> None:
@@ -126,9 +105,10 @@ def assert_current_state_landed_once(server, home: Path) -> None:
                 assert (current["id"], current["last_updated"]) in have, (table, current["id"])
 
 
-def test_outage_then_catch_up_loses_nothing_and_duplicates_nothing(tascomi_sandbox, workspace, home, tmp_path):
-    run_day(tascomi_sandbox, workspace, day(0))
-    run_day(tascomi_sandbox, workspace, day(1))
+def test_outage_then_catch_up_loses_nothing_and_duplicates_nothing(tascomi_sandbox, workspace, home, tascomi_days):
+    """A change-only API cannot serve a version that was superseded while we were not asking, so a run after an
+    outage is compared with fault-free runs on the same days, as if the failed attempts had never happened."""
+    tascomi_days.start_from((0, 1), workspace, tascomi_sandbox)
     tascomi_sandbox.faults.access_off = True
     for n in (2, 3):
         with pytest.raises(TascomiAccessDenied):
@@ -137,12 +117,12 @@ def test_outage_then_catch_up_loses_nothing_and_duplicates_nothing(tascomi_sandb
     report = run_day(tascomi_sandbox, workspace, day(4))
     assert list(report.rows) == [day(n).isoformat() for n in (1, 2, 3)]
     faulty = {t: raw_rows(home, t) for t in DAILY}
-    assert faulty == clean_lake(tmp_path, [0, 1, 4])
+    assert faulty == tascomi_days.rows((0, 1, 4))
     assert_current_state_landed_once(tascomi_sandbox, home)
 
 
-def test_vendor_cut_off_mid_catch_up_keeps_the_days_already_landed(tascomi_sandbox, workspace, home, tmp_path):
-    run_day(tascomi_sandbox, workspace, day(0))
+def test_vendor_cut_off_mid_catch_up_keeps_the_days_already_landed(tascomi_sandbox, workspace, home, tascomi_days):
+    tascomi_days.start_from((0,), workspace, tascomi_sandbox)
     tascomi_sandbox.set_today(day(4))
 
     def cut_off_after_first_day(message: str) -> None:
@@ -156,18 +136,17 @@ def test_vendor_cut_off_mid_catch_up_keeps_the_days_already_landed(tascomi_sandb
     tascomi_sandbox.faults.access_off = False
     run_day(tascomi_sandbox, workspace, day(4))
     faulty = {t: raw_rows(home, t) for t in DAILY}
-    assert faulty == clean_lake(tmp_path, [0, 4])
+    assert faulty == tascomi_days.rows((0, 4))
 
 
-def test_missed_day_loaded_late_lands_every_current_version_once(tascomi_sandbox, workspace, home):
-    run_day(tascomi_sandbox, workspace, day(0))
-    run_day(tascomi_sandbox, workspace, day(1))
+def test_missed_day_loaded_late_lands_every_current_version_once(tascomi_sandbox, workspace, home, tascomi_days):
+    tascomi_days.start_from((0, 1), workspace, tascomi_sandbox)
     run_day(tascomi_sandbox, workspace, day(3))  # the run on day 2 never happened
     assert_current_state_landed_once(tascomi_sandbox, home)
 
 
-def test_transient_failures_are_retried(tascomi_sandbox, workspace, home):
-    run_day(tascomi_sandbox, workspace, day(0))
+def test_transient_failures_are_retried(tascomi_sandbox, workspace, home, tascomi_days):
+    tascomi_days.start_from((0,), workspace, tascomi_sandbox)
     tascomi_sandbox.faults.fail_next(2, status=503)
     tascomi_sandbox.faults.truncate_next(1)
     report = run_day(tascomi_sandbox, workspace, day(1))
@@ -183,8 +162,8 @@ def test_persistent_failures_give_up_with_the_cause(tascomi_sandbox, workspace, 
     assert raw_rows(home, "applications") == []
 
 
-def test_catch_up_is_capped_and_resumes_next_run(tascomi_sandbox, workspace, home):
-    run_day(tascomi_sandbox, workspace, day(0))
+def test_catch_up_is_capped_and_resumes_next_run(tascomi_sandbox, workspace, home, tascomi_days):
+    tascomi_days.start_from((0,), workspace, tascomi_sandbox)
     report = run_day(tascomi_sandbox, workspace, day(6), catch_up_days=2)
     assert [k for k in report.rows if k not in ("lookups",)] == [day(0).isoformat(), day(1).isoformat()]
     assert report.days_remaining == 4
@@ -206,7 +185,7 @@ def test_private_key_is_never_written_to_the_lake(tascomi_sandbox, workspace, ho
             assert secret not in path.read_bytes(), path
 
 
-def test_crash_mid_run_then_rerun_equals_a_clean_run(tascomi_sandbox, workspace, home, tmp_path):
+def test_crash_mid_run_then_rerun_equals_a_clean_run(tascomi_sandbox, workspace, home, tascomi_days):
     """Kill -9 the ingestion process part-way through a catch-up; the rerun must land exactly the rest."""
     import os
     import signal
@@ -214,7 +193,7 @@ def test_crash_mid_run_then_rerun_equals_a_clean_run(tascomi_sandbox, workspace,
     import sys
     import time
 
-    run_day(tascomi_sandbox, workspace, day(0))
+    tascomi_days.start_from((0,), workspace, tascomi_sandbox)
     tascomi_sandbox.set_today(day(5))
     loads = home / "lake" / "raw" / "planning" / "tascomi" / "_dlt_loads"
     loads_before = len(list(loads.iterdir()))
@@ -239,7 +218,7 @@ def test_crash_mid_run_then_rerun_equals_a_clean_run(tascomi_sandbox, workspace,
     assert landed and landed < {day(n).isoformat() for n in range(5)}, "the kill should land part of the catch-up"
     run_day(tascomi_sandbox, workspace, day(5))
     faulty = {t: raw_rows(home, t) for t in DAILY}
-    assert faulty == clean_lake(tmp_path, [0, 5])
+    assert faulty == tascomi_days.rows((0, 5))
     assert_current_state_landed_once(tascomi_sandbox, home)
 
 
