@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import uuid
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -66,10 +67,13 @@ def run_dbt(
     common += [*(["--target", target] if target else []), "--target-path", str(workspace.dbt_target_dir)]
     argv = [*(["--quiet"] if quiet else []), *args, *common]
     forget_partial_parse_after_schema_change(workspace)
+    saved = saved_parse(workspace, variables, target)
+    use_saved_parse(workspace, saved)
     try:
         result = dbtRunner(manifest=parsed(workspace, args, common, variables, target)).invoke(argv)
     finally:
         release_duckdb()
+        keep_saved_parse(workspace, saved)
     if not result.success:
         raise DbtFailed(f"dbt {' '.join(args)} failed" + (f": {result.exception}" if result.exception else ""))
     refuse_a_leaked_key(workspace)
@@ -91,6 +95,7 @@ SETTINGS = ("DATA_PLATFORM_", "DBT_")  # environment read by profiles.yml and by
 
 PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, in the target folder
 SCHEMA_FILES_PARSED = "schema_files_parsed.sha256"  # beside it: the schema files it was saved from (ours)
+SAVED_PARSES = "parses"  # beside it: dbt's saved parse for each set of vars and target a command used (ours)
 
 
 def schema_files_digest(project_dir: Path) -> str:
@@ -119,8 +124,37 @@ def forget_partial_parse_after_schema_change(workspace: Workspace) -> None:
     if marker.exists() and marker.read_text() == digest:
         return
     (target / PARTIAL_PARSE).unlink(missing_ok=True)
+    shutil.rmtree(target / SAVED_PARSES, ignore_errors=True)
     target.mkdir(parents=True, exist_ok=True)
     marker.write_text(digest)
+
+
+def saved_parse(workspace: Workspace, variables: dict[str, object], target: str | None) -> Path:
+    """Where the parse dbt saves for these vars and target is kept (target/parses/<digest>.msgpack)."""
+    digest = hashlib.sha256(json.dumps([variables, target], sort_keys=True, default=str).encode()).hexdigest()
+    return workspace.dbt_target_dir / SAVED_PARSES / f"{digest[:16]}.msgpack"
+
+
+def use_saved_parse(workspace: Workspace, saved: Path) -> None:
+    """dbt keeps one saved parse per target folder and parses the project whole (~13 s CPU) when a command's vars
+    differ from the ones it was saved with. The nightly's build and the catalogue's docs use different vars, so every
+    night parsed whole twice; with one saved parse per set of vars, put in place before each command, each command
+    finds its own. dbt still checks the one it finds (vars, profile, target, versions) and parses whole on any doubt.
+    The file in place is dated 1970, so what dbt saves during the command is told by its date (keep_saved_parse)."""
+    live = workspace.dbt_target_dir / PARTIAL_PARSE
+    if saved.exists():
+        shutil.copyfile(saved, live)
+    if live.exists():
+        os.utime(live, ns=(0, 0))
+
+
+def keep_saved_parse(workspace: Workspace, saved: Path) -> None:
+    """Keep what dbt saved during the command as these vars' parse (a command given this process's parse saves none,
+    and the file in place may be another set of vars')."""
+    live = workspace.dbt_target_dir / PARTIAL_PARSE
+    if live.exists() and live.stat().st_mtime_ns != 0:
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(live, saved)
 
 
 def parse_key(workspace: Workspace, variables: dict[str, object], target: str | None) -> str:

@@ -55,3 +55,37 @@ def test_a_saved_parse_is_forgotten_when_the_schema_yaml_changes_and_kept_otherw
     (project / "dbt_project.yml").write_text((project / "dbt_project.yml").read_text() + "\n# a comment\n")
     dbt.forget_partial_parse_after_schema_change(workspace)
     assert not saved.exists(), "dbt_project.yml is a schema file too"
+
+
+def test_each_set_of_vars_finds_its_own_saved_parse(workspace: Workspace):
+    """dbt keeps one saved parse and parses whole when the vars differ (the nightly build's and the catalogue's do);
+    run_dbt keeps one per set of vars and puts it in place before each command."""
+    live = workspace.dbt_target_dir / dbt.PARTIAL_PARSE
+    build_vars, docs_vars = {"trusted_staging": True}, {}
+    for_build, for_docs = dbt.saved_parse(workspace, build_vars, "ci"), dbt.saved_parse(workspace, docs_vars, "ci")
+    assert for_build != for_docs and dbt.saved_parse(workspace, dict(build_vars), "ci") == for_build
+    assert dbt.saved_parse(workspace, build_vars, "dev") != for_build, "a parse is saved per target too"
+
+    def command(saved: Path, dbt_saves: bytes | None) -> None:
+        """One dbt command as run_dbt runs it: dbt saves its parse (a partial or whole parse) or saves none (given
+        this process's parse)."""
+        dbt.use_saved_parse(workspace, saved)
+        if dbt_saves is not None:
+            live.parent.mkdir(parents=True, exist_ok=True)
+            live.write_bytes(dbt_saves)
+        dbt.keep_saved_parse(workspace, saved)
+
+    command(for_build, b"parsed with the build's vars")
+    command(for_docs, None)
+    assert not for_docs.exists(), "a command that saved nothing does not keep the other vars' parse as its own"
+    command(for_docs, b"parsed with the docs' vars")
+    assert for_docs.read_bytes() == b"parsed with the docs' vars"
+    dbt.use_saved_parse(workspace, for_build)
+    assert live.read_bytes() == b"parsed with the build's vars", "the next build starts from the build's own parse"
+    dbt.use_saved_parse(workspace, for_docs)
+    assert live.read_bytes() == b"parsed with the docs' vars"
+
+    schema = next(workspace.project_dir.glob("models/marts/housing/*.yml"))
+    schema.write_text(schema.read_text() + "\n# an edit\n")
+    dbt.forget_partial_parse_after_schema_change(workspace)
+    assert not for_build.exists() and not for_docs.exists() and not live.exists(), "a schema edit forgets them all"
