@@ -248,11 +248,13 @@ def build(
     select: str | None = None,
     quiet: bool = False,
     progress: Progress = print,
+    unit_tests: bool = True,
 ) -> dbtRunnerResult:
     """dbt build of what the lake can feed, straight into the live schemas (tests and benchmarks; the commands and
-    jobs publish through build_and_publish): sources switched off or never imported are left out (one line each)."""
+    jobs publish through build_and_publish): sources switched off or never imported are left out (one line each).
+    unit_tests=False: without the unit tests, which test the code and not the data (a test suite runs each once)."""
     sources = included_sources(workspace, progress)
-    args = build_args(sources, full_refresh, select)
+    args = build_args(sources, full_refresh, select, unit_tests=unit_tests)
     return run_dbt(workspace, *args, target=target, quiet=quiet, extra_vars=sources.dbt_vars())
 
 
@@ -265,15 +267,16 @@ def included_sources(workspace: Workspace, progress: Progress = print) -> BuiltS
 
 
 def build_args(
-    sources: BuiltSources, full_refresh: bool = False, select: str | None = None, nightly: bool = False
+    sources: BuiltSources, full_refresh: bool = False, select: str | None = None, unit_tests: bool = True
 ) -> list[str]:
-    """nightly: leave the unit tests out (they test the code, which did not change overnight; CI runs them)."""
+    """unit_tests=False: leave the unit tests out (the nightly's: they test the code, which did not change overnight;
+    CI runs them)."""
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
     if select:
         args += ["--select", select]
-    exclude = [*sources.dbt_exclude(), *(["test_type:unit"] if nightly else [])]
+    exclude = [*sources.dbt_exclude(), *([] if unit_tests else ["test_type:unit"])]
     if exclude:
         args += ["--exclude", *exclude]
     return args
@@ -451,7 +454,7 @@ def build_and_publish(
         try:
             result = run_dbt(
                 workspace,
-                *build_args(sources, full_refresh, select, nightly),
+                *build_args(sources, full_refresh, select, unit_tests=not nightly),
                 target=target,
                 quiet=quiet,
                 extra_vars=variables,

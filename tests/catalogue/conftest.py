@@ -16,10 +16,11 @@ from filelock import FileLock
 
 from core.masking_key import ENV_VAR
 from core.workspace import Workspace
+from data_platform.catalogue import BUILD_RESULTS
 from tests.conftest import shared_tmp
 
 DONE = "catalogue-build.json"
-ARTIFACTS = ("manifest.json", "catalog.json")
+ARTIFACTS = ("manifest.json", "catalog.json", BUILD_RESULTS)
 KEY_FILE = "catalogue-masking-key"
 
 
@@ -62,6 +63,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "workspace": workspace,
         "manifest": json.loads((home / "catalogue-manifest.json").read_text()),
         "catalog": json.loads((home / "catalogue-catalog.json").read_text()),
+        "build_results": json.loads((home / f"catalogue-{BUILD_RESULTS}").read_text()),
         "page": Path(done["page"]),
         "masking_key": (home.parent / KEY_FILE).read_text(),
     }

@@ -25,6 +25,14 @@ def test_every_built_column_is_described_and_classified(built):
     assert len(built["catalog"]["nodes"]) >= 20, "the catalogue should hold every model and seed"
 
 
+def test_every_unit_test_passed_in_the_whole_build(built):
+    """The unit tests test the code, not the data: this whole build runs each of them, and the end-to-end tests'
+    builds of their own worlds leave them out (tests/e2e) rather than run the same ones again."""
+    ran = {r["unique_id"]: r["status"] for r in built["build_results"]["results"] if r["unique_id"].startswith("unit_")}
+    assert ran and set(ran) == set(built["manifest"]["unit_tests"]), "every unit test of the project ran"
+    assert {name for name, status in ran.items() if status != "pass"} == set()
+
+
 def test_every_source_column_is_described_and_classified(built):
     problems = check.source_problems(built["manifest"])
     assert not problems, "\n".join(problems)

@@ -85,7 +85,7 @@ def test_each_injected_record_shows_on_its_row(tmp_path: Path):
             for source, stand_in in stand_ins:
                 stand_in.advance(day)
                 source.ingest(source.load_settings(**stand_in.settings(), today=day), workspace, lambda _: None)
-        dbt.build(workspace, target="ci", select=SELECT, quiet=True, progress=lambda _: None)
+        dbt.build(workspace, target="ci", select=SELECT, quiet=True, progress=lambda _: None, unit_tests=False)
         listed = rows(database, """
             select outreach.member_id, outreach.property_reference, home.address_line_1, home.address_line_2,
                 home.postcode
@@ -134,7 +134,7 @@ def test_each_injected_record_shows_on_its_row(tmp_path: Path):
         for source, stand_in in stand_ins:  # repairs, the housing extract and the new gazetteer land the third day
             source.ingest(source.load_settings(**stand_in.settings(), today=DAYS[2]), workspace, lambda _: None)
 
-    dbt.build(workspace, target="ci", select=SELECT, quiet=True, progress=lambda _: None)
+    dbt.build(workspace, target="ci", select=SELECT, quiet=True, progress=lambda _: None, unit_tests=False)
     flagged = {
         member: (names, ids)
         for member, names, ids in rows(

@@ -34,8 +34,9 @@ pytestmark = pytest.mark.slow
 
 FIRST_IMPORT = date(2025, 9, 1)
 DAYS = 21
-# Only what the comparison needs: staging and the generated histories, with their tests (the marts are built by the
-# catalogue tests and the demo).
+# Only what the comparison needs: staging and the generated histories, with their data tests (the marts are built by
+# the catalogue tests and the demo; the unit tests, which test the code and not these imports, by the catalogue's
+# build, once: tests/catalogue/test_governance.py).
 LAST_CHANGED = ("applications", "fees", "users")  # int_planning__<table>_last_changed: incremental, read by marts
 HISTORY = (
     "path:models/staging/tascomi path:models/intermediate/planning/generated int_monitoring__source_rejects "
@@ -295,7 +296,7 @@ def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp
                         destination.parent.mkdir(parents=True, exist_ok=True)
                         shutil.move(path, destination)
             if n in (10, (REFUSED_RUN - FIRST_IMPORT).days):
-                dbt.build(workspace, target="ci", select=HISTORY, quiet=True)
+                dbt.build(workspace, target="ci", select=HISTORY, quiet=True, unit_tests=False)
                 flagged[n] = flagged_versions(database)
             if n == 11:
                 assert_incremental_reads_new_partitions(workspace, lake, today, tmp_path / "profile.json")
@@ -305,10 +306,10 @@ def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp
                     reland(import_files(held_back, table.name, late_day), lake, table.name, today, "late")
                     redelivered = import_files(lake, table.name, FIRST_IMPORT + timedelta(days=4))
                     reland(redelivered, lake, table.name, today, "again")
-                dbt.build(workspace, target="ci", select=HISTORY, quiet=True)
+                dbt.build(workspace, target="ci", select=HISTORY, quiet=True, unit_tests=False)
             if n == 15:  # every month compacted, this one too: the later imports land beside its compacted file
                 assert compact_every_month(workspace, today), "nothing compacted: the rest would not test compaction"
-    dbt.build(workspace, target="ci", select=HISTORY, quiet=True)
+    dbt.build(workspace, target="ci", select=HISTORY, quiet=True, unit_tests=False)
     as_of = FIRST_IMPORT + timedelta(days=DAYS)
     # The refused series' versions rest on it until the next run reads the day complete; those whose record changed
     # again by then are never served again and stay flagged (the ground truth below proves they are not lost).
@@ -328,9 +329,9 @@ def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp
     rejects = source_rejects(database)
     assert {(r[1], r[10], r[2]) for r in rejects if r[10] in {i[1] for i in injected}} == injected
     marks = progress_rows(database)
-    dbt.build(workspace, target="ci", select=REJECTS, quiet=True)  # no new import: nothing is added
+    dbt.build(workspace, target="ci", select=REJECTS, quiet=True, unit_tests=False)  # no new import: nothing is added
     assert source_rejects(database) == rejects and progress_rows(database) == marks
-    dbt.build(workspace, target="ci", full_refresh=True, select=HISTORY, quiet=True)
+    dbt.build(workspace, target="ci", full_refresh=True, select=HISTORY, quiet=True, unit_tests=False)
     assert all_history(database) == incremental
     assert source_rejects(database) == rejects
 
