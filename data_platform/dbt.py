@@ -101,16 +101,7 @@ SAVED_PARSES = "parses"  # beside it: dbt's saved parse for each set of vars and
 def schema_files_digest(project_dir: Path) -> str:
     """A digest of the project's schema files: dbt_project.yml and every YAML file of its model, seed, snapshot,
     test and macro folders (the generated ones included)."""
-    config = yaml.safe_load((project_dir / "dbt_project.yml").read_text())
-    keys = ("model-paths", "macro-paths", "seed-paths", "snapshot-paths", "test-paths")
-    folders = sorted({folder for key in keys for folder in config.get(key, [])})
-    files = [project_dir / "dbt_project.yml"]
-    for folder in folders:
-        files += sorted(f for f in (project_dir / folder).rglob("*") if f.suffix in (".yml", ".yaml") and f.is_file())
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return files_digest(project_dir, project_files(project_dir, suffixes=(".yml", ".yaml")))
 
 
 def forget_partial_parse_after_schema_change(workspace: Workspace) -> None:
@@ -363,17 +354,34 @@ def project_version(project_dir: Path) -> str:
     """A digest of the dbt project's code: dbt_project.yml (its vars included) and every file of its model, macro,
     seed, snapshot and test folders. The nightly rebuilds only what new imports can change, which is sound only while
     the code is the live build's: a deploy that changes it makes the next night build everything, once."""
+    return files_digest(project_dir, project_files(project_dir))[:16]
+
+
+def project_files(project_dir: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    """dbt_project.yml and every file of the project's model, macro, seed, snapshot and test folders (of those with
+    one of `suffixes`, when given), in a fixed order."""
     config = yaml.safe_load((project_dir / "dbt_project.yml").read_text())
     keys = ("model-paths", "macro-paths", "seed-paths", "snapshot-paths", "test-paths")
     folders = sorted({folder for key in keys for folder in config.get(key, [])})
     files = [project_dir / "dbt_project.yml"]
     for folder in folders:
         found = (project_dir / folder).rglob("*")
-        files += sorted(f for f in found if f.is_file() and "__pycache__" not in f.relative_to(project_dir).parts)
+        files += sorted(
+            f
+            for f in found
+            if f.is_file()
+            and "__pycache__" not in f.relative_to(project_dir).parts
+            and (suffixes is None or f.suffix in suffixes)
+        )
+    return files
+
+
+def files_digest(project_dir: Path, files: list[Path]) -> str:
+    """A digest of these files' paths (relative to the project) and contents."""
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+    return digest.hexdigest()
 
 
 def nightly_plan(
