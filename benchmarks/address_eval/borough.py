@@ -7,11 +7,11 @@ without a street number, commercial premises used as landmarks, converted houses
 tuned on the sandbox meets conventions it has not seen. Each split draws its own borough from its own seed and its
 own half of the word lists (`Borough.draw`), so a street of a held-out borough never appears in a tuning one.
 
-There are two evaluation sets, each a tuning and a held-out split (records.py says how their errors differ): the
-stress set (`tuning`, `held_out`) and the field-rate set (`field_tuning`, `field_held_out`). The field-rate boroughs are
-other places with their own seeds, so neither set's gazetteer is the other's; each tuning borough takes its street
-names from the first half of the stems and each held-out borough from the second, so no held-out street was ever
-looked at while tuning.
+There are three evaluation sets, each a tuning and a held-out split (records.py says how their errors differ): the
+stress set (`tuning`, `held_out`), the field-rate set (`field_tuning`, `field_held_out`) and the issue-calibrated set
+(`issue_tuning`, `issue_held_out`). Each set's boroughs are other places with their own seeds, so no set's gazetteer
+is another's; each tuning borough takes its street names from the first half of the stems and each held-out borough
+from the second, so no held-out street was ever looked at while tuning.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ TOWN = "LONDON"
 
 @dataclass(frozen=True)
 class Boroughs:
-    """The two boroughs' settings: each split's own name, outward codes and localities."""
+    """A split's borough settings: its own name, outward codes and localities."""
 
     name: str
     districts: tuple[str, ...]
@@ -80,6 +80,15 @@ SPLITS: dict[str, Boroughs] = {
         "SURREY DOCKS", ("SE16", "SE8", "SE15"),
         ("ROTHERHITHE", "SURREY QUAYS", "DEPTFORD", "BERMONDSEY", "NUNHEAD", "SOUTH BERMONDSEY"),
         ("SE1", "SE14", "SE4", "SE17"), 1,
+    ),
+    "issue_tuning": Boroughs(
+        "KILBURN VALE", ("NW6", "NW8", "W9"),
+        ("KILBURN", "MAIDA VALE", "WEST HAMPSTEAD", "QUEENS PARK", "SOUTH HAMPSTEAD"), ("NW2", "W10", "NW3"), 0,
+    ),
+    "issue_held_out": Boroughs(
+        "BRIXTON RISE", ("SW9", "SW2", "SE24"),
+        ("BRIXTON", "STOCKWELL", "HERNE HILL", "TULSE HILL", "LOWER BRIXTON", "LOUGHBOROUGH JUNCTION"),
+        ("SW4", "SE5", "SW8", "SE27"), 1,
     ),
 }  # fmt: skip
 

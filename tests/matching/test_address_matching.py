@@ -10,12 +10,25 @@ from __future__ import annotations
 import random
 
 import pytest
+from address_errors import Profile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.address_eval.borough import STEMS, Address, Borough
 from benchmarks.address_eval.matchers import Compiled, compile_ours, run_ours, score
-from benchmarks.address_eval.records import ABBREVIATIONS, FIELD_RATE, SETS, STRESS, Record, draw
+from benchmarks.address_eval.records import (
+    ABBREVIATIONS,
+    CONTRACTORS,
+    CONTROLS,
+    FIELD_RATE,
+    FORMATTING,
+    HABIT_SCALES,
+    SETS,
+    STRESS,
+    Record,
+    draw,
+    scaled,
+)
 
 # Measured on the full held-out split: precision 97.98 %, recall 89.67 % (docs/benchmarks.md). The floor leaves room for
 # a small draw's noise, not for a regression.
@@ -51,9 +64,8 @@ def test_the_splits_share_no_street_name_stem():
         return list(dict.fromkeys(a.street for a in boroughs[split].addresses))
 
     assert streets("field_tuning") != streets("tuning") and streets("field_held_out") != streets("held_out")
-    assert not {a.postcode for a in boroughs["field_held_out"].addresses} & {
-        a.postcode for a in boroughs["held_out"].addresses
-    }
+    held_out_postcodes = [{a.postcode for a in boroughs[held_out].addresses} for _, held_out in SETS.values()]
+    assert all(not a & b for i, a in enumerate(held_out_postcodes) for b in held_out_postcodes[i + 1 :])
 
 
 def test_the_field_rate_controls_write_fewer_errors_than_the_stress_controls(small_borough: Borough):
@@ -71,6 +83,37 @@ def test_the_field_rate_controls_write_fewer_errors_than_the_stress_controls(sma
     assert not any("NOISE:" in e for r in field for e in r.edits)
     hard = sum(r.difficulty == "hard" for r in field), sum(r.difficulty == "hard" for r in stress)
     assert hard[0] < hard[1], hard
+
+
+def test_the_issue_calibrated_knobs_soften_errors_without_removing_a_kind(small_borough: Borough):
+    """The issue-calibrated set's knobs are the generator's own: address-errors' prevalence inside the band the library
+    reports for real councils with no extra noise, and the contractors' error rates scaled by one factor that keeps
+    every kind (and keeps the stress and field-rate sets' rates exactly as written). At the same seed its records carry
+    fewer edits of both layers than the field-rate set's."""
+    tuning, held_out = SETS["issue-calibrated"]
+    controls, factor = CONTROLS[tuning], HABIT_SCALES[tuning]
+    assert (CONTROLS[held_out], HABIT_SCALES[held_out]) == (controls, factor)
+    low, high = Profile.load().intensity_band()
+    assert low <= controls.prevalence <= high and controls.noise.rate == 0
+    assert 0 < factor < 1
+    for habits in CONTRACTORS.values():
+        assert scaled(habits, 1.0) is habits
+        softer = scaled(habits, factor)
+        for name, rate in vars(habits).items():
+            expected = rate if name in FORMATTING else rate * factor
+            assert getattr(softer, name) == pytest.approx(expected) and (rate == 0 or getattr(softer, name) > 0)
+
+    _, field = draw("held_out", 600, borough=small_borough, controls=FIELD_RATE, habit_scale=1.0)
+    _, issue = draw("held_out", 600, borough=small_borough, controls=controls, habit_scale=factor)
+    assert [r.label for r in issue] == [r.label for r in field]
+
+    def count(records: list[Record], profile: bool) -> int:
+        return sum(e.startswith("profile") is profile for r in records for e in r.edits if e != "absent")
+
+    assert 0 < count(issue, True) < count(field, True), (count(issue, True), count(field, True))
+    assert 0 < count(issue, False) < count(field, False), (count(issue, False), count(field, False))
+    easy = sum(r.difficulty == "easy" for r in issue), sum(r.difficulty == "easy" for r in field)
+    assert easy[0] > easy[1], easy
 
 
 def test_held_out_draw_stays_above_the_floor(compiled: Compiled, small_borough: Borough):
