@@ -45,7 +45,24 @@ the issue's list of what repair logs add); the third also scales the contractors
   frozen, and `issue_held_out` was read once, by the benchmark's final run. Every try, in order (anchor on
   issue_tuning, 4,000 records; threshold = (minimum weight, minimum lead); the ceiling as ceiling.py decides it):
 
-  CALIBRATION_TABLE
+  | try | prevalence | habits | threshold | P | R | R easy / moderate / hard | mix easy / mod. / hard | ceiling |
+  |---|---:|---:|---|---:|---:|---|---|---:|
+  | 1 | 0.35 | 0.25 | (15, 8) | 97.66 % | 96.52 % | 97.7 / 89.1 / 59.5 % | 3595 / 360 / 45 | 98.4 % |
+  | 2 | 0.35 | 0.5 | (15, 8) | 97.66 % | 94.27 % | 97.1 / 87.9 / 55.9 % | 3181 / 710 / 109 | 98.1 % |
+  | 3 | 0.35 | 0.1 | (15, 5) | 97.50 % | 97.69 % | 98.1 / 92.7 / 56.2 % | 3803 / 180 / 17 | 98.6 % |
+  | 4 | 0.7 | 0.25 | (20, 0) | 97.83 % | 94.18 % | 96.1 / 82.2 / 51.3 % | 3539 / 420 / 41 | 96.7 % |
+  | 5 | 0.35 | 0.2 | (15, 8) | 97.61 % | 96.63 % | 97.9 / 88.3 / 51.2 % | 3627 / 330 / 43 | 98.3 % |
+  | issue 13 | | | | 97.05 % | 96.68 % | 99.9 / 98.1 / 73.9 % | | |
+
+  (2026-12-07 11:45-11:48 UTC, `nice -n 5 .venv/bin/python -m benchmarks.address_eval.calibrate ...`, tries 1-4 two
+  at a time, load 4.5-7.3.) Frozen: try 5, prevalence 0.35 and habit scale 0.2, the closest to the issue's recall
+  (96.63 % against 96.68 %; precision 97.61 % against 97.05 %: the threshold is chosen for 97.5 % precision). Within
+  the band, prevalence 0.7 at habit scale 0.25 leaves the anchor at 94.2 %; a higher prevalence with a lower habit
+  scale was not tried (the contractors' kinds are the issue's list, so their share was kept). Its recall by
+  difficulty is not the issue's (easy 97.9 % against 99.9 %, moderate 88.3 against 98.1, hard 51.2 against 73.9):
+  our difficulty weights (`WEIGHTS`) are not the issue's, and with the overall recall matched, a closer
+  by-difficulty profile would need more knobs than the calibration allows itself (one factor for all the
+  contractors' kinds).
 """
 
 from __future__ import annotations
@@ -124,7 +141,7 @@ ABSENT_SHARE = 0.08
 STRESS = Controls(label_drift=0.0, prevalence=2.0, noise=Noise(rate=0.08), commas=True, postcode="with_errors")
 FIELD_RATE = Controls(label_drift=0.0, commas=True, postcode="with_errors")
 ISSUE_PREVALENCE = 0.35
-ISSUE_HABIT_SCALE = 0.25
+ISSUE_HABIT_SCALE = 0.2
 ISSUE_CALIBRATED = Controls(label_drift=0.0, prevalence=ISSUE_PREVALENCE, commas=True, postcode="with_errors")
 SETS = {
     "stress": ("tuning", "held_out"),
