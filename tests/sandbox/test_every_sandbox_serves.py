@@ -24,8 +24,13 @@ SMALL_HOUSING = ["--days", "3", "--addresses", "150", "--properties", "40", "--r
 
 @contextmanager
 def serving(source: str, *args: str, ready: str) -> Iterator[list[str]]:
-    """Start the sandbox, wait for the line containing `ready`, hand over what it printed, stop it with Ctrl-C."""
-    process = subprocess.Popen([*COMMAND, source, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    """Start the sandbox, wait for the line containing `ready`, hand over what it printed, stop it with Ctrl-C. It is
+    started with SIGINT ignored, as a script's background job is (and as a test worker's child was): Ctrl-C must
+    still stop it."""
+    process = subprocess.Popen(
+        [*COMMAND, source, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )  # fmt: skip
     lines: list[str] = []
     try:
         deadline = time.monotonic() + 120
