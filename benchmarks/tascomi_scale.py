@@ -717,8 +717,7 @@ def set_up(
     lakes = home / "lakes.pickle"
     if lakes.exists():
         results.lake = pickle.loads(lakes.read_bytes())
-        say("lakes written by an earlier run: building the world to serve the nights ...")
-        world.start(write=False)
+        say("lakes written by an earlier run")
     else:
         say("building the world once, writing the early and late lakes straight to raw, forking the two servers ...")
         results.lake = world.start(write=True)
@@ -743,6 +742,10 @@ def set_up(
         results.first_builds[name], results.sizes[name] = pickle.loads(built.read_bytes())
         if not kept[name].exists():
             keep_aside(homes[name], kept[name])
+    if world.process is None:
+        # only now: the world holds ~10 GB at 1,000,000 applications, which the first builds should not compete with
+        say("building the world to serve the nights ...")
+        world.start(write=False)
 
 
 def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Results:
