@@ -37,6 +37,7 @@ import argparse
 import contextlib
 import copy
 import gc
+import itertools
 import json
 import os
 import pickle
@@ -662,6 +663,45 @@ class Results:
     sizes: dict[str, dict[str, float]] = field(default_factory=dict)
     days: dict[str, date] = field(default_factory=dict)
     compared_columns: int = 0
+    brought_to_code: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def live_project_version(home: Path) -> str | None:
+    """The project version of a home's live build (platform_monitoring.published_builds), None when there is none."""
+    import duckdb
+
+    database = home / "ci.duckdb"
+    if not database.exists():
+        return None
+    with duckdb.connect(str(database), read_only=True) as con:
+        row = con.execute(
+            "select project_version from platform_monitoring.published_builds "
+            "where status = 'published' order by published_at desc limit 1"
+        ).fetchone()
+    return row[0] if row else None
+
+
+def bring_to_code(
+    homes: dict[str, Path], kept: dict[str, Path], bench: Path, say: Callable[[str], None]
+) -> dict[str, dict[str, Any]]:
+    """Kept states built by other code than the code measured: each gets one nightly build with no import, which
+    (the code differs from its live build's) builds everything once, as the first night after a deploy does, and is
+    kept again. Otherwise every measured night would be that first night."""
+    from data_platform.dbt import project_version
+
+    version, brought = project_version(REPO_ROOT), {}
+    for name in homes:
+        if live_project_version(kept[name]) == version:
+            continue
+        say(f"{name}: the kept state was built by other code: one build brings it to the code measured ...")
+        restore(kept[name], homes[name])
+        brought[name] = run_worker(
+            {"kind": "nightly", "home": str(homes[name]), "full_refresh": False, "nightly": True},
+            bench, f"to-code-{name}",
+        )  # fmt: skip
+        say(f"  {brought[name]['build_s']:.0f} s: {brought[name]['outcome']}")
+        keep_aside(homes[name], kept[name])
+    return brought
 
 
 def keep_aside(home: Path, kept: Path) -> None:
@@ -765,6 +805,7 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
     try:
         if setup.exists():
             results.lake, results.first_builds, results.sizes = pickle.loads(setup.read_bytes())
+            results.brought_to_code = bring_to_code(homes, kept, bench, say)
             say("lakes and first builds kept by an earlier run: building the world to serve the nights ...")
             world.start(write=False)
         else:
@@ -785,6 +826,9 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
                     f"rep {rep + 1} {name} night: ingest {night['ingest_s']:.1f} s, build {night['build_s']:.1f} s, "
                     f"peak {night['peak_rss_mb']:.0f} MB, load {night['load'][0]:.1f}-{night['load'][1]:.1f}"
                 )
+            if args.nights_only:
+                (home / "results.pickle").write_bytes(pickle.dumps((args, results, time.perf_counter() - started)))
+                continue
             restore(kept["late"], homes["late"])
             full = run_worker(
                 {
@@ -883,10 +927,47 @@ def _verdict(value: float | None, goal: float, at_least: bool) -> str:
     return "**met**" if met else "**not met**"
 
 
+def _node(unique_id: str) -> str:
+    return f"`{unique_id.removeprefix('model.council_data_platform.').removeprefix('test.council_data_platform.')}`"
+
+
+def _beside_the_night(
+    full: dict[str, Any] | None, results: Results, model_s: float | None, floor_s: float | None, same: bool
+) -> list[str]:
+    """The late state's rows beside its night: the same day's full refresh, the history alone, the floor (a run with
+    --nights-only has none of them)."""
+    if full is None:
+        return [
+            "| same day: full refresh, the history alone, the engine floor | | | | | not measured (--nights-only) |"
+        ]
+    return [
+        f"| same day: dbt build --full-refresh | {_num(full['build_s'])} | {_num(full['build_cpu_s'])} | "
+        f"{_num(full['peak_mb'], 0)} | {full['load'][0]:.1f}-{full['load'][1]:.1f} | unit tests and every data test "
+        f"included; {'; '.join(full['outcomes'])} |",
+        f"| `{HISTORY_MODEL}` alone, `dbt run --full-refresh` (node) | {_num(model_s)} | "
+        f"{_num(_med([m['cpu_s'] for m in results.models]))} (whole call) | "
+        f"{_num(max(m['peak_rss_mb'] for m in results.models), 0)} | | whole dbt call "
+        f"{_num(_med([m['seconds'] for m in results.models]))} s |",
+        f"| engine floor: one hand-written DuckDB statement | {_num(floor_s)} | "
+        f"{_num(_med([f['cpu_times'][0] for f in results.floors]))} | "
+        f"{_num(max(f['peak_rss_mb'] for f in results.floors), 0)} | | rows "
+        f"{'equal' if same else 'DIFFER'} on {results.compared_columns} columns "
+        f"({results.floors[-1]['rows']:,} history rows) |",
+    ]
+
+
+def _brought_line(brought: dict[str, dict[str, Any]]) -> str:
+    """The builds that brought states kept by an earlier run to the code measured (bring_to_code)."""
+    if not brought:
+        return ""
+    builds = ", ".join(f"{name} {b['build_s']:.0f} s ({b['build_cpu_s']:.0f} s CPU)" for name, b in brought.items())
+    return f" The states were kept from other code and brought to the code measured by one build each first: {builds}."
+
+
 def render(args: argparse.Namespace, results: Results, command: str, total_s: float) -> str:
     facts = machine_facts()
     early, late = night_figures(results.nights["early"]), night_figures(results.nights["late"])
-    full = night_figures(results.nights["full refresh"])
+    full = night_figures(results.nights["full refresh"]) if results.nights.get("full refresh") else None
     model_s = _med([m["node_s"] for m in results.models])
     floor_s = _med([f["times"][0] for f in results.floors])
     same = all(f["only_floor"] == f["only_dbt"] == 0 and f["rows"] == f["dbt_rows"] for f in results.floors)
@@ -895,8 +976,8 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
     early_late_cpu = _ratio(per_row["early"], per_row["late"])
     early_late_wall = _ratio(per_row_wall["early"], per_row_wall["late"])
     early_late_night = _ratio(early["total_cpu_s"], late["total_cpu_s"])
-    incremental = _ratio(late["build_s"], full["build_s"])
-    incremental_cpu = _ratio(late["build_cpu_s"], full["build_cpu_s"])
+    incremental = _ratio(late["build_s"], full["build_s"]) if full else None
+    incremental_cpu = _ratio(late["build_cpu_s"], full["build_cpu_s"]) if full else None
     to_floor = _ratio(model_s, floor_s)
     # the platform's own processes (nights, full refreshes, the history alone); the floor is the benchmark's
     # reference statement, run with DuckDB's default memory limit, and is reported in its own row
@@ -964,18 +1045,7 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
         "|---|---:|---:|---:|---|---|",
         f"| night: dbt build (nightly) | {_num(late['build_s'])} | {_num(late['build_cpu_s'])} | "
         f"{_num(late['peak_mb'], 0)} | {late['load'][0]:.1f}-{late['load'][1]:.1f} | |",
-        f"| same day: dbt build --full-refresh | {_num(full['build_s'])} | {_num(full['build_cpu_s'])} | "
-        f"{_num(full['peak_mb'], 0)} | {full['load'][0]:.1f}-{full['load'][1]:.1f} | unit tests and every data test "
-        f"included; {'; '.join(full['outcomes'])} |",
-        f"| `{HISTORY_MODEL}` alone, `dbt run --full-refresh` (node) | {_num(model_s)} | "
-        f"{_num(_med([m['cpu_s'] for m in results.models]))} (whole call) | "
-        f"{_num(max(m['peak_rss_mb'] for m in results.models), 0)} | | whole dbt call "
-        f"{_num(_med([m['seconds'] for m in results.models]))} s |",
-        f"| engine floor: one hand-written DuckDB statement | {_num(floor_s)} | "
-        f"{_num(_med([f['cpu_times'][0] for f in results.floors]))} | "
-        f"{_num(max(f['peak_rss_mb'] for f in results.floors), 0)} | | rows "
-        f"{'equal' if same else 'DIFFER'} on {results.compared_columns} columns "
-        f"({results.floors[-1]['rows']:,} history rows) |",
+        *_beside_the_night(full, results, model_s, floor_s, same),
         "",
         "| goal (issue 17) | measured | |",
         "|---|---|---|",
@@ -998,10 +1068,9 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
         "|---|---:|---|---:|",
     ]
     slow_night = sorted(late["nodes"].items(), key=lambda i: -i[1])[:SLOWEST_SHOWN]
-    slow_full = sorted(full["nodes"].items(), key=lambda i: -i[1])[:SLOWEST_SHOWN]
-    for (a, sa), (b, sb) in zip(slow_night, slow_full, strict=False):
-        short = lambda u: u.removeprefix("model.council_data_platform.").removeprefix("test.council_data_platform.")  # noqa: E731
-        lines.append(f"| `{short(a)}` | {sa:.1f} | `{short(b)}` | {sb:.1f} |")
+    slow_full = sorted(full["nodes"].items(), key=lambda i: -i[1])[:SLOWEST_SHOWN] if full else []
+    for (a, sa), (b, sb) in itertools.zip_longest(slow_night, slow_full, fillvalue=(None, None)):
+        lines.append(f"| {_node(a)} | {_num(sa)} | {_node(b) if b else 'not measured'} | {_num(sb)} |")
     lines += [
         "",
         "Rows: records the connector landed for the day (all 48 tables, lookups included when due). Wall and CPU "
@@ -1009,7 +1078,8 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
         "step); peak RSS is the child's (os.wait4), which holds dlt, dbt and DuckDB. The first builds of each "
         "state (not a night: every model built into an empty database) took "
         f"{results.first_builds['early']['build_s']:.0f} s (early) and "
-        f"{results.first_builds['late']['build_s']:.0f} s (late).",
+        f"{results.first_builds['late']['build_s']:.0f} s (late)."
+        + _brought_line(getattr(results, "brought_to_code", {})),
         "",
         f"<details><summary>The engine floor statement (applications; each column list cut to its first "
         f"{FLOOR_COLUMNS_SHOWN} columns)</summary>",
@@ -1040,6 +1110,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--page-size", type=int, default=100, help="records per sandbox API page")
     parser.add_argument("--fill-rate", type=float, default=1.0, help="how fully the applications' forms are answered")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions (early and late interleaved)")
+    parser.add_argument(
+        "--nights-only",
+        action="store_true",
+        help="measure the nights alone: no full refresh, history rebuild or floor (1,000,000: each takes an hour)",
+    )
     parser.add_argument("--home", type=Path, default=None, help="benchmark folder (default: new dir in local/bench)")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="markdown file to write the results to")
     parser.add_argument("--code", default=None, help="what code is measured, for the report (default: from git)")
