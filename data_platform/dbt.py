@@ -14,7 +14,7 @@ import shutil
 import uuid
 from collections import Counter, OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -258,16 +258,20 @@ def included_sources(workspace: Workspace, progress: Progress = print) -> BuiltS
 
 
 def build_args(
-    sources: BuiltSources, full_refresh: bool = False, select: str | None = None, unit_tests: bool = True
+    sources: BuiltSources,
+    full_refresh: bool = False,
+    select: str | None = None,
+    unit_tests: bool = True,
+    exclude: list[str] | None = None,
 ) -> list[str]:
     """unit_tests=False: leave the unit tests out (the nightly's: they test the code, which did not change overnight;
-    CI runs them)."""
+    CI runs them). exclude: more to leave out (a night's tables not imported since the live build, NightlyPlan)."""
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
     if select:
         args += ["--select", select]
-    exclude = [*sources.dbt_exclude(), *([] if unit_tests else ["test_type:unit"])]
+    exclude = [*sources.dbt_exclude(), *([] if unit_tests else ["test_type:unit"]), *(exclude or [])]
     if exclude:
         args += ["--exclude", *exclude]
     return args
@@ -334,20 +338,37 @@ class PublishedBuild:
 @dataclass(frozen=True)
 class NightlyPlan:
     """What a night builds: everything (changed None), `source:<name>+` of the sources imported since the live build,
-    or nothing (changed empty); why says which, in one line."""
+    or nothing (changed empty); why says which, in one line. not_imported: per changed source, the tables its import
+    log names that were not imported since (a lookup not due tonight): their staging models are left out, and with
+    them the tests on them, since their rows are the live build's (what is downstream of them is built when anything
+    else it reads changed)."""
 
     changed: tuple[str, ...] | None
     why: str
+    not_imported: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def select(self) -> str | None:
         return " ".join(f"source:{name}+" for name in self.changed) if self.changed else None
 
     @property
+    def exclude(self) -> list[str]:
+        """dbt --exclude arguments: each table not imported since, one generation down, its models only (the source
+        node and its staging model; dbt then leaves out every test that reads that model)."""
+        return [
+            f"source:{name}.{table}+1,resource_type:model"
+            for name in self.changed or ()
+            for table in self.not_imported.get(name, ())
+        ]
+
+    @property
     def rebuilt(self) -> str:
         if self.changed is None:
             return EVERYTHING
-        return self.select or NOTHING
+        if not self.select:
+            return NOTHING
+        left_out = [f"{name}.{table}" for name in self.changed for table in self.not_imported.get(name, ())]
+        return self.select + (f" except the staging of {', '.join(left_out)}" if left_out else "")
 
 
 def project_version(project_dir: Path) -> str:
@@ -401,18 +422,39 @@ def nightly_plan(
     except DbtFailed as failure:
         return NightlyPlan(None, f"could not ask what changed ({failure}): building everything")
     rows = [tuple(row) for row in found.result.results[0].agate_table.rows]
-    live_built_at, live_sources, live_version = rows[0][2:] if rows else (None, None, None)
+    return plan_from_changes(rows, sources.built, project_version(workspace.project_dir))
+
+
+def plan_from_changes(rows: list[tuple], built: tuple[str, ...], version: str) -> NightlyPlan:
+    """nightly_plan's choice from nightly_changes' rows (source, table, last import, live built_at, live sources,
+    live project version), the sources built tonight and the project's version now."""
+    live_built_at, live_sources, live_version = rows[0][3:] if rows else (None, None, None)
     if live_built_at is None:
         return NightlyPlan(None, "no build has been published yet: building everything")
-    if set((live_sources or "").split(",")) != set(sources.built):
+    if set((live_sources or "").split(",")) != set(built):
         return NightlyPlan(None, f"the sources built are not the live build's ({live_sources}): building everything")
-    if live_version != project_version(workspace.project_dir):
+    if live_version != version:
         return NightlyPlan(None, "the project's code changed since the live build: building everything")
-    changed = tuple(name for name, last_import, *_ in rows if last_import is not None and last_import > live_built_at)
-    unchanged = ", ".join(name for name in sources.built if name not in changed) or "none"
+    imported: dict[str, set[str]] = {}  # per source, the tables its log names as imported since the live build
+    logged: dict[str, set[str]] = {}
+    for name, table, last_import, *_ in rows:
+        if name is None:
+            continue
+        logged.setdefault(name, set()).add(table)
+        if last_import is not None and last_import > live_built_at:
+            imported.setdefault(name, set()).add(table)
+    changed = tuple(name for name in built if name in imported)
+    unchanged = ", ".join(name for name in built if name not in changed) or "none"
     if not changed:
         return NightlyPlan((), f"no source imported since the live build (built {live_built_at:%Y-%m-%d %H:%M} UTC)")
-    return NightlyPlan(changed, f"imported since the live build: {', '.join(changed)}; unchanged: {unchanged}")
+    not_imported = {name: tuple(sorted(logged[name] - imported[name])) for name in changed}
+    left_out = sum(len(tables) for tables in not_imported.values())
+    return NightlyPlan(
+        changed,
+        f"imported since the live build: {', '.join(changed)}; unchanged: {unchanged}"
+        + (f"; {left_out} table(s) of them not imported since: their staging left out" if left_out else ""),
+        {name: tables for name, tables in not_imported.items() if tables},
+    )
 
 
 class TrustedNotPublished(DbtFailed):
@@ -462,7 +504,9 @@ def build_and_publish(
         try:
             result = run_dbt(
                 workspace,
-                *build_args(sources, full_refresh, select, unit_tests=not nightly),
+                *build_args(
+                    sources, full_refresh, select, unit_tests=not nightly, exclude=plan.exclude if plan else []
+                ),
                 target=target,
                 quiet=quiet,
                 extra_vars=variables,

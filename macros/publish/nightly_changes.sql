@@ -1,11 +1,13 @@
 {#-
     What the nightly job needs to choose what to build (data_platform/dbt.py nightly_plan runs
     `dbt show --inline "{{ nightly_changes() }}"` with the build's own vars, so dbt's partial parse serves both):
-    one row per built source (var built_sources) with its last import (the latest _imported_at of its import log:
-    a step that landed nothing still logs a row), beside the live build it is compared with, the latest `published`
-    row of platform_monitoring.published_builds: built_at, sources_built and project_version (nulls when nothing has
-    been published, or in a published_builds made before project_version existed). A source imported after that
-    built_at has changes the live zone lacks; the job builds `source:<name>+` of those alone.
+    one row per table each built source's import log names, with that table's last import (the latest _imported_at
+    of its rows: a step that landed nothing still logs a row), beside the live build it is compared with, the latest
+    `published` row of platform_monitoring.published_builds: built_at, sources_built and project_version (nulls when
+    nothing has been published, or in a published_builds made before project_version existed). At least one row,
+    whatever the logs hold. A source imported after that built_at has changes the live zone lacks; the job builds
+    `source:<name>+` of those alone, leaving out the staging models of the tables they did not import since (a
+    lookup not due tonight).
 -#}
 {% macro nightly_changes(assume_published=false) %}
     {#- assume_published: write the query as for a published_builds that exists with every column, whatever the
@@ -17,13 +19,15 @@
         {%- set found = adapter.get_relation(builds.database, builds.schema, builds.identifier) if execute else none -%}
         {%- set has_version = found is not none and 'project_version' not in (published_builds_missing_columns() | map(attribute=0) | list) -%}
     {%- endif -%}
-with last_import as (
+with table_import as (
     {%- for name in built_platform_sources() %}
     {{ 'union all' if not loop.first }}
     select
         '{{ name }}' as source_name,
+        import_log.table_name,
         max({{ dbt.safe_cast('import_log._imported_at', dbt.type_timestamp()) }}) as last_import
     from {{ source(name, 'import_log') }} as import_log
+    group by import_log.table_name
     {%- endfor %}
 ),
 
@@ -46,11 +50,13 @@ live as (
 )
 
 select
-    last_import.source_name,
-    last_import.last_import,
+    table_import.source_name,
+    table_import.table_name,
+    table_import.last_import,
     live.built_at,
     live.sources_built,
     live.project_version
-from last_import
+from (select 1 as anchor) as anchor
 left join live on 1 = 1
+left join table_import on 1 = 1
 {%- endmacro %}
