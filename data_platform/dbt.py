@@ -353,13 +353,10 @@ class NightlyPlan:
 
     @property
     def exclude(self) -> list[str]:
-        """dbt --exclude arguments: each table not imported since, one generation down, its models only (the source
-        node and its staging model; dbt then leaves out every test that reads that model)."""
-        return [
-            f"source:{name}.{table}+1,resource_type:model"
-            for name in self.changed or ()
-            for table in self.not_imported.get(name, ())
-        ]
+        """dbt --exclude arguments: the staging model of each table not imported since, by its name (stg_<source>__
+        <table>), so nothing else a table feeds (monitoring's rejects read every source table) is ever left out, and a
+        table without a staging model of that name leaves out nothing; dbt then leaves out every test reading it."""
+        return [f"stg_{name}__{table}" for name in self.changed or () for table in self.not_imported.get(name, ())]
 
     @property
     def rebuilt(self) -> str:
@@ -505,7 +502,7 @@ def build_and_publish(
             result = run_dbt(
                 workspace,
                 *build_args(
-                    sources, full_refresh, select, unit_tests=not nightly, exclude=plan.exclude if plan else []
+                    sources, full_refresh, select, unit_tests=not nightly, exclude=plan.exclude if plan else None
                 ),
                 target=target,
                 quiet=quiet,
