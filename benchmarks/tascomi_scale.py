@@ -130,10 +130,9 @@ def run_worker(spec: dict[str, Any], folder: Path, tag: str) -> dict[str, Any]:
     spec_path.write_text(json.dumps({**spec, "out": str(out_path)}, default=str))
     out_path.unlink(missing_ok=True)
     load_before, started = load_now(), time.perf_counter()
+    env = {**child_env(Path(spec["home"]) if "home" in spec else None), **spec.get("env", {})}
     child = subprocess.Popen(
-        [sys.executable, str(Path(__file__).resolve()), "--worker", str(spec_path)],
-        cwd=REPO_ROOT,
-        env=child_env(Path(spec["home"]) if "home" in spec else None),
+        [sys.executable, str(Path(__file__).resolve()), "--worker", str(spec_path)], cwd=REPO_ROOT, env=env
     )
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
@@ -773,11 +772,22 @@ def set_up(
             compact_lake(homes[name], results.days[name] - timedelta(days=1))
             size = lake_size(homes[name])
             say(f"{name}: the previous night's build (first build, published) ...")
+            memory = {"DATA_PLATFORM_DUCKDB_MEMORY_LIMIT": args.first_build_memory_limit}
             first = run_worker(
-                {"kind": "nightly", "home": str(homes[name]), "full_refresh": False, "nightly": True},
+                {
+                    "kind": "nightly", "home": str(homes[name]), "full_refresh": False, "nightly": True,
+                    "env": memory if args.first_build_memory_limit else {},
+                },
                 bench, f"first-{name}",
             )  # fmt: skip
             say(f"  {first['build_s']:.0f} s: {first['outcome']}")
+            if not first["published"]:
+                raise SystemExit(
+                    f"{name}'s first build failed ({first['outcome']}; {homes[name]}/target/run_results.json says "
+                    "why): nothing kept. A first build is a full build: at 1,000,000 x 365 the late one needs "
+                    "--first-build-memory-limit above the 2 GB default (docs/benchmarks.md)."
+                )
+            first["memory_limit"] = args.first_build_memory_limit
             built.write_bytes(pickle.dumps((first, size)))
         results.first_builds[name], results.sizes[name] = pickle.loads(built.read_bytes())
         if not kept[name].exists():
@@ -1110,6 +1120,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--page-size", type=int, default=100, help="records per sandbox API page")
     parser.add_argument("--fill-rate", type=float, default=1.0, help="how fully the applications' forms are answered")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions (early and late interleaved)")
+    parser.add_argument(
+        "--first-build-memory-limit",
+        default=None,
+        help="DuckDB's memory limit for the set-up's first builds only (e.g. 8GB; the nights keep the default)",
+    )
     parser.add_argument(
         "--nights-only",
         action="store_true",
