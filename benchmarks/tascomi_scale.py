@@ -792,10 +792,6 @@ def set_up(
         results.first_builds[name], results.sizes[name] = pickle.loads(built.read_bytes())
         if not kept[name].exists():
             keep_aside(homes[name], kept[name])
-    if world.process is None:
-        # only now: the world holds ~10 GB at 1,000,000 applications, which the first builds should not compete with
-        say("building the world to serve the nights ...")
-        world.start(write=False)
 
 
 def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Results:
@@ -815,12 +811,15 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
     try:
         if setup.exists():
             results.lake, results.first_builds, results.sizes = pickle.loads(setup.read_bytes())
-            results.brought_to_code = bring_to_code(homes, kept, bench, say)
-            say("lakes and first builds kept by an earlier run: building the world to serve the nights ...")
-            world.start(write=False)
+            say("lakes and first builds kept by an earlier run")
         else:
             set_up(args, results, homes, kept, world, bench, say)
             setup.write_bytes(pickle.dumps((results.lake, results.first_builds, results.sizes)))
+        results.brought_to_code = bring_to_code(homes, kept, bench, say)
+        if world.process is None:
+            # only now: the world holds ~10 GB at 1,000,000 applications, which the builds should not compete with
+            say("building the world to serve the nights ...")
+            world.start(write=False)
         for rep in range(args.repeat):
             for name in ("early", "late") if rep % 2 == 0 else ("late", "early"):
                 restore(kept[name], homes[name])
