@@ -80,6 +80,8 @@ GOAL_EARLY_LATE = 0.8  # a late night costs at most 1/0.8 of an early one at equ
 GOAL_INCREMENTAL = 0.25  # the nightly build at most this share of a full refresh
 GOAL_FLOOR = 1.2  # the history's full rebuild at most this multiple of the hand-written floor
 GOAL_PEAK_GIB = 4.0
+GOAL_NIGHT_S = 60  # the whole night (ingest + build), wall seconds, at GOAL_NIGHT_SCALE applications
+GOAL_NIGHT_SCALE = 1_000_000
 
 DOC_HEADER = "# Benchmarks\n\n"
 
@@ -1062,14 +1064,22 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
         f"{_num(early_late_cpu)} (CPU), {_num(early_late_wall)} (wall); per night {_num(early_late_night)} (CPU), the "
         f"late day landing {_num(_ratio(late['rows'], early['rows']))}x the early day's rows "
         f"| {_verdict(early_late_cpu, GOAL_EARLY_LATE, True)} (per landed row) |",
-        f"| nightly build <= {GOAL_INCREMENTAL}x a full refresh (late) | {_num(incremental)} (wall), "
-        f"{_num(incremental_cpu)} (CPU) | {_verdict(incremental, GOAL_INCREMENTAL, False)} |",
-        f"| applications history full rebuild <= {GOAL_FLOOR}x the floor | {_num(to_floor)} (node / statement) | "
-        f"{_verdict(to_floor, GOAL_FLOOR, False)} |",
+        f"| nightly build <= {GOAL_INCREMENTAL}x a full refresh (late) | "
+        + (f"{_num(incremental)} (wall), {_num(incremental_cpu)} (CPU)" if full else "--nights-only")
+        + f" | {_verdict(incremental, GOAL_INCREMENTAL, False)} |",
+        f"| applications history full rebuild <= {GOAL_FLOOR}x the floor | "
+        + (f"{_num(to_floor)} (node / statement)" if full else "--nights-only")
+        + f" | {_verdict(to_floor, GOAL_FLOOR, False)} |",
         f"| peak memory <= {GOAL_PEAK_GIB:.0f} GiB anywhere | {peak_gib:.2f} GiB (the platform's largest child) | "
         f"{_verdict(peak_gib, GOAL_PEAK_GIB, False)} |",
-        f"| the late night in <= 60 s on 2 cores (goal set at 1M x 365) | {_num(late['total_s'])} s wall, "
-        f"{_num(late['total_cpu_s'])} s CPU | at {args.applications:,} x {args.days} |",
+        f"| the late night in <= {GOAL_NIGHT_S} s on 2 cores (goal set at 1M x 365) | {_num(late['total_s'])} s wall, "
+        f"{_num(late['total_cpu_s'])} s CPU | "
+        + (
+            _verdict(late["total_s"], GOAL_NIGHT_S, False)
+            if args.applications >= GOAL_NIGHT_SCALE
+            else f"at {args.applications:,} x {args.days}"
+        )
+        + " |",
         "",
         "Slowest nodes, median node seconds (the late night's `dbt build`, then the same day's full refresh):",
         "",
@@ -1079,7 +1089,7 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
     slow_night = sorted(late["nodes"].items(), key=lambda i: -i[1])[:SLOWEST_SHOWN]
     slow_full = sorted(full["nodes"].items(), key=lambda i: -i[1])[:SLOWEST_SHOWN] if full else []
     for (a, sa), (b, sb) in itertools.zip_longest(slow_night, slow_full, fillvalue=(None, None)):
-        lines.append(f"| {_node(a)} | {_num(sa)} | {_node(b) if b else 'not measured'} | {_num(sb)} |")
+        lines.append(f"| {_node(a)} | {_num(sa)} | {_node(b) if b else ''} | {_num(sb)} |")
     lines += [
         "",
         "Rows: records the connector landed for the day (all 48 tables, lookups included when due). Wall and CPU "
@@ -1179,7 +1189,7 @@ def report(args: argparse.Namespace, results: Results, total_s: float) -> None:
     for name, value in vars(args).items():
         if name in ("home", "output", "worker", "code", "render_from") or value is None or value is False:
             continue
-        options.append(f"--{name.replace('_', '-')} {value}")
+        options.append(f"--{name.replace('_', '-')}" + ("" if value is True else f" {value}"))
     command = "benchmarks/tascomi_scale.py " + " ".join(options)
     write_report(args.output, render(args, results, command, total_s))
 
