@@ -120,6 +120,8 @@ def child_env(home: Path | None = None) -> dict[str, str]:
     path = os.environ.get("PYTHONPATH")
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT) + (os.pathsep + path if path else "")}
     env.pop("DATA_PLATFORM_LAKE", None)  # every child is given its workspace explicitly
+    # at this scale DuckDB keeps the raw files' parsed footers for a command (profiles.yml; off by default)
+    env.setdefault("DATA_PLATFORM_DUCKDB_PARQUET_METADATA_CACHE", "true")
     if home is not None:
         env["DATA_PLATFORM_HOME"] = str(home)
     return env
