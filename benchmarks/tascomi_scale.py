@@ -791,7 +791,6 @@ def set_up(
                     "why): nothing kept. A first build is a full build: at 1,000,000 x 365 the late one needs "
                     "--first-build-memory-limit above the 2 GB default (docs/benchmarks.md)."
                 )
-            first["memory_limit"] = args.first_build_memory_limit
             built.write_bytes(pickle.dumps((first, size)))
         results.first_builds[name], results.sizes[name] = pickle.loads(built.read_bytes())
         if not kept[name].exists():
@@ -839,40 +838,46 @@ def run_benchmark(args: argparse.Namespace, say: Callable[[str], None]) -> Resul
                     f"rep {rep + 1} {name} night: ingest {night['ingest_s']:.1f} s, build {night['build_s']:.1f} s, "
                     f"peak {night['peak_rss_mb']:.0f} MB, load {night['load'][0]:.1f}-{night['load'][1]:.1f}"
                 )
-            if args.nights_only:
-                (home / "results.pickle").write_bytes(pickle.dumps((args, results, time.perf_counter() - started)))
-                continue
-            restore(kept["late"], homes["late"])
-            full = run_worker(
-                {
-                    "kind": "nightly", "home": str(homes["late"]), "day": late_day.isoformat(),
-                    "sandbox": world.settings("late"), "full_refresh": True, "nightly": False,
-                },
-                bench, f"full-{rep}",
-            )  # fmt: skip
-            results.nights.setdefault("full refresh", []).append(full)
-            say(f"rep {rep + 1} late full refresh: build {full['build_s']:.1f} s, peak {full['peak_rss_mb']:.0f} MB")
-            model = run_worker({"kind": "model", "home": str(homes["late"])}, bench, f"model-{rep}")
-            results.models.append(model)
-            sql, compared = floor_sql(Path(homes["late"] / "lake"))
-            floor = run_worker(
-                {
-                    "kind": "floor", "home": str(homes["late"]), "lake": str(homes["late"] / "lake"), "sql": sql,
-                    "database": str(home / "floor.duckdb"), "compare_with": str(homes["late"] / "ci.duckdb"),
-                    "repeat": 1, "compared_columns": compared,
-                },
-                bench, f"floor-{rep}",
-            )  # fmt: skip
-            results.floors.append(floor)
-            results.compared_columns = len(compared)
+            if not args.nights_only:
+                measure_late_state(results, rep, homes["late"], kept["late"], world, bench, say)
             results.lake["servers"] = world.server_memory()  # their peaks so far: the nights' requests included
             # after every repetition: a run stopped later can still be reported (--render-from)
             (home / "results.pickle").write_bytes(pickle.dumps((args, results, time.perf_counter() - started)))
-            say(f"rep {rep + 1} history alone {model['node_s']:.1f} s (node), floor {floor['times'][0]:.1f} s; "
-                f"only in floor {floor['only_floor']}, only in dbt {floor['only_dbt']}")  # fmt: skip
     finally:
         world.stop()
     return results
+
+
+def measure_late_state(
+    results: Results, rep: int, late: Path, kept: Path, world: WorldProcess, bench: Path, say: Callable[[str], None]
+) -> None:
+    """Beside the late night, on the same day's data: a full refresh, the applications history rebuilt alone, and the
+    engine floor checked equal to it."""
+    restore(kept, late)
+    full = run_worker(
+        {
+            "kind": "nightly", "home": str(late), "day": results.days["late"].isoformat(),
+            "sandbox": world.settings("late"), "full_refresh": True, "nightly": False,
+        },
+        bench, f"full-{rep}",
+    )  # fmt: skip
+    results.nights.setdefault("full refresh", []).append(full)
+    say(f"rep {rep + 1} late full refresh: build {full['build_s']:.1f} s, peak {full['peak_rss_mb']:.0f} MB")
+    model = run_worker({"kind": "model", "home": str(late)}, bench, f"model-{rep}")
+    results.models.append(model)
+    sql, compared = floor_sql(late / "lake")
+    floor = run_worker(
+        {
+            "kind": "floor", "home": str(late), "lake": str(late / "lake"), "sql": sql,
+            "database": str(bench.parent / "floor.duckdb"), "compare_with": str(late / "ci.duckdb"),
+            "repeat": 1, "compared_columns": compared,
+        },
+        bench, f"floor-{rep}",
+    )  # fmt: skip
+    results.floors.append(floor)
+    results.compared_columns = len(compared)
+    say(f"rep {rep + 1} history alone {model['node_s']:.1f} s (node), floor {floor['times'][0]:.1f} s; "
+        f"only in floor {floor['only_floor']}, only in dbt {floor['only_dbt']}")  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------- the report
