@@ -352,11 +352,16 @@ class NightlyPlan:
         return " ".join(f"source:{name}+" for name in self.changed) if self.changed else None
 
     @property
+    def left_out(self) -> list[tuple[str, str]]:
+        """(source, table) of each table not imported since, of the changed sources."""
+        return [(name, table) for name in self.changed or () for table in self.not_imported.get(name, ())]
+
+    @property
     def exclude(self) -> list[str]:
         """dbt --exclude arguments: the staging model of each table not imported since, by its name (stg_<source>__
         <table>), so nothing else a table feeds (monitoring's rejects read every source table) is ever left out, and a
         table without a staging model of that name leaves out nothing; dbt then leaves out every test reading it."""
-        return [f"stg_{name}__{table}" for name in self.changed or () for table in self.not_imported.get(name, ())]
+        return [f"stg_{name}__{table}" for name, table in self.left_out]
 
     @property
     def rebuilt(self) -> str:
@@ -364,8 +369,8 @@ class NightlyPlan:
             return EVERYTHING
         if not self.select:
             return NOTHING
-        left_out = [f"{name}.{table}" for name in self.changed for table in self.not_imported.get(name, ())]
-        return self.select + (f" except the staging of {', '.join(left_out)}" if left_out else "")
+        left_out = ", ".join(f"{name}.{table}" for name, table in self.left_out)
+        return self.select + (f" except the staging of {left_out}" if left_out else "")
 
 
 def project_version(project_dir: Path) -> str:
