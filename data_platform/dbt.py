@@ -23,6 +23,7 @@ import yaml
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 from dbt.constants import DEFAULT_ENV_PLACEHOLDER
 from dbt.contracts.graph.manifest import Manifest
+from dbt_common.events.base_types import EventMsg
 
 from core.errors import PlatformError
 from core.masking_key import MaskingKeyMissing, files_holding, masking_key, set_duckdb_key
@@ -58,7 +59,9 @@ def run_dbt(
     target: str | None = None,
     quiet: bool = False,
     extra_vars: dict[str, object] | None = None,
+    callbacks: list[Callable[[EventMsg], None]] | None = None,
 ) -> dbtRunnerResult:
+    """callbacks: given every event dbt fires during the command, whatever the log level (a macro's log() line)."""
     workspace.ensure()
     install_duckdb_extensions()
     project = str(workspace.project_dir)
@@ -70,7 +73,8 @@ def run_dbt(
     saved = saved_parse(workspace, variables, target)
     use_saved_parse(workspace, saved)
     try:
-        result = dbtRunner(manifest=parsed(workspace, args, common, variables, target)).invoke(argv)
+        manifest = parsed(workspace, args, common, variables, target)
+        result = dbtRunner(manifest=manifest, callbacks=callbacks or []).invoke(argv)
     finally:
         release_duckdb()
         keep_saved_parse(workspace, saved)
@@ -410,21 +414,40 @@ def files_digest(project_dir: Path, files: list[Path]) -> str:
 def nightly_plan(
     workspace: Workspace, sources: BuiltSources, target: str | None, variables: dict[str, object]
 ) -> NightlyPlan:
-    """What tonight builds: asked of the import logs and the live build's record (macros/publish/nightly_changes.sql),
-    with the build's own vars so the build reuses this command's parse. Everything when no build was published yet,
-    when the sources built or the project's code differ from the live build's; otherwise `source:<name>+` of each
-    source imported after the live build started (the imports of a night that was not published count, so they are
-    built and tested again until a night publishes them), nothing when there is none. When that cannot be asked,
-    everything: the build then publishes, or fails and says why, as any whole build does."""
+    """What tonight builds: asked of the import logs and the live build's record (macros/publish/nightly_changes.sql,
+    through run-operation, which adds nothing to the parse), with the build's own vars so the build and the publish
+    reuse this command's parse. Everything when no build was published yet, when the sources built or the project's
+    code differ from the live build's; otherwise `source:<name>+` of each source imported after the live build
+    started (the imports of a night that was not published count, so they are built and tested again until a night
+    publishes them), nothing when there is none. When that cannot be asked, everything: the build then publishes, or
+    fails and says why, as any whole build does."""
+    lines: list[str] = []
+
+    def keep_the_rows(event: EventMsg) -> None:
+        if event.info.name == "JinjaLogDebug" and event.data.msg.startswith(NIGHTLY_CHANGES):
+            lines.append(event.data.msg.removeprefix(NIGHTLY_CHANGES))
+
     try:
-        found = run_dbt(
-            workspace, "--log-level", "none", "show", "--inline", "{{ nightly_changes() }}", "--limit", "-1",
-            target=target, quiet=True, extra_vars=variables,
+        run_dbt(
+            workspace, "--log-level", "none", "run-operation", "log_nightly_changes",
+            target=target, quiet=True, extra_vars=variables, callbacks=[keep_the_rows],
         )  # fmt: skip
     except DbtFailed as failure:
         return NightlyPlan(None, f"could not ask what changed ({failure}): building everything")
-    rows = [tuple(row) for row in found.result.results[0].agate_table.rows]
+    if len(lines) != 1:
+        return NightlyPlan(None, f"log_nightly_changes logged {len(lines)} answers, not one: building everything")
+    rows = [changes_row(values) for values in json.loads(lines[0])]
     return plan_from_changes(rows, sources.built, project_version(workspace.project_dir))
+
+
+NIGHTLY_CHANGES = "NIGHTLY_CHANGES "  # macros/publish/nightly_changes.sql log_nightly_changes: its line's prefix
+
+
+def changes_row(values: list[str | None]) -> tuple:
+    """One row of log_nightly_changes' line as nightly_changes returned it: its two times back to datetimes."""
+    name, table, last_import, built_at, sources_built, version = values
+    times = [None if value is None else datetime.fromisoformat(value) for value in (last_import, built_at)]
+    return (name, table, *times, sources_built, version)
 
 
 def plan_from_changes(rows: list[tuple], built: tuple[str, ...], version: str) -> NightlyPlan:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data_platform.dbt import EVERYTHING, NOTHING, plan_from_changes
+from data_platform.dbt import EVERYTHING, NOTHING, changes_row, plan_from_changes
 
 LIVE = datetime(2026, 1, 5, 23, 0)
 BUILT = ("academy", "tascomi")
@@ -67,3 +67,15 @@ def test_a_table_is_left_out_exactly_when_its_source_changed_and_it_did_not(impo
     if not changed:
         assert plan.rebuilt == NOTHING
     assert all(f"source:{source}+" in (plan.select or "") for source in changed)
+
+
+@given(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)),
+    st.one_of(st.none(), st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1))),
+)
+def test_the_logged_rows_come_back_as_the_query_returned_them(last_import: datetime, built_at: datetime | None):
+    """log_nightly_changes writes each value as Jinja's `string` filter does (str()), nulls as null: the plan
+    compares the times, so they must come back as the same datetimes, to the microsecond."""
+    logged = ["tascomi", "applications", str(last_import), None if built_at is None else str(built_at), "tascomi", "v1"]
+    assert changes_row(logged) == ("tascomi", "applications", last_import, built_at, "tascomi", "v1")
+    assert changes_row([None, None, None, None, None, None]) == (None,) * 6
