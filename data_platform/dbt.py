@@ -60,15 +60,19 @@ def run_dbt(
     quiet: bool = False,
     extra_vars: dict[str, object] | None = None,
     callbacks: list[Callable[[EventMsg], None]] | None = None,
+    graph_artifacts: bool = True,
 ) -> dbtRunnerResult:
-    """callbacks: given every event dbt fires during the command, whatever the log level (a macro's log() line)."""
+    """callbacks: given every event dbt fires during the command, whatever the log level (a macro's log() line).
+    graph_artifacts=False: dbt writes neither manifest.json nor graph.gpickle, each the whole project's (~850 nodes),
+    only run_results.json (written here from the result, failed or not): the nightly's three commands, whose docs step
+    writes the manifest after them."""
     workspace.ensure()
     install_duckdb_extensions()
     project = str(workspace.project_dir)
     variables = {**workspace_vars(workspace), **(extra_vars or {})}
     common = ["--project-dir", project, "--profiles-dir", project, "--vars", json.dumps(variables)]
     common += [*(["--target", target] if target else []), "--target-path", str(workspace.dbt_target_dir)]
-    argv = [*(["--quiet"] if quiet else []), *args, *common]
+    argv = [*(["--quiet"] if quiet else []), *([] if graph_artifacts else ["--no-write-json"]), *args, *common]
     forget_partial_parse_after_schema_change(workspace)
     saved = saved_parse(workspace, variables, target)
     use_saved_parse(workspace, saved)
@@ -78,6 +82,8 @@ def run_dbt(
     finally:
         release_duckdb()
         keep_saved_parse(workspace, saved)
+    if not graph_artifacts and hasattr(result.result, "write"):
+        result.result.write(str(workspace.dbt_target_dir / "run_results.json"))
     if not result.success:
         raise DbtFailed(f"dbt {' '.join(args)} failed" + (f": {result.exception}" if result.exception else ""))
     refuse_a_leaked_key(workspace)
@@ -430,7 +436,7 @@ def nightly_plan(
     try:
         run_dbt(
             workspace, "--log-level", "none", "run-operation", "log_nightly_changes",
-            target=target, quiet=True, extra_vars=variables, callbacks=[keep_the_rows],
+            target=target, quiet=True, extra_vars=variables, callbacks=[keep_the_rows], graph_artifacts=False,
         )  # fmt: skip
     except DbtFailed as failure:
         return NightlyPlan(None, f"could not ask what changed ({failure}): building everything")
@@ -507,7 +513,8 @@ def build_and_publish(
     recorded `published` since the zone as a whole then holds every import; everything after a deploy or when the
     sources built changed; nothing, and no publish, when nothing was imported), with no unit tests, and the data
     tests of staging views and incremental histories see only the rows imported since the live build (var
-    test_new_rows_only, macros/testing/new_rows_tests.sql)."""
+    test_new_rows_only, macros/testing/new_rows_tests.sql); its commands write no manifest.json or graph.gpickle
+    (the nightly's docs step writes the manifest; run_dbt's graph_artifacts)."""
     nightly = nightly and not full_refresh
     sources = included_sources(workspace, progress)
     variables: dict[str, object] = {**sources.dbt_vars(), "trusted_staging": True}
@@ -535,6 +542,7 @@ def build_and_publish(
                 target=target,
                 quiet=quiet,
                 extra_vars=variables,
+                graph_artifacts=not nightly,
             )
             line = outcome(result)
         except DbtFailed as failure:
@@ -556,7 +564,7 @@ def build_and_publish(
     }
     run_dbt(
         workspace, "run-operation", "publish_trusted", "--args", json.dumps(args), target=target, quiet=quiet,
-        extra_vars=variables,
+        extra_vars=variables, graph_artifacts=False,
     )  # fmt: skip
     analyst_selection = bool(select) and plan is None
     published = PublishedBuild(
