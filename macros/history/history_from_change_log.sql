@@ -85,8 +85,9 @@
         {%- do value_columns.append(column) -%}
     {%- endfor -%}
     {%- set hash_parts = [] -%}
+    {%- set text_type = dbt.type_string() -%}
     {%- for column in value_columns -%}
-        {%- do hash_parts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
+        {%- do hash_parts.append("coalesce(cast(" ~ column ~ " as " ~ text_type ~ "), '<null>')") -%}
         {%- if not loop.last -%}{%- do hash_parts.append("'|'") -%}{%- endif -%}
     {%- endfor -%}
     {%- set received_valid_from = "coalesce(" ~ updated_at ~ ", cast(_import_date as " ~ dbt.type_timestamp() ~ "))" -%}
