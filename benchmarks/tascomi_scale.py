@@ -287,6 +287,7 @@ def _nightly_worker(spec: dict[str, Any]) -> dict[str, Any]:
     from data_platform.catalogue import BUILD_RESULTS
 
     (workspace.dbt_target_dir / BUILD_RESULTS).unlink(missing_ok=True)
+    steps = time_dbt_commands(dbt)
     started, cpu_started = time.perf_counter(), cpu_s()
     _, published = dbt.build_and_publish(
         workspace,
@@ -303,9 +304,37 @@ def _nightly_worker(spec: dict[str, Any]) -> dict[str, Any]:
         outcome=published.outcome,
         published=published.published,
         nodes=_run_results(workspace),
+        dbt_steps=steps,
         load_end=load_now(),
     )
     return out
+
+
+DBT_STEPS = {  # the night's dbt commands, by what they do (instrumentation of the worker only)
+    "run-operation log_nightly_changes": "asking what changed",
+    "build": "the build and its tests",
+    "run-operation publish_trusted": "the publish",
+}
+
+
+def time_dbt_commands(dbt: Any) -> dict[str, float]:
+    """Wall seconds of each dbt command build_and_publish runs (data_platform.dbt.run_dbt, patched in this worker
+    only), keyed by DBT_STEPS' names: what a night's time is made of besides its ingest."""
+    steps: dict[str, float] = {}
+    original = dbt.run_dbt
+
+    def timed(workspace: Any, *args: str, **kwargs: Any) -> Any:
+        words = [arg for arg in args if not arg.startswith("-") and arg != "none"]
+        name = " ".join(words[:2]) if words[:1] == ["run-operation"] else words[0]
+        started = time.perf_counter()
+        try:
+            return original(workspace, *args, **kwargs)
+        finally:
+            label = DBT_STEPS.get(name, name)
+            steps[label] = steps.get(label, 0.0) + time.perf_counter() - started
+
+    dbt.run_dbt = timed
+    return steps
 
 
 def _model_worker(spec: dict[str, Any]) -> dict[str, Any]:
@@ -902,6 +931,11 @@ def night_figures(nights: list[dict[str, Any]]) -> dict[str, Any]:
         "ingest_peak_mb": max(n["ingest_peak_mb"] for n in nights),
         "load": (min(n["load"][0] for n in nights), max(n["load"][1] for n in nights)),
         "outcomes": sorted({n["outcome"] for n in nights}),
+        "steps": {
+            label: _med([n.get("dbt_steps", {}).get(label, 0.0) for n in nights])
+            for label in DBT_STEPS.values()
+            if any(label in n.get("dbt_steps", {}) for n in nights)
+        },
         "by_kind": {
             kind: _med([sum(s for u, _, s in n["nodes"] if u.split(".")[0] == kind) for n in nights])
             for kind in ("model", "test", "seed")
@@ -1046,6 +1080,12 @@ def render(args: argparse.Namespace, results: Results, command: str, total_s: fl
         row("ingest: CPU s", "ingest_cpu_s"),
         row("dbt build: wall s", "build_s"),
         row("dbt build: CPU s", "build_cpu_s"),
+        *(
+            f"| of the dbt build's wall s: {label} | {_num(early['steps'].get(label))} | "
+            f"{_num(late['steps'].get(label))} | {_num(_ratio(late['steps'].get(label), early['steps'].get(label)))} |"
+            for label in DBT_STEPS.values()
+            if label in early["steps"] or label in late["steps"]
+        ),
         row("night: wall s", "total_s"),
         row("night: CPU s", "total_cpu_s"),
         f"| night: CPU ms per landed row | {_num(1000 * per_row['early'])} | {_num(1000 * per_row['late'])} "
