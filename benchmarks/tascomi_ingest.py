@@ -6,8 +6,7 @@
 The sandbox vendor API runs in its own process (`SandboxProcess`, its documented command line), so serving is not
 charged to ingestion. In this process, interleaved per repetition:
   * the connector's first full load (the registry's Tascomi connector into a fresh workspace), its time waiting on
-    the API measured around TascomiClient._get (HTTP round trip and JSON decode) on its own thread and around its
-    wait for a page read ahead (a page read while it landed the one before costs no wait);
+    the API measured around TascomiClient._get (HTTP round trip and JSON decode);
   * the baseline written here: the same pages of every table read with plain `requests` (signed, page by page),
     decoded with `response.json()`, turned into one Arrow table per table with `pyarrow.Table.from_pylist` and
     written as parquet, nothing else (no paging checks, no metadata, no import log, no state).
@@ -31,7 +30,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from datetime import UTC, date, datetime, timedelta
@@ -98,37 +96,22 @@ class SandboxProcess:
 
 
 def vendor_clock() -> dict[str, float]:
-    """Accumulate the time ingestion stands waiting on the API: in TascomiClient._get (HTTP round trip + JSON decode)
-    on the caller's thread, and waiting for a page read ahead (RetryingHttp.ahead) to arrive. A page read ahead while
-    the caller lands the one before costs no waiting, so the time the reading thread spends in _get is not counted:
-    counting it would subtract the overlap twice from a run's own time. Instrumentation only, patched in this
-    process."""
+    """Accumulate the time ingestion spends in TascomiClient._get (HTTP round trip + JSON decode): the API's share.
+    Instrumentation only, patched in this process."""
     from ingestion.tascomi.client import TascomiClient
 
     clock = {"seconds": 0.0, "requests": 0}
-    original_get, original_ahead = TascomiClient._get, TascomiClient.ahead
-
-    def waited(call: Any, *args: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return call(*args)
-        finally:
-            clock["seconds"] += time.perf_counter() - started
+    original = TascomiClient._get
 
     def timed_get(self: TascomiClient, table: str, params: dict[str, str]) -> Any:
-        clock["requests"] += 1
-        if threading.current_thread() is not threading.main_thread():
-            return original_get(self, table, params)
-        return waited(original_get, self, table, params)
-
-    def timed_ahead(self: TascomiClient, call: Any, *args: Any) -> Any:
-        future = original_ahead(self, call, *args)
-        arrived = future.result
-        future.result = lambda timeout=None: waited(arrived, timeout)  # type: ignore[method-assign]
-        return future
+        started = time.perf_counter()
+        try:
+            return original(self, table, params)
+        finally:
+            clock["seconds"] += time.perf_counter() - started
+            clock["requests"] += 1
 
     TascomiClient._get = timed_get  # type: ignore[method-assign]
-    TascomiClient.ahead = timed_ahead  # type: ignore[method-assign]
     return clock
 
 

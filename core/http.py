@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import requests
@@ -41,7 +40,6 @@ class RetryingHttp:
         self._sleep = sleep
         self._warn = warn
         self._session = requests.Session()
-        self._reader: ThreadPoolExecutor | None = None
         self.requests_made = 0
 
     def request(self, method: str, url: str, read: Callable[[requests.Response], T], **kwargs: Any) -> T:
@@ -60,15 +58,6 @@ class RetryingHttp:
         return with_retries(attempt, attempts=self.max_attempts, backoff_s=self.backoff_s, transient=transient,
                             max_retry_after_s=self.max_retry_after_s, sleep=self._sleep, on_wait=self._warn,
                             label=f"{self.source or 'http'} {url}", cap_setting=setting)  # fmt: skip
-
-    def ahead(self, call: Callable[..., T], *args: Any) -> Future[T]:
-        """call(*args) (a request) started on the client's one reading thread, for a paging client to read the next
-        page while its caller lands this one: the source's time and ours overlap instead of adding up (a full load's
-        wall time was the API's wait plus our own). The caller waits for it before any other request, so one request
-        is in flight at a time, in the order they would have been made."""
-        if self._reader is None:
-            self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{self.source or 'http'}-read-ahead")
-        return self._reader.submit(call, *args)
 
     def observe(self, response: requests.Response) -> None:
         """Every answer, retried ones included, before it is judged (a client may note a header)."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from email.utils import parsedate_to_datetime
@@ -104,43 +103,33 @@ class TascomiClient(RetryingHttp):
         mismatches: list[SeriesMismatch] = []
         index, number, seen, fresh = 0, 0, set[bytes](), True
         previous: list[dict[str, Any]] = []
-        ahead: Future[Page] | None = None  # the next page, being read while the caller takes this one's records
-        try:
-            while True:
-                number += 1
-                beyond = number > check.pages
-                # salvaging past the count: read on while the page before was full and brought records not seen
-                # before in this read (a vendor that answers every page number with the same records is not followed
-                # for ever)
-                more = len(previous) >= check.per_page and fresh
-                if beyond and (not more if mismatches else check.tail_checked):
-                    break
-                page = ahead.result() if ahead is not None else self._get(table, {**params, "page": str(number)})
-                ahead = None
-                previous = page.records
-                if salvage:
-                    digests = {fingerprint(values) for values in page.records}
-                    fresh = bool(digests - seen)
-                    seen |= digests
-                try:
-                    if beyond:  # the page after the last must be empty
-                        check.beyond_last(page.records)
-                    else:
-                        check.page(number, page.records, count_header("X-Number-Of-Results", page.count, page.url))
-                except SeriesMismatch as mismatch:
-                    if not salvage:
-                        raise
-                    mismatches.append(mismatch)
-                if number < check.pages:  # a page the loop reads next whatever this one holds
-                    ahead = self.ahead(self._get, table, {**params, "page": str(number + 1)})
-                for values in page.records:
-                    if not mismatches or check.looks_like_table(values):  # a page of another table never lands
-                        yield Record(values, page.url, index)
-                    index += 1
-        finally:
-            if ahead is not None:  # the caller stopped reading: the next request waits until this one has ended
-                with contextlib.suppress(Exception):
-                    ahead.result()
+        while True:
+            number += 1
+            beyond = number > check.pages
+            # salvaging past the count: read on while the page before was full and brought records not seen before
+            # in this read (a vendor that answers every page number with the same records is not followed for ever)
+            more = len(previous) >= check.per_page and fresh
+            if beyond and (not more if mismatches else check.tail_checked):
+                break
+            page = self._get(table, {**params, "page": str(number)})
+            previous = page.records
+            if salvage:
+                digests = {fingerprint(values) for values in page.records}
+                fresh = bool(digests - seen)
+                seen |= digests
+            try:
+                if beyond:  # the page after the last must be empty
+                    check.beyond_last(page.records)
+                else:
+                    check.page(number, page.records, count_header("X-Number-Of-Results", page.count, page.url))
+            except SeriesMismatch as mismatch:
+                if not salvage:
+                    raise
+                mismatches.append(mismatch)
+            for values in page.records:
+                if not mismatches or check.looks_like_table(values):  # a page of another table never lands
+                    yield Record(values, page.url, index)
+                index += 1
         if mismatches:
             raise mismatches[0]
         check.finish()

@@ -6,7 +6,6 @@ clean run over the same days: that is "nothing lost, nothing duplicated".
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from core.registry import source_entry
 from core.workspace import Workspace
 from ingestion.tascomi import ingest
 from ingestion.tascomi.client import TascomiAccessDenied, TascomiClient, TascomiUnavailable
-from tests.conftest import TASCOMI_PAGE_SIZE, tascomi_settings
+from tests.conftest import tascomi_settings
 from tests.ingestion.lake_reader import raw_files, raw_rows
 from tests.ingestion.tascomi_days import DAILY, day
 
@@ -41,27 +40,6 @@ def test_client_pages_cover_every_record_exactly_once(tascomi_sandbox):
     assert len(ids) == len(set(ids))
     per_page = [r for r in tascomi_sandbox.requests if r["query"].get("page")]
     assert {r["query"]["page"] for r in per_page} == {str(p) for p in range(1, len(per_page) + 1)}
-
-
-def test_the_next_page_is_read_while_the_caller_takes_this_ones_records(tascomi_sandbox):
-    """Issue 17: the vendor's time and ours overlap. While the caller still holds page 1's first record, page 2 has
-    been asked for, and page 3 not (one page ahead, never more); the pages still go out once each, in order, with the
-    page after the last that closes the series."""
-
-    def asked() -> list[str | None]:
-        return [r["query"].get("page") for r in tascomi_sandbox.requests if r["path"].endswith("/applications")]
-
-    client = TascomiClient(tascomi_sandbox.base_url, tascomi_sandbox.public_key, tascomi_sandbox.private_key)
-    series = client.series("applications")
-    next(series)
-    deadline = time.monotonic() + 30
-    while "2" not in asked() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert asked() == [None, "1", "2"], "page 2 was not read ahead of the caller, or more than one page was"
-    received = 1 + len(list(series))
-    pages = (received + TASCOMI_PAGE_SIZE - 1) // TASCOMI_PAGE_SIZE
-    assert pages >= 3, "the series must span three pages or more for this test to mean anything"
-    assert asked() == [None, *(str(page) for page in range(1, pages + 2))]
 
 
 def test_wrong_private_key_stops_with_a_clear_message(tascomi_sandbox):
