@@ -29,6 +29,12 @@
 {% endmacro %}
 
 
+{% macro classification_names() %}
+    {#- The three classifications a column's tag may be (invariant 5), least strict first. -#}
+    {{ return(['not_personal', 'personal', 'special_category']) }}
+{% endmacro %}
+
+
 {% macro classification_rank(classification) %}
     {{ return({'not_personal': 0, 'personal': 1, 'special_category': 2}.get(classification, -1)) }}
 {% endmacro %}
@@ -39,7 +45,7 @@
         (config: {tags: [...]}, data_platform/check.py reads it alike); none when there is not exactly one. -#}
     {%- set tags = column.get('tags') or (column.get('config') or {}).get('tags') or [] -%}
     {%- set tags = [tags] if tags is string else tags -%}
-    {%- set found = tags | select('in', ['not_personal', 'personal', 'special_category']) | list -%}
+    {%- set found = tags | select('in', classification_names()) | list -%}
     {{ return(found[0] if found | length == 1 else none) }}
 {% endmacro %}
 

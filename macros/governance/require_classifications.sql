@@ -10,7 +10,7 @@
 {% macro require_classifications() %}
     {%- if execute -%}
         {%- set problems = [] -%}
-        {%- set classifications = ['not_personal', 'personal', 'special_category'] -%}
+        {%- set classifications = classification_names() -%}
         {%- set nodes = graph.nodes.values() | list + graph.sources.values() | list -%}
         {%- for node in nodes if node.resource_type in ('model', 'seed', 'source') and node.package_name == project_name -%}
             {%- for column in (node.columns or {}).values() -%}

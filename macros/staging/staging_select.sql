@@ -27,7 +27,7 @@
         build, the nightly's included, took 1.1 s, now 0.2 s; the SQL is the same to the byte). -#}
     {%- set placeholder = '__council_data_platform_value__' -%}
     {%- set casts = {} -%}
-    {%- set classifications = ['not_personal', 'personal', 'special_category'] -%}
+    {%- set classifications = classification_names() -%}
 with raw_record as (
 
     select *
