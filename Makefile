@@ -10,6 +10,9 @@ STAMP := $(VENV)/.installed
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export RUNTIME__DLTHUB_TELEMETRY := false
 export DO_NOT_TRACK := 1
+# dbt's log file at info, as the platform's own commands write it (data_platform/dbt.py), for the dbt commands the
+# tests and sqlfluff's templater run directly; set it to debug for every statement
+export DBT_LOG_LEVEL_FILE ?= info
 
 .PHONY: demo test nightly lint setup clean browser generate audit actionlint prerequisites system-packages
 
