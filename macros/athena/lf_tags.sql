@@ -36,7 +36,9 @@
 
 
 {% macro classification_rank(classification) %}
-    {{ return({'not_personal': 0, 'personal': 1, 'special_category': 2}.get(classification, -1)) }}
+    {#- Its place in classification_names() (least strict 0); -1 for anything else. -#}
+    {%- set names = classification_names() -%}
+    {{ return(names.index(classification) if classification in names else -1) }}
 {% endmacro %}
 
 

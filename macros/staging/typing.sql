@@ -61,7 +61,7 @@
 {% macro require_classification(classification, where) %}
     {#- Invariant 5: a column without a known classification fails the build; it is never treated as not personal. -#}
     {%- if classification not in classification_names() -%}
-        {{ exceptions.raise_compiler_error(where ~ ": classification '" ~ classification ~ "' is not one of not_personal, personal, special_category; every column must be classified") }}
+        {{ exceptions.raise_compiler_error(where ~ ": classification '" ~ classification ~ "' is not one of " ~ classification_names() | join(', ') ~ "; every column must be classified") }}
     {%- endif -%}
     {{ return(classification != 'not_personal') }}
 {% endmacro %}
