@@ -68,10 +68,8 @@ def run_dbt(
     writes the manifest after them."""
     workspace.ensure()
     install_duckdb_extensions()
-    project = str(workspace.project_dir)
     variables = {**workspace_vars(workspace), **(extra_vars or {})}
-    common = ["--project-dir", project, "--profiles-dir", project, "--vars", json.dumps(variables)]
-    common += [*(["--target", target] if target else []), "--target-path", str(workspace.dbt_target_dir)]
+    common = common_args(workspace, variables, target)
     argv = [*(["--quiet"] if quiet else []), *([] if graph_artifacts else ["--no-write-json"]), *file_log_level()]
     argv += [*args, *common]
     forget_partial_parse_after_schema_change(workspace)
@@ -91,6 +89,14 @@ def run_dbt(
     return result
 
 
+def common_args(workspace: Workspace, variables: dict[str, object], target: str | None) -> list[str]:
+    """The arguments every dbt command of a workspace takes: the project, profiles.yml, the vars, the target and
+    where its files go."""
+    project = str(workspace.project_dir)
+    common = ["--project-dir", project, "--profiles-dir", project, "--vars", json.dumps(variables)]
+    return common + [*(["--target", target] if target else []), "--target-path", str(workspace.dbt_target_dir)]
+
+
 # dbt's own setting for its log file (logs/dbt.log); unset, the platform's commands log there at info, not debug
 FILE_LOG_LEVEL, FILE_LOG_DEFAULT = "DBT_LOG_LEVEL_FILE", "info"
 
@@ -108,12 +114,45 @@ def file_log_level() -> list[str]:
 # manifest.json) and ~18 s when the vars differ from the last command's in that target folder (a build with
 # trusted_staging, then the catalogue without it). A build and its publish, the nightly's three commands, a test's
 # repeated builds: one parse each set of vars.
-_PARSED: OrderedDict[str, Manifest] = OrderedDict()
+_PARSED: OrderedDict[str, LakeBoundParse] = OrderedDict()
 KEPT_PARSES = 2  # a parsed manifest holds ~100 MB
 # Commands that always parse: `parse` itself (data-platform check reads the manifest.json it writes), and `show`,
 # whose --inline query joins the manifest as a node that a later command would carry.
 ALWAYS_PARSE = {"parse", "show"}
 SETTINGS = ("DATA_PLATFORM_", "DBT_")  # environment read by profiles.yml and by dbt itself (the default target ...)
+# Where a workspace's files are. dbt reads them at run time (profiles.yml: the DuckDB file), and a parse only in
+# the sources' lake locations, so one parse serves every workspace of a process (a test suite's ~20 workspaces
+# parsed whole, ~19 s of CPU each, before): LakeBoundParse points it at each command's lake.
+WORKSPACE_VARS = ("platform_home", "lake_root")
+WORKSPACE_SETTINGS = ("DATA_PLATFORM_HOME", "DATA_PLATFORM_LAKE")  # reach dbt as the vars above, never read by it
+
+
+@dataclass
+class LakeBoundParse:
+    """A parse and the lake root its sources read (dbt renders var('lake_root') into each source's location at parse
+    time: models/staging/*/generated/_*__sources.yml)."""
+
+    manifest: Manifest
+    lake_root: str
+
+    def bind_lake(self, lake_root: str) -> None:
+        """Point every source that reads the bound lake's raw zone at `lake_root`'s (tests/test_parse_reuse.py holds
+        that nothing else in a parse names the lake)."""
+        if lake_root == self.lake_root:
+            return
+        old, new = f"'{self.lake_root}/raw/", f"'{lake_root}/raw/"
+        for source in self.manifest.sources.values():
+            for config in (source.config, source.unrendered_config):
+                if config.get("external_location"):
+                    config["external_location"] = config["external_location"].replace(old, new)
+            if source.relation_name:
+                source.relation_name = source.relation_name.replace(old, new)
+        # dbt compiles into the parse's nodes; one compiled against the other lake must not reach this workspace's
+        # manifest.json (a command writes every node, compiled by it or not)
+        for node in self.manifest.nodes.values():
+            if getattr(node, "compiled", False):
+                node.compiled, node.compiled_code, node.extra_ctes_injected, node.extra_ctes = False, None, False, []
+        self.lake_root = lake_root
 
 
 PARTIAL_PARSE = "partial_parse.msgpack"  # dbt's saved parse, in the target folder
@@ -173,9 +212,15 @@ def keep_saved_parse(workspace: Workspace, saved: Path) -> None:
 
 def parse_key(workspace: Workspace, variables: dict[str, object], target: str | None) -> str:
     """What a parse depends on besides the environment variables the project reads (dbt records those in the
-    manifest: env_unchanged): the project's dbt code, profiles.yml, the vars, the target and the settings."""
+    manifest: env_unchanged): the project's dbt code, profiles.yml, the vars, the target and the settings; not where
+    the workspace is (its vars and settings), which a reused parse is bound to (bind_lake)."""
     project = workspace.project_dir
-    settings = sorted((name, value) for name, value in os.environ.items() if name.startswith(SETTINGS))
+    variables = {name: value for name, value in variables.items() if name not in WORKSPACE_VARS}
+    settings = sorted(
+        (name, value)
+        for name, value in os.environ.items()
+        if name.startswith(SETTINGS) and name not in WORKSPACE_SETTINGS
+    )
     digest = hashlib.sha256(json.dumps([str(project), variables, target, settings], default=str).encode())
     digest.update(project_version(project).encode())
     for path in sorted((project / "analyses").rglob("*")) + [project / "profiles.yml"]:
@@ -200,21 +245,22 @@ def parsed(
     always parse, and when the parse fails (the command then fails on it and says why)."""
     if ALWAYS_PARSE & set(args):
         return None
-    key = parse_key(workspace, variables, target)
-    manifest = _PARSED.pop(key, None)
-    if manifest is None or not env_unchanged(manifest):
+    key, lake_root = parse_key(workspace, variables, target), str(variables["lake_root"])
+    kept = _PARSED.pop(key, None)
+    if kept is None or not env_unchanged(kept.manifest):
         done = dbtRunner().invoke(["--quiet", "--no-write-json", "parse", *common])
         if not done.success:
             return None
-        manifest = done.result
+        kept = LakeBoundParse(done.result, lake_root)
     else:
+        kept.bind_lake(lake_root)
         # `graph` (the flat graph) is what dbt shares between the nodes of one invocation, and macros keep what they
         # asked the warehouse there (macros/history/import_partitions.sql): each command starts from a fresh one.
-        manifest.build_flat_graph()
-    _PARSED[key] = manifest
+        kept.manifest.build_flat_graph()
+    _PARSED[key] = kept
     while len(_PARSED) > KEPT_PARSES:
         _PARSED.popitem(last=False)
-    return manifest
+    return kept.manifest
 
 
 def release_duckdb() -> None:

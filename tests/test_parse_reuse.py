@@ -1,9 +1,11 @@
 """A dbt command reuses the parse this process already made of the project with the same vars and target
 (data_platform/dbt.py: parsed), and never a parse that anything it depends on has changed since: the dbt code,
-profiles.yml, the vars, the target, the settings in the environment, or an environment variable the project read."""
+profiles.yml, the vars, the target, the settings in the environment, or an environment variable the project read.
+Where the workspace is (its home and lake) is not one of them: a reused parse is bound to the command's lake."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -39,6 +41,11 @@ def test_the_parse_key_follows_everything_a_parse_depends_on(workspace: Workspac
     assert dbt.parse_key(workspace, built, "ci") != key, "profiles.yml reads the default target from the environment"
     monkeypatch.delenv("DATA_PLATFORM_TARGET")
     assert dbt.parse_key(workspace, built, "ci") == key
+    elsewhere = Workspace(home=workspace.home / "other", lake="s3://bucket/lake", project_dir=project)
+    assert dbt.parse_key(elsewhere, {**built, **dbt.workspace_vars(elsewhere)}, "ci") == key, "another workspace"
+    monkeypatch.setenv("DATA_PLATFORM_HOME", str(elsewhere.home))
+    monkeypatch.setenv("DATA_PLATFORM_LAKE", elsewhere.lake)
+    assert dbt.parse_key(workspace, built, "ci") == key, "the workspace settings reach dbt as vars only"
     edits = [
         project / "models" / "marts" / "housing" / "households.sql",
         project / "macros" / "publish" / "publish_trusted.sql",
@@ -74,7 +81,44 @@ def test_a_reused_parse_gives_each_command_a_fresh_flat_graph(workspace: Workspa
     manifest.build_flat_graph()
     manifest.flat_graph["council_data_platform_import_partitions"] = {"tascomi 2025-09-10": {}}
     variables = {**dbt.workspace_vars(workspace), "built_sources": ["tascomi"]}
-    monkeypatch.setitem(dbt._PARSED, dbt.parse_key(workspace, variables, "ci"), manifest)
+    kept = dbt.LakeBoundParse(manifest, str(variables["lake_root"]))
+    monkeypatch.setitem(dbt._PARSED, dbt.parse_key(workspace, variables, "ci"), kept)
     assert dbt.parsed(workspace, ("build",), [], variables, "ci") is manifest
     assert "council_data_platform_import_partitions" not in manifest.flat_graph and "nodes" in manifest.flat_graph
     assert dbt.parsed(workspace, ("show", "--inline", "select 1"), [], variables, "ci") is None
+
+
+def test_one_parse_serves_every_workspace_and_each_reads_its_own_lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The project parsed for one workspace, then handed to a command of another: no second parse, every source
+    reads the second lake, and nothing in the parse (the manifest dbt writes from it) names the first workspace's
+    home or lake, a node compiled there included. Fails if anything new renders a workspace's place at parse time."""
+    first, second = Workspace.at(tmp_path / "first"), Workspace.at(tmp_path / "second", lake="s3://bucket/prefix")
+    parses: list[list[str]] = []
+
+    class CountingRunner(dbt.dbtRunner):
+        def invoke(self, args: list[str], **kwargs: object) -> dbt.dbtRunnerResult:
+            parses.append(args)
+            return super().invoke(args, **kwargs)
+
+    monkeypatch.setattr(dbt, "dbtRunner", CountingRunner)
+    monkeypatch.setattr(dbt, "_PARSED", dbt.OrderedDict())
+
+    def parsed(workspace: Workspace) -> Manifest:
+        variables = {**dbt.workspace_vars(workspace), "built_sources": ["tascomi", "academy"]}
+        manifest = dbt.parsed(workspace, ("build",), dbt.common_args(workspace, variables, "ci"), variables, "ci")
+        assert manifest is not None
+        return manifest
+
+    manifest = parsed(first)
+    lake_sources = [source for source in manifest.sources.values() if source.config.get("external_location")]
+    assert lake_sources and all(first.lake in source.relation_name for source in lake_sources)
+    staging = manifest.nodes["model.council_data_platform.stg_tascomi__applications"]
+    staging.compiled, staging.compiled_code = True, f"select * from read_parquet('{first.lake}/raw/x.parquet')"
+
+    assert parsed(second) is manifest and len(parses) == 1, "the second workspace parsed the project again"
+    written = json.dumps(manifest.writable_manifest().to_dict(omit_none=False))
+    for place in (str(first.home), first.lake):
+        assert place not in written, f"the parse handed to the second workspace still names {place}"
+    for source in lake_sources:
+        for location in (source.relation_name, source.config["external_location"]):
+            assert location.startswith(f"read_parquet('{second.lake}/raw/"), location
