@@ -27,9 +27,11 @@ def repo_local_folder(name: str) -> Path:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Long modules (marked slow) first: pytest-xdist hands whole modules to its workers in collection order, and a
-    long module handed out last keeps the suite waiting on one worker (the sqlfluff module did: about 3 minutes).
-    The end-to-end modules, the longest (3 to 7 minutes each), go before the other long ones."""
+    """Long modules (marked slow) first: `make test` runs one pytest-xdist worker per core, hands each a whole module
+    at a time (--dist loadfile) in collection order (--no-loadscope-reorder: by default xdist hands out the modules
+    with the most tests first, and the longest one, a single test, went last: 5 minutes with one core idle), and a
+    long module handed out last keeps the suite waiting on one worker. The end-to-end modules, the longest (1 to 5
+    minutes each), go before the other long ones."""
     items.sort(key=lambda item: (item.get_closest_marker("slow") is None, "/e2e/" not in item.nodeid))
 
 
