@@ -27,7 +27,7 @@ test: prerequisites
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/data-platform generate --check
 	$(MAKE) --no-print-directory actionlint
-	$(VENV)/bin/pytest --numprocesses auto --dist loadfile --no-loadscope-reorder  # see tests/conftest.py
+	$(VENV)/bin/pytest --numprocesses auto --dist loadfile  # one worker per core; a module stays on one worker
 
 # What `make test` needs, side by side: pip and apt each take a minute or more on a fresh machine and neither keeps both
 # cores busy. The system packages one after the other (apt holds one lock).
