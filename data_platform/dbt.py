@@ -121,8 +121,9 @@ KEPT_PARSES = 2  # a parsed manifest holds ~100 MB
 ALWAYS_PARSE = {"parse", "show"}
 SETTINGS = ("DATA_PLATFORM_", "DBT_")  # environment read by profiles.yml and by dbt itself (the default target ...)
 # Where a workspace's files are. dbt reads them at run time (profiles.yml: the DuckDB file), and a parse only in
-# the sources' lake locations, so one parse serves every workspace of a process (a test suite's ~20 workspaces
-# parsed whole, ~19 s of CPU each, before): LakeBoundParse points it at each command's lake.
+# the sources' lake locations, so one parse serves every workspace of a process given the same other vars (a
+# demo beside the default workspace, tests that build the same sources): LakeBoundParse points it at each
+# command's lake. The sources a build includes (built_sources) still change the parse: their lineage does.
 WORKSPACE_VARS = ("platform_home", "lake_root")
 WORKSPACE_SETTINGS = ("DATA_PLATFORM_HOME", "DATA_PLATFORM_LAKE")  # reach dbt as the vars above, never read by it
 
