@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -268,15 +268,37 @@ def assert_rejects_read_new_partitions(workspace: Workspace, lake: Path, day: da
     assert parquet_files_read(workspace, sql, profile) == daily + lookups
 
 
-def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp_path: Path):
+@dataclass
+class Replayed:
+    """Three weeks replayed and built (the module's scenario), and what the tests read of it."""
+
+    world: Any
+    workspace: Workspace
+    lake: Path
+    database: Path
+    scratch: Path
+    flagged: dict[int, set[tuple[int, datetime]]]  # the versions flagged after the builds of days 10 and 19
+    injected: set[tuple[str, str, str]]  # the rejects landed on REJECT_DAYS
+    incremental: dict[str, list[tuple]]  # every history after the last incremental build
+    rejects: list[tuple]  # source_rejects after it
+
+
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> Replayed:
+    """Every day ingested from the sandbox (one refused on every read, one held back and relanded late with a day
+    delivered twice, rejects injected on two), built incrementally on days 10, 14 and 19 and after the last, every
+    month compacted on day 15. One scenario, several tests: the module's tests read it in file order (the later ones
+    change the warehouse), and as several items pytest-xdist hands the module out beside short ones, not last."""
     from sandbox.tascomi.server import TascomiSandbox
     from sandbox.tascomi.world import TascomiWorld
 
+    scratch = tmp_path_factory.mktemp("planning_history")
+    workspace = Workspace.at(scratch / "home")
     world = TascomiWorld(seed=11, start_date=FIRST_IMPORT, initial_applications=120, daily_new_applications=8)
     lake = Path(workspace.lake)
     database = workspace.duckdb_path("ci")
     late_day = FIRST_IMPORT + timedelta(days=6)
-    held_back = tmp_path / "held-back"
+    held_back = scratch / "held-back"
     flagged: dict[int, set[tuple[int, datetime]]] = {}
     injected: set[tuple[str, str, str]] = set()
     with TascomiSandbox(world, page_size=50) as server:
@@ -299,8 +321,8 @@ def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp
                 dbt.build(workspace, target="ci", select=HISTORY, quiet=True, unit_tests=False)
                 flagged[n] = flagged_versions(database)
             if n == 11:
-                assert_incremental_reads_new_partitions(workspace, lake, today, tmp_path / "profile.json")
-                assert_rejects_read_new_partitions(workspace, lake, today, tmp_path / "profile.json")
+                assert_incremental_reads_new_partitions(workspace, lake, today, scratch / "profile.json")
+                assert_rejects_read_new_partitions(workspace, lake, today, scratch / "profile.json")
             if n == 14:
                 for table in DAILY:
                     reland(import_files(held_back, table.name, late_day), lake, table.name, today, "late")
@@ -310,33 +332,52 @@ def test_history_matches_ground_truth_and_full_refresh(workspace: Workspace, tmp
             if n == 15:  # every month compacted, this one too: the later imports land beside its compacted file
                 assert compact_every_month(workspace, today), "nothing compacted: the rest would not test compaction"
     dbt.build(workspace, target="ci", select=HISTORY, quiet=True, unit_tests=False)
-    as_of = FIRST_IMPORT + timedelta(days=DAYS)
+    return Replayed(
+        world, workspace, lake, database, scratch, flagged, injected, all_history(database), source_rejects(database)
+    )
+
+
+def test_versions_resting_on_a_refused_series_are_flagged_until_a_complete_one_holds_them(replayed: Replayed):
     # The refused series' versions rest on it until the next run reads the day complete; those whose record changed
-    # again by then are never served again and stay flagged (the ground truth below proves they are not lost).
-    refused = refused_series_versions(lake)
-    changed_again = {v for v in refused if v not in complete_versions(lake)}
-    assert flagged[(REFUSED_RUN - FIRST_IMPORT).days] == refused, "the refused day's versions are flagged"
+    # again by then are never served again and stay flagged (the ground truth proves they are not lost).
+    refused = refused_series_versions(replayed.lake)
+    changed_again = {v for v in refused if v not in complete_versions(replayed.lake)}
+    assert replayed.flagged[(REFUSED_RUN - FIRST_IMPORT).days] == refused, "the refused day's versions are flagged"
     assert changed_again, "no record of the refused day changed again: the test would prove nothing"
-    assert flagged_versions(database) == changed_again, "cleared where a complete series holds them"
-    assert not flagged[10], "no version rests on an incomplete series before the refused day"
+    assert flagged_versions(replayed.database) == changed_again, "cleared where a complete series holds them"
+    assert not replayed.flagged[10], "no version rests on an incomplete series before the refused day"
 
+
+def test_every_daily_history_equals_the_ground_truth(replayed: Replayed):
+    as_of = FIRST_IMPORT + timedelta(days=DAYS)
     for table in DAILY:
-        expected = expected_history(world, table, as_of)
+        expected = expected_history(replayed.world, table, as_of)
         assert expected, f"the sandbox served no {table.name}: the comparison would be empty"
-        assert built_history(database, table) == expected, table.name
+        assert built_history(replayed.database, table) == expected, table.name
 
-    incremental = all_history(database)
-    rejects = source_rejects(database)
-    assert {(r[1], r[10], r[2]) for r in rejects if r[10] in {i[1] for i in injected}} == injected
-    marks = progress_rows(database)
-    dbt.build(workspace, target="ci", select=REJECTS, quiet=True, unit_tests=False)  # no new import: nothing is added
-    assert source_rejects(database) == rejects and progress_rows(database) == marks
-    dbt.build(workspace, target="ci", full_refresh=True, select=HISTORY, quiet=True, unit_tests=False)
-    assert all_history(database) == incremental
-    assert source_rejects(database) == rejects
 
-    assert_nightly_tests_see_new_rows_only(workspace, database)
-    assert_staging_tests_read_new_partitions(workspace, lake, as_of, tmp_path / "profile.json")
+def test_rejects_are_listed_and_a_run_without_imports_adds_nothing(replayed: Replayed):
+    rejects = replayed.rejects
+    assert {(r[1], r[10], r[2]) for r in rejects if r[10] in {i[1] for i in replayed.injected}} == replayed.injected
+    marks = progress_rows(replayed.database)
+    dbt.build(replayed.workspace, target="ci", select=REJECTS, quiet=True, unit_tests=False)  # no new import
+    assert source_rejects(replayed.database) == rejects and progress_rows(replayed.database) == marks
+
+
+def test_a_full_refresh_equals_the_incremental_builds(replayed: Replayed):
+    dbt.build(replayed.workspace, target="ci", full_refresh=True, select=HISTORY, quiet=True, unit_tests=False)
+    assert all_history(replayed.database) == replayed.incremental
+    assert source_rejects(replayed.database) == replayed.rejects
+
+
+def test_nightly_history_tests_see_new_rows_only(replayed: Replayed):
+    assert_nightly_tests_see_new_rows_only(replayed.workspace, replayed.database)
+
+
+def test_nightly_staging_tests_read_new_partitions(replayed: Replayed):
+    as_of = FIRST_IMPORT + timedelta(days=DAYS)
+    profile = replayed.scratch / "profile.json"
+    assert_staging_tests_read_new_partitions(replayed.workspace, replayed.lake, as_of, profile)
 
 
 def assert_nightly_tests_see_new_rows_only(workspace: Workspace, database: Path) -> None:
@@ -375,8 +416,10 @@ def assert_staging_tests_read_new_partitions(workspace: Workspace, lake: Path, d
     tascomi = lake / "raw" / "planning" / "tascomi"
     with duckdb.connect(str(workspace.duckdb_path("ci"))) as con:  # published just before the day's imports
         con.execute(
-            "update platform_monitoring.published_builds set built_at = (select min(cast(_imported_at as timestamp)) "
-            f"- interval 1 microsecond from read_parquet('{tascomi}/import_log/**/import_date={day:%Y%m%d}/*.parquet'))"
+            "create or replace table platform_monitoring.published_builds as select 'b1' as build_id, "
+            "min(cast(_imported_at as timestamp)) - interval 1 microsecond as built_at, "
+            "now()::timestamp as published_at, 'published' as status "
+            f"from read_parquet('{tascomi}/import_log/**/import_date={day:%Y%m%d}/*.parquet')"
         )
     test = ["--select", "unique_stg_tascomi__applications__dlt_id"]
     nightly = as_built(workspace, test_new_rows_only=True)  # the vars of the nightly checks before: their parse
