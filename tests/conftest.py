@@ -28,10 +28,11 @@ def repo_local_folder(name: str) -> Path:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Long modules (marked slow) first, the end-to-end ones first of those. pytest-xdist (--dist loadfile) hands out
-    the modules with the most tests first and keeps this order among modules of as many tests, which leaves each
-    long one-test module running beside short ones. Handing out every module in this order instead
-    (--no-loadscope-reorder) ran the long modules two at a time and cost more than it saved (CPU 37 -> 39 min,
-    pytest 22:09 -> 22:43 on 2 cores): the dbt builds and DuckDB scans of two of them contend for both cores."""
+    the modules with the most tests first and keeps this order among modules of as many tests, so a long module of
+    one test starts last and keeps one core busy alone at the end: a long scenario is a module fixture read by
+    several tests (tests/e2e/test_planning_history.py), which starts mid-run. Handing out every module in this
+    order instead (--no-loadscope-reorder) ran the long modules two at a time and cost more than it saved in one
+    measured run (CPU 37 -> 39 min, pytest 22:09 -> 22:43 on 2 cores; runs of the same code differ by a minute)."""
     items.sort(key=lambda item: (item.get_closest_marker("slow") is None, "/e2e/" not in item.nodeid))
 
 
