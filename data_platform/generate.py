@@ -13,17 +13,20 @@ Hand-written files live beside them (doc blocks in _<source>__docs.md, unit test
 `data-platform generate --check`, so a contract edit without regeneration fails CI.
 
 The YAML is built as data and written by PyYAML (pinned in constraints.txt already, for dlt and dbt; ruamel.yaml is
-not): quoting is PyYAML's, never ours. A description is written once, in the contract or core; the generated YAML
-carries its text, not a `{{ doc(...) }}` reference to its doc block (still generated, for the hand-written YAML that
-cites it): dbt compiles a Jinja template for each reference on every whole parse, ~6,700 of them, a quarter of its CPU.
+not): quoting is PyYAML's, never ours. A description is written once, in the contract, core or a doc block; the
+generated YAML carries its text, not a `{{ doc(...) }}` reference (the contract's doc blocks are still generated, for
+the hand-written YAML that cites them): dbt compiles a Jinja template for each reference on every whole parse, twice
+(reading the YAML, then resolving docs). ~6,700 references were a quarter of its CPU; the last ~1,900 (a contract
+column naming a shared doc block, the metadata columns' blocks) ~1.3 s of a 13 s parse, which CI pays ~30 times.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import string
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +44,35 @@ FOLD_AT = 72  # PyYAML folds a long scalar at the first space past this column, 
 
 
 def doc(name: str) -> str:
-    """A description that is the dbt doc block `name`."""
+    """A description that is the dbt doc block `name` (dump_yaml writes the block's text in its place)."""
     return '{{ doc("' + name + '") }}'
+
+
+DOC_REFERENCE = re.compile(r'\{\{ doc\("(\w+)"\) \}\}')
+DOC_BLOCK = re.compile(r"\{%-?\s*docs\s+(\w+)\s*-?%\}(.*?)\{%-?\s*enddocs\s*-?%\}", re.S)
+
+
+def doc_blocks(project_dir: Path, generated: Iterable[str] = ()) -> dict[str, str]:
+    """The text of every dbt doc block in the Markdown files under models/, and in `generated` (files about to be
+    written, which take the place of what is on disk)."""
+    texts = [path.read_text() for path in sorted((project_dir / "models").rglob("*.md"))]
+    return {name: text.strip() for source in [*texts, *generated] for name, text in DOC_BLOCK.findall(source)}
+
+
+def inline_docs(value: Any, docs: Mapping[str, str]) -> Any:
+    """`value` with each description that is exactly a doc() reference replaced by the block's text. A block that is
+    itself a template (holding `{{` or `{%`) stays a reference, for dbt to render."""
+    if isinstance(value, dict):
+        return {key: inline_docs(item, docs) for key, item in value.items()}
+    if isinstance(value, list):
+        return [inline_docs(item, docs) for item in value]
+    found = DOC_REFERENCE.fullmatch(value) if isinstance(value, str) else None
+    if found is None:
+        return value
+    if found[1] not in docs:
+        raise ValueError(f"no doc block named {found[1]!r} in models/**/*.md (a contract's `doc:` or core names it)")
+    text = docs[found[1]]
+    return value if "{{" in text or "{%" in text else text
 
 
 STAGING_METADATA = (
@@ -123,9 +153,10 @@ def _dump(value: object) -> str:
     return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=FOLD_AT)
 
 
-def dump_yaml(origin: str, document: dict[str, Any]) -> str:
+def dump_yaml(origin: str, document: dict[str, Any], docs: Mapping[str, str]) -> str:
+    """A generated YAML file: its header, then `document` with the doc blocks it cites written out (inline_docs)."""
     header = textwrap.wrap(HEADER.format(origin=origin), WIDTH - 2, break_on_hyphens=False)
-    return "".join(f"# {line}\n" for line in header) + _dump(document)
+    return "".join(f"# {line}\n" for line in header) + _dump(inline_docs(document, docs))
 
 
 def q(text: str) -> str:
@@ -213,7 +244,7 @@ def raw_location(entry: SourceEntry, department: str, table: str = "{name}") -> 
     return f"read_parquet('{files}', hive_partitioning=true, union_by_name=true, hive_types_autocast=false)"
 
 
-def sources_yml(entry: SourceEntry, tables: list[Table]) -> str:
+def sources_yml(entry: SourceEntry, tables: list[Table], docs: Mapping[str, str]) -> str:
     """The source's raw tables for dbt. A source spanning departments gets one block per department (same source
     name, the department's raw database and folder); its import log and rejected records, one per department in
     the lake, are read across all of them from the source's own block. DuckDB reads the raw parquet files through
@@ -226,7 +257,7 @@ def sources_yml(entry: SourceEntry, tables: list[Table]) -> str:
         if department == entry.department:
             block["tables"] += _log_tables(entry, spanning=len(departments) > 1)
         blocks.append(block)
-    return dump_yaml(f"ingestion/{entry.name}/contract/ and core/", {"version": 2, "sources": blocks})
+    return dump_yaml(f"ingestion/{entry.name}/contract/ and core/", {"version": 2, "sources": blocks}, docs)
 
 
 def _source_block(entry: SourceEntry, department: str, tables: list[Table]) -> dict[str, Any]:
@@ -375,7 +406,7 @@ def staging_sql(table: Table) -> str:
     )
 
 
-def staging_yml(entry: SourceEntry, tables: list[Table]) -> str:
+def staging_yml(entry: SourceEntry, tables: list[Table], docs: Mapping[str, str]) -> str:
     models = []
     for table in tables:
         kind = {
@@ -411,7 +442,7 @@ def staging_yml(entry: SourceEntry, tables: list[Table]) -> str:
                 "columns": columns,
             }
         )
-    return dump_yaml(f"ingestion/{entry.name}/contract/", {"version": 2, "models": models})
+    return dump_yaml(f"ingestion/{entry.name}/contract/", {"version": 2, "models": models}, docs)
 
 
 NOT_PERSONAL = "not_personal"
@@ -461,7 +492,7 @@ SNAPSHOT_HISTORY_TAIL = (
 )
 
 
-def history_yml(entry: SourceEntry, tables: list[Table]) -> str:
+def history_yml(entry: SourceEntry, tables: list[Table], docs: Mapping[str, str]) -> str:
     models = []
     for table in tables:
         key = table.key_column.platform_name
@@ -522,7 +553,7 @@ def history_yml(entry: SourceEntry, tables: list[Table]) -> str:
                 "columns": columns,
             }
         )
-    return dump_yaml(f"ingestion/{entry.name}/contract/", {"version": 2, "models": models})
+    return dump_yaml(f"ingestion/{entry.name}/contract/", {"version": 2, "models": models}, docs)
 
 
 # ----------------------------------------------------------------------------------------------------- macros
@@ -619,17 +650,20 @@ def overview_docs(entries: list[SourceEntry]) -> str:
 def rendered(project_dir: Path) -> dict[Path, str]:
     """Every generated file's path (relative to the project) and content."""
     entries = list(load_registry(project_dir).values())
+    contracts = {entry.name: list(entry.contract().tables.values()) for entry in entries}
     files: dict[Path, str] = {
         Path("macros/generated/platform_sources.sql"): platform_sources_sql(entries),
         Path("models/staging/_raw_metadata__docs.md"): metadata_docs(),
         Path("models/_overview__docs.md"): overview_docs(entries),
     }
     for entry in entries:
-        tables = list(entry.contract().tables.values())
-        staging = Path("models/staging") / entry.name / GENERATED
-        files[staging / f"_{entry.name}__sources.yml"] = sources_yml(entry, tables)
-        files[staging / f"_{entry.name}__models.yml"] = staging_yml(entry, tables)
-        files[staging / f"_{entry.name}__contract.md"] = contract_docs(entry, tables)
+        files[_staging_folder(entry) / f"_{entry.name}__contract.md"] = contract_docs(entry, contracts[entry.name])
+    docs = doc_blocks(project_dir, files.values())
+    for entry in entries:
+        tables = contracts[entry.name]
+        staging = _staging_folder(entry)
+        files[staging / f"_{entry.name}__sources.yml"] = sources_yml(entry, tables, docs)
+        files[staging / f"_{entry.name}__models.yml"] = staging_yml(entry, tables, docs)
         for table in tables:
             files[staging / f"{staging_model(table)}.sql"] = staging_sql(table)
         histories = [t for t in tables if t.has_history]
@@ -638,10 +672,14 @@ def rendered(project_dir: Path) -> dict[Path, str]:
             by_department.setdefault(table.department, []).append(table)
         for department, department_tables in by_department.items():
             folder = Path("models/intermediate") / department / GENERATED
-            files[folder / f"_{entry.name}__history.yml"] = history_yml(entry, department_tables)
+            files[folder / f"_{entry.name}__history.yml"] = history_yml(entry, department_tables, docs)
             for table in department_tables:
                 files[folder / f"{history_model(table)}.sql"] = history_sql(table)
     return files
+
+
+def _staging_folder(entry: SourceEntry) -> Path:
+    return Path("models/staging") / entry.name / GENERATED
 
 
 def _generated_on_disk(project_dir: Path) -> set[Path]:

@@ -11,7 +11,8 @@ from pathlib import Path
 from core.errors import PlatformError
 
 # sqlfluff lints models, analyses and dbt tests; macros are jinja and generated models come from the contracts
-# (.sqlfluffignore says the same for a whole-project lint).
+# (.sqlfluffignore says the same for a whole-project lint, and leaves out the repairs contractors' models: each one
+# macro call, no SQL of its own).
 SQL_ROOTS = ("models/", "analyses/", "tests/dbt/", "snapshots/")
 
 

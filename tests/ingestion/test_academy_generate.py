@@ -7,6 +7,11 @@ import yaml
 
 from core.registry import source_entry
 from data_platform import check, generate
+from tests.conftest import REPO
+
+
+def _docs() -> dict[str, str]:
+    return generate.doc_blocks(REPO)
 
 
 def _academy():
@@ -16,7 +21,7 @@ def _academy():
 
 def test_a_source_spanning_departments_gets_a_block_per_department():
     entry, tables = _academy()
-    doc = yaml.safe_load(generate.sources_yml(entry, tables))
+    doc = yaml.safe_load(generate.sources_yml(entry, tables, _docs()))
     blocks = {block["schema"]: block for block in doc["sources"]}
     assert set(blocks) == {"raw_revenues_academy", "raw_benefits_academy"}
     assert {b["name"] for b in doc["sources"]} == {"academy"}  # one dbt source name: source('academy', 'hbclaim')
@@ -38,7 +43,7 @@ def test_a_source_spanning_departments_gets_a_block_per_department():
 
 def test_a_single_department_source_keeps_one_block_and_its_own_logs():
     entry = source_entry("tascomi")
-    doc = yaml.safe_load(generate.sources_yml(entry, list(entry.contract().tables.values())))
+    doc = yaml.safe_load(generate.sources_yml(entry, list(entry.contract().tables.values()), _docs()))
     assert [b["schema"] for b in doc["sources"]] == ["raw_planning_tascomi"]
     log = next(t for t in doc["sources"][0]["tables"] if t["name"] == "import_log")
     assert "external_location" not in (log.get("config") or {})
