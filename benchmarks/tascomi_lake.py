@@ -199,10 +199,9 @@ def _conform(data: Any, schema: pa.Schema, load_id: str) -> pa.Table:
     fills them) in the file's column order, a declared column it lacks as nulls; dict rows (rejects, import log)
     column by column, with dlt's ids as dlt's normaliser gives them."""
     if isinstance(data, pa.Table):
-        rows = data.num_rows
+        rows, present = data.num_rows, set(data.column_names)  # column_names is a new list on every read
         columns = {
-            c.name: data.column(c.name).cast(c.type) if c.name in data.column_names else pa.nulls(rows, c.type)
-            for c in schema
+            c.name: data.column(c.name).cast(c.type) if c.name in present else pa.nulls(rows, c.type) for c in schema
         }
         return pa.table(columns, schema=schema)
     records = data if isinstance(data, list) else [data]

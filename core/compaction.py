@@ -146,10 +146,9 @@ def _compact_month(fs: Any, table_dir: str, year: str, month: str, files: list[s
 
 def _aligned(table: pa.Table, schema: pa.Schema) -> pa.Table:
     """The table with every column of the month's schema, in its order (a column the file lacks is null)."""
+    present = set(table.column_names)  # a new list each time it is read: per field, 760 x 760 names for applications
     columns = [
-        table.column(field.name).cast(field.type)
-        if field.name in table.column_names
-        else pa.nulls(table.num_rows, field.type)
+        table.column(field.name).cast(field.type) if field.name in present else pa.nulls(table.num_rows, field.type)
         for field in schema
     ]
     return pa.Table.from_arrays(columns, schema=schema.remove_metadata())
