@@ -560,6 +560,7 @@ def build_and_publish(
     progress: Progress = print,
     select: str | None = None,
     nightly: bool = False,
+    unit_tests: bool = True,
 ) -> tuple[dbtRunnerResult | None, PublishedBuild]:
     """Write-audit-publish (invariant 7): build and test everything with the trusted zone in staging schemas, then
     publish it as a whole (macros/publish/publish_trusted.sql), or, when anything failed, record the attempt and leave
@@ -574,7 +575,8 @@ def build_and_publish(
     sources built changed; nothing, and no publish, when nothing was imported), with no unit tests, and the data
     tests of staging views and incremental histories see only the rows imported since the live build (var
     test_new_rows_only, macros/testing/new_rows_tests.sql); its commands write no manifest.json or graph.gpickle
-    (the nightly's docs step writes the manifest; run_dbt's graph_artifacts)."""
+    (the nightly's docs step writes the manifest; run_dbt's graph_artifacts).
+    unit_tests=False: without the unit tests, as build()'s (the nightly never runs them)."""
     nightly = nightly and not full_refresh
     sources = included_sources(workspace, progress)
     variables: dict[str, object] = {**sources.dbt_vars(), "trusted_staging": True}
@@ -597,7 +599,11 @@ def build_and_publish(
             result = run_dbt(
                 workspace,
                 *build_args(
-                    sources, full_refresh, select, unit_tests=not nightly, exclude=plan.exclude if plan else None
+                    sources,
+                    full_refresh,
+                    select,
+                    unit_tests=unit_tests and not nightly,
+                    exclude=plan.exclude if plan else None,
                 ),
                 target=target,
                 quiet=quiet,
