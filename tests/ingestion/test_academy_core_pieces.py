@@ -9,12 +9,14 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from core.arrow_landing import raw_batch, records_table, text_array
+from core.arrow_landing import raw_batch, records_table, text_array, text_values
 from core.contract import load_table
 from core.errors import ContractError
 from core.import_log import COMPLETE, FAILED, IngestReport, StepReport, TableLanded
-from core.lake import Delivery, UnlandableValue
+from core.lake import Delivery, UnlandableValue, raw_value
 from ingestion.academy import database as db
 from ingestion.academy.settings import AcademySettings, check_routes
 
@@ -127,6 +129,32 @@ def test_received_records_land_as_text_in_one_arrow_table(tmp_path):
     assert "secret_blob" not in uniform[0]
     with pytest.raises(UnlandableValue, match="surrogate"):
         records_table(table, [{"household": "before \ud800 after"}], delivery, [0], "load-1", TableLanded("people"))
+
+
+JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(2**63), max_value=2**64),
+    st.floats(),
+    st.text(),
+    st.sampled_from(["\ud800", "text then \udfff"]),  # a lone surrogate: not landable
+)
+JSON_VALUES = st.recursive(JSON_SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.lists(JSON_VALUES), st.lists(st.integers()), st.lists(st.booleans() | st.none())))
+def test_a_received_column_lands_as_each_values_json_text(values):
+    """Whatever a batch's column holds (one kind, as a vendor's numeric column, or mixed), it lands as each value's
+    raw text, value for value, however text_values converts it (strings, whole numbers and booleans in one pass)."""
+    try:
+        expected = [raw_value(value) for value in values]
+    except UnlandableValue:
+        with pytest.raises(UnlandableValue):
+            text_values(values)
+        return
+    assert text_values(values).to_pylist() == expected
 
 
 def test_binary_and_nested_values_become_text():
