@@ -50,7 +50,8 @@ def install_duckdb_extensions() -> None:
 
 
 def workspace_vars(workspace: Workspace) -> dict[str, str]:
-    return {"platform_home": str(workspace.home), "lake_root": workspace.lake.rstrip("/")}
+    """Where the workspace's files are, as the vars profiles.yml and the sources read (WORKSPACE_VARS)."""
+    return dict(zip(WORKSPACE_VARS, (str(workspace.home), workspace.lake.rstrip("/")), strict=True))
 
 
 def run_dbt(
