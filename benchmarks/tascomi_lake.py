@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from dlt.common.utils import many_uniq_ids_base64, uniq_id
 
+from core.compaction import aligned_columns
 from core.contract import Table
 from core.import_log import IMPORT_LOG, IMPORT_LOG_COLUMNS, REJECTED_RECORD_COLUMNS, REJECTED_RECORDS
 from core.lake import DLT_COLUMNS, RAW_METADATA_COLUMNS, Delivery, partition_values, raw_pipeline, raw_schema
@@ -199,11 +200,7 @@ def _conform(data: Any, schema: pa.Schema, load_id: str) -> pa.Table:
     fills them) in the file's column order, a declared column it lacks as nulls; dict rows (rejects, import log)
     column by column, with dlt's ids as dlt's normaliser gives them."""
     if isinstance(data, pa.Table):
-        rows, present = data.num_rows, set(data.column_names)  # column_names is a new list on every read
-        columns = {
-            c.name: data.column(c.name).cast(c.type) if c.name in present else pa.nulls(rows, c.type) for c in schema
-        }
-        return pa.table(columns, schema=schema)
+        return pa.Table.from_arrays(aligned_columns(data, schema), schema=schema)
     records = data if isinstance(data, list) else [data]
     own = [column for column in schema if column.name not in ("_dlt_load_id", "_dlt_id")]
     columns = {c.name: pa.array([record.get(c.name) for record in records], c.type) for c in own}

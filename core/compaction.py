@@ -144,14 +144,18 @@ def _compact_month(fs: Any, table_dir: str, year: str, month: str, files: list[s
     return rows
 
 
-def _aligned(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """The table with every column of the month's schema, in its order (a column the file lacks is null)."""
+def aligned_columns(table: pa.Table, schema: pa.Schema) -> list[pa.ChunkedArray | pa.Array]:
+    """The table's columns for every field of `schema`, in its order and types (a field the table lacks: nulls)."""
     present = set(table.column_names)  # a new list each time it is read: per field, 760 x 760 names for applications
-    columns = [
+    return [
         table.column(field.name).cast(field.type) if field.name in present else pa.nulls(table.num_rows, field.type)
         for field in schema
     ]
-    return pa.Table.from_arrays(columns, schema=schema.remove_metadata())
+
+
+def _aligned(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """The table with every column of the month's schema, in its order (a column the file lacks is null)."""
+    return pa.Table.from_arrays(aligned_columns(table, schema), schema=schema.remove_metadata())
 
 
 def _reconcile(fs: Any, target: str, files: list[str], schema: pa.Schema) -> None:
